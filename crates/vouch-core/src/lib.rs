@@ -1,0 +1,30 @@
+//! The pure core of Vouch: the NPS method and nothing else.
+//!
+//! Every figure Vouch shows is a function of an 11-bin [`Histogram`] of scores: the engine
+//! counts, this crate turns counts into figures. No I/O, no SQL, no HTTP, no wire formats.
+//!
+//! ```
+//! use vouch_core::{Histogram, Score, NpsFigures};
+//! let mut histogram = Histogram::default();
+//! for raw in [10, 9, 8, 3] {
+//!     histogram.add(Score::new(raw).unwrap());
+//! }
+//! let figures = NpsFigures::from_histogram(&histogram);
+//! assert_eq!(figures.nps, Some(25.0));
+//! ```
+#![deny(missing_docs)]
+
+pub mod attribute;
+pub mod histogram;
+pub mod nps;
+pub mod period;
+pub mod score;
+pub mod suppression;
+pub mod text;
+
+pub use attribute::{AttributeKind, AttributeValue};
+pub use histogram::Histogram;
+pub use nps::{Comparison, NpsFigures, compare};
+pub use period::{Interval, Period};
+pub use score::{Category, Score, ScoreError};
+pub use suppression::{ANONYMITY_MIN_COMMENTS, ANONYMITY_MIN_RESPONSES, suppressed_groups};
