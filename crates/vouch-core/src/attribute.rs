@@ -79,7 +79,11 @@ impl AttributeValue {
     /// Numbers with a leading zero (`02139`) stay text: they are codes, not quantities.
     pub fn infer(text: &str) -> AttributeValue {
         let trimmed = text.trim();
-        for kind in [AttributeKind::Boolean, AttributeKind::Number, AttributeKind::Date] {
+        for kind in [
+            AttributeKind::Boolean,
+            AttributeKind::Number,
+            AttributeKind::Date,
+        ] {
             if let Ok(value) = AttributeValue::parse_as(trimmed, kind) {
                 return value;
             }
@@ -89,7 +93,10 @@ impl AttributeValue {
 
     /// Reads text as a value of `kind`.
     pub fn parse_as(text: &str, kind: AttributeKind) -> Result<AttributeValue, AttributeError> {
-        let error = || AttributeError { text: text.to_owned(), kind };
+        let error = || AttributeError {
+            text: text.to_owned(),
+            kind,
+        };
         let trimmed = text.trim();
         match kind {
             AttributeKind::String => Ok(AttributeValue::String(text.to_owned())),
@@ -111,7 +118,10 @@ impl AttributeValue {
                 if trimmed.len() != 10 {
                     return Err(error());
                 }
-                trimmed.parse::<Date>().map(AttributeValue::Date).map_err(|_| error())
+                trimmed
+                    .parse::<Date>()
+                    .map(AttributeValue::Date)
+                    .map_err(|_| error())
             }
         }
     }
@@ -126,12 +136,13 @@ impl AttributeValue {
 fn looks_like_a_quantity(text: &str) -> bool {
     let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
     let starts_well = unsigned.starts_with(|c: char| c.is_ascii_digit() || c == '.');
-    let leading_zero = unsigned.len() > 1
-        && unsigned.starts_with('0')
-        && unsigned.as_bytes()[1].is_ascii_digit();
+    let leading_zero =
+        unsigned.len() > 1 && unsigned.starts_with('0') && unsigned.as_bytes()[1].is_ascii_digit();
     starts_well
         && !leading_zero
-        && unsigned.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '-' | '+'))
+        && unsigned
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '-' | '+'))
 }
 
 impl fmt::Display for AttributeValue {
@@ -164,9 +175,18 @@ mod tests {
             AttributeValue::infer("2025-02-03"),
             AttributeValue::Date(Date::constant(2025, 2, 3))
         );
-        assert_eq!(AttributeValue::infer("pro"), AttributeValue::String("pro".into()));
-        assert_eq!(AttributeValue::infer("02139"), AttributeValue::String("02139".into()));
-        assert_eq!(AttributeValue::infer("inf"), AttributeValue::String("inf".into()));
+        assert_eq!(
+            AttributeValue::infer("pro"),
+            AttributeValue::String("pro".into())
+        );
+        assert_eq!(
+            AttributeValue::infer("02139"),
+            AttributeValue::String("02139".into())
+        );
+        assert_eq!(
+            AttributeValue::infer("inf"),
+            AttributeValue::String("inf".into())
+        );
     }
 
     #[test]

@@ -64,7 +64,9 @@ impl Histogram {
 
 impl From<[u32; 11]> for Histogram {
     fn from(counts: [u32; 11]) -> Histogram {
-        Histogram { counts: counts.map(u64::from) }
+        Histogram {
+            counts: counts.map(u64::from),
+        }
     }
 }
 

@@ -20,6 +20,7 @@ pub mod nps;
 pub mod period;
 pub mod score;
 pub mod suppression;
+pub mod survey;
 pub mod text;
 
 pub use attribute::{AttributeKind, AttributeValue};
@@ -28,3 +29,4 @@ pub use nps::{Comparison, NpsFigures, compare};
 pub use period::{Interval, Period};
 pub use score::{Category, Score, ScoreError};
 pub use suppression::{ANONYMITY_MIN_COMMENTS, ANONYMITY_MIN_RESPONSES, suppressed_groups};
+pub use survey::SurveyKind;

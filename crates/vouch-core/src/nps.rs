@@ -88,7 +88,12 @@ pub fn compare(first: &Histogram, second: &Histogram) -> Option<Comparison> {
     let difference = nps(first)? - nps(second)?;
     let spread = (standard_error(first)?.powi(2) + standard_error(second)?.powi(2)).sqrt();
     if spread == 0.0 {
-        return Some(Comparison { difference, z: None, p_value: None, significant: false });
+        return Some(Comparison {
+            difference,
+            z: None,
+            p_value: None,
+            significant: false,
+        });
     }
     let z = difference / spread;
     Some(Comparison {

@@ -52,7 +52,10 @@ impl Period {
                 Date::new(date.year(), first_month, 1).unwrap_or(date)
             }
         };
-        Period { start_day: day_of_date(start), interval_rank: rank(interval) }
+        Period {
+            start_day: day_of_date(start),
+            interval_rank: rank(interval),
+        }
     }
 
     /// The first day of the period.
@@ -106,7 +109,9 @@ pub fn day_of_date(date: Date) -> i32 {
 /// The calendar date of a day number.
 pub fn date_of_day(day: i32) -> Date {
     let epoch = Date::constant(1970, 1, 1);
-    epoch.checked_add(i64::from(day).days()).unwrap_or(if day < 0 { Date::MIN } else { Date::MAX })
+    epoch
+        .checked_add(i64::from(day).days())
+        .unwrap_or(if day < 0 { Date::MIN } else { Date::MAX })
 }
 
 /// The day number on which `timestamp` falls in `time_zone`.
@@ -120,7 +125,10 @@ pub fn day_of_timestamp(timestamp: Timestamp, time_zone: &TimeZone) -> i32 {
 
 /// True for Saturday and Sunday.
 pub fn is_weekend(day: i32) -> bool {
-    matches!(date_of_day(day).weekday(), Weekday::Saturday | Weekday::Sunday)
+    matches!(
+        date_of_day(day).weekday(),
+        Weekday::Saturday | Weekday::Sunday
+    )
 }
 
 #[cfg(test)]
@@ -139,14 +147,23 @@ mod tests {
     fn labels_follow_iso_8601() {
         let day = day_of_date(Date::constant(2026, 3, 1)); // a Sunday
         assert_eq!(Period::containing(day, Interval::Month).label(), "2026-03");
-        assert_eq!(Period::containing(day, Interval::Quarter).label(), "2026-Q1");
+        assert_eq!(
+            Period::containing(day, Interval::Quarter).label(),
+            "2026-Q1"
+        );
         assert_eq!(Period::containing(day, Interval::Week).label(), "2026-W09");
         // 2027-01-01 is a Friday: it belongs to the last ISO week of 2026.
         let new_year = day_of_date(Date::constant(2027, 1, 1));
-        assert_eq!(Period::containing(new_year, Interval::Week).label(), "2026-W53");
+        assert_eq!(
+            Period::containing(new_year, Interval::Week).label(),
+            "2026-W53"
+        );
         // 2024-12-30 is a Monday in ISO week 1 of 2025.
         let monday = day_of_date(Date::constant(2024, 12, 30));
-        assert_eq!(Period::containing(monday, Interval::Week).label(), "2025-W01");
+        assert_eq!(
+            Period::containing(monday, Interval::Week).label(),
+            "2025-W01"
+        );
     }
 
     #[test]

@@ -108,7 +108,9 @@ mod tests {
 
     #[test]
     fn every_score_from_0_to_10_is_accepted_and_categorised() {
-        let categories: Vec<_> = (0..=10).map(|v| Score::new(v).unwrap().category()).collect();
+        let categories: Vec<_> = (0..=10)
+            .map(|v| Score::new(v).unwrap().category())
+            .collect();
         assert_eq!(categories[..7], [Category::Detractor; 7]);
         assert_eq!(categories[7..9], [Category::Passive; 2]);
         assert_eq!(categories[9..], [Category::Promoter; 2]);
@@ -125,10 +127,22 @@ mod tests {
     fn text_scores_are_parsed_strictly() {
         assert_eq!(Score::parse(" 9 ").unwrap().value(), 9);
         assert_eq!(Score::parse("7.0").unwrap().value(), 7);
-        assert_eq!(Score::parse("7.5"), Err(ScoreError::Fractional("7.5".into())));
+        assert_eq!(
+            Score::parse("7.5"),
+            Err(ScoreError::Fractional("7.5".into()))
+        );
         assert_eq!(Score::parse(""), Err(ScoreError::Empty));
-        assert_eq!(Score::parse("ten"), Err(ScoreError::NotANumber("ten".into())));
-        assert_eq!(Score::parse("NaN"), Err(ScoreError::NotANumber("NaN".into())));
-        assert_eq!(Score::parse("1e300"), Err(ScoreError::NotANumber("1e300".into())));
+        assert_eq!(
+            Score::parse("ten"),
+            Err(ScoreError::NotANumber("ten".into()))
+        );
+        assert_eq!(
+            Score::parse("NaN"),
+            Err(ScoreError::NotANumber("NaN".into()))
+        );
+        assert_eq!(
+            Score::parse("1e300"),
+            Err(ScoreError::NotANumber("1e300".into()))
+        );
     }
 }

@@ -12,8 +12,10 @@ pub const ANONYMITY_MIN_COMMENTS: u64 = 10;
 /// group, the smallest of the remaining groups is left out too, so that the hidden group cannot
 /// be worked out by subtracting the shown groups from the total.
 pub fn suppressed_groups(response_counts: &[u64]) -> Vec<bool> {
-    let mut hidden: Vec<bool> =
-        response_counts.iter().map(|&count| count < ANONYMITY_MIN_RESPONSES).collect();
+    let mut hidden: Vec<bool> = response_counts
+        .iter()
+        .map(|&count| count < ANONYMITY_MIN_RESPONSES)
+        .collect();
     if hidden.iter().filter(|&&h| h).count() == 1 {
         let next_smallest = response_counts
             .iter()
@@ -34,12 +36,18 @@ mod tests {
 
     #[test]
     fn groups_under_five_are_hidden() {
-        assert_eq!(suppressed_groups(&[4, 3, 10, 20]), [true, true, false, false]);
+        assert_eq!(
+            suppressed_groups(&[4, 3, 10, 20]),
+            [true, true, false, false]
+        );
     }
 
     #[test]
     fn one_hidden_group_takes_the_next_smallest_with_it() {
-        assert_eq!(suppressed_groups(&[20, 4, 7, 9]), [false, true, true, false]);
+        assert_eq!(
+            suppressed_groups(&[20, 4, 7, 9]),
+            [false, true, true, false]
+        );
     }
 
     #[test]

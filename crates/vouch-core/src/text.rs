@@ -23,7 +23,12 @@ mod tests {
     #[test]
     fn words_are_lower_cased_and_split_on_punctuation() {
         let found: Vec<_> = words("Pricing is TOO high—don't, 'really'! Café 2x").collect();
-        assert_eq!(found, ["pricing", "is", "too", "high", "don't", "really", "café", "2x"]);
+        assert_eq!(
+            found,
+            [
+                "pricing", "is", "too", "high", "don't", "really", "café", "2x"
+            ]
+        );
     }
 
     #[test]
