@@ -1,1 +1,27 @@
-//! placeholder
+//! The analytics engine: a compact columnar index of responses held in memory, and the query
+//! engine that answers "NPS, counts and margin of error for this selection, grouped by this
+//! attribute or period" over millions of responses in milliseconds.
+//!
+//! The index is built from the store (the source of truth) and kept in step with it by
+//! [`sync::catch_up`], which reads responses and deletions newer than what the index holds.
+//! A [`Query`] selects rows (survey, time range, attribute values, a word in the comment) and
+//! groups them; the engine only counts scores into histograms, and [`report::build_report`]
+//! turns histograms into figures with `vouch-core`, applying eNPS anonymity on the way out.
+//!
+//! ```
+//! use vouch_analytics::{Query, ResponseIndex};
+//! let index = ResponseIndex::new(jiff::tz::TimeZone::UTC);
+//! let counts = index.run(&index.plan(&Query::default()).unwrap());
+//! assert_eq!(counts.total.responses(), 0);
+//! ```
+
+mod column;
+mod engine;
+mod index;
+mod query;
+pub mod report;
+pub mod sync;
+
+pub use engine::Counts;
+pub use index::{IndexStats, ResponseIndex};
+pub use query::{GroupKey, Query, QueryError, QueryPlan};

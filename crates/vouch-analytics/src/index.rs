@@ -1,0 +1,242 @@
+//! The columnar index: one row per response, in id order, as compact columns.
+
+use std::collections::HashMap;
+
+use jiff::tz::TimeZone;
+use roaring::RoaringBitmap;
+use vouch_core::period::day_of_timestamp;
+use vouch_core::{AttributeKind, AttributeValue, text};
+use vouch_store::{Deletion, ResponseId, StoredResponse, SurveyId};
+
+use crate::column::AttributeColumn;
+
+/// Rows per chunk: the unit of parallel work and of the per-chunk summaries that let whole
+/// chunks be skipped (outside the day range) or counted without a scan (nothing filtered).
+pub(crate) const CHUNK_ROWS: usize = 1 << 16;
+
+/// What a chunk of rows holds, kept up to date on every append and deletion.
+#[derive(Debug, Clone)]
+pub(crate) struct ChunkSummary {
+    pub(crate) min_day: i32,
+    pub(crate) max_day: i32,
+    /// Scores of the chunk's live (not deleted) rows.
+    pub(crate) histogram: [u32; 11],
+    /// How many rows of the chunk are deleted.
+    pub(crate) deleted: u32,
+}
+
+impl ChunkSummary {
+    fn empty() -> ChunkSummary {
+        ChunkSummary {
+            min_day: i32::MAX,
+            max_day: i32::MIN,
+            histogram: [0; 11],
+            deleted: 0,
+        }
+    }
+}
+
+/// All responses of one workspace (or one survey of it), held as columns.
+#[derive(Debug)]
+pub struct ResponseIndex {
+    time_zone: TimeZone,
+    pub(crate) ids: Vec<i64>,
+    pub(crate) scores: Vec<u8>,
+    pub(crate) days: Vec<i32>,
+    pub(crate) created_ms: Vec<i64>,
+    pub(crate) surveys: Vec<u32>,
+    pub(crate) survey_codes: HashMap<SurveyId, u32>,
+    pub(crate) attributes: Vec<AttributeColumn>,
+    pub(crate) attribute_by_name: HashMap<String, usize>,
+    pub(crate) words: HashMap<String, RoaringBitmap>,
+    pub(crate) deleted: RoaringBitmap,
+    pub(crate) chunks: Vec<ChunkSummary>,
+    last_deletion: i64,
+}
+
+/// Sizes of the index, for metrics and benchmarks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexStats {
+    /// Rows held, deleted ones included.
+    pub rows: usize,
+    /// Rows deleted since the index was built.
+    pub deleted_rows: u64,
+    /// Distinct words in the comment index.
+    pub words: usize,
+    /// Approximate heap bytes held.
+    pub heap_bytes: usize,
+}
+
+impl ResponseIndex {
+    /// An empty index whose days are counted in `time_zone`.
+    pub fn new(time_zone: TimeZone) -> ResponseIndex {
+        ResponseIndex {
+            time_zone,
+            ids: Vec::new(),
+            scores: Vec::new(),
+            days: Vec::new(),
+            created_ms: Vec::new(),
+            surveys: Vec::new(),
+            survey_codes: HashMap::new(),
+            attributes: Vec::new(),
+            attribute_by_name: HashMap::new(),
+            words: HashMap::new(),
+            deleted: RoaringBitmap::new(),
+            chunks: Vec::new(),
+            last_deletion: 0,
+        }
+    }
+
+    /// The time zone days are counted in.
+    pub fn time_zone(&self) -> &TimeZone {
+        &self.time_zone
+    }
+
+    /// The largest response id held (0 when empty): the index has every response up to it.
+    pub fn last_response_id(&self) -> ResponseId {
+        ResponseId(self.ids.last().copied().unwrap_or(0))
+    }
+
+    /// The sequence number of the last deletion applied.
+    pub fn last_deletion(&self) -> i64 {
+        self.last_deletion
+    }
+
+    /// Rows held, deleted ones included.
+    pub fn row_count(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Live responses held.
+    pub fn live_count(&self) -> u64 {
+        self.ids.len() as u64 - self.deleted.len()
+    }
+
+    /// Declares an attribute's kind before any row carries it, so that filters on it read
+    /// values as that kind even while no response has it yet.
+    pub fn define_attribute(&mut self, name: &str, kind: AttributeKind) {
+        self.column_index(name, kind);
+    }
+
+    /// Adds responses. Responses already held (id not above [`Self::last_response_id`]) are
+    /// skipped, so re-reading an overlapping page is harmless.
+    pub fn append(&mut self, responses: &[StoredResponse]) {
+        for response in responses {
+            if response.id <= self.last_response_id() {
+                continue;
+            }
+            self.append_one(response);
+        }
+    }
+
+    fn append_one(&mut self, response: &StoredResponse) {
+        let row = self.ids.len();
+        let day = day_of_timestamp(response.created_at, &self.time_zone);
+        let score = response.score.value();
+        let next_code = self.survey_codes.len() as u32;
+        let survey_code = *self
+            .survey_codes
+            .entry(response.survey)
+            .or_insert(next_code);
+        self.ids.push(response.id.0);
+        self.scores.push(score);
+        self.days.push(day);
+        self.created_ms.push(response.created_at.as_millisecond());
+        self.surveys.push(survey_code);
+        for column in &mut self.attributes {
+            column.codes.push(0);
+        }
+        for (name, value) in &response.attributes {
+            let column = self.column_index(name, value.kind());
+            let attribute = &mut self.attributes[column];
+            let code = if attribute.kind == value.kind() {
+                attribute.code_for(value)
+            } else if attribute.kind == AttributeKind::String {
+                // A text attribute given a number or date keeps it as its text.
+                attribute.code_for(&AttributeValue::String(value.canonical()))
+            } else {
+                0
+            };
+            attribute.codes[row] = code;
+        }
+        if let Some(comment) = &response.comment {
+            self.index_words(row as u32, comment);
+        }
+        if row % CHUNK_ROWS == 0 {
+            self.chunks.push(ChunkSummary::empty());
+        }
+        let chunk = self
+            .chunks
+            .last_mut()
+            .expect("a chunk was pushed for the first row");
+        chunk.min_day = chunk.min_day.min(day);
+        chunk.max_day = chunk.max_day.max(day);
+        chunk.histogram[usize::from(score)] += 1;
+    }
+
+    fn column_index(&mut self, name: &str, kind: AttributeKind) -> usize {
+        if let Some(&index) = self.attribute_by_name.get(name) {
+            return index;
+        }
+        let index = self.attributes.len();
+        self.attributes
+            .push(AttributeColumn::new(kind, self.ids.len()));
+        self.attribute_by_name.insert(name.to_owned(), index);
+        index
+    }
+
+    fn index_words(&mut self, row: u32, comment: &str) {
+        for word in text::words(comment) {
+            match self.words.get_mut(&word) {
+                // Rows arrive in order, so a word seen twice in one comment is already last.
+                Some(rows) => {
+                    // `try_push` only fails when the row is not above the last one.
+                    let _ = rows.try_push(row);
+                }
+                None => {
+                    self.words.insert(word, RoaringBitmap::from_iter([row]));
+                }
+            }
+        }
+    }
+
+    /// Forgets erased responses. Deletions of responses the index never held are skipped.
+    pub fn apply_deletions(&mut self, deletions: &[Deletion]) {
+        for deletion in deletions {
+            self.last_deletion = self.last_deletion.max(deletion.sequence);
+            let Ok(row) = self.ids.binary_search(&deletion.response.0) else {
+                continue;
+            };
+            if self.deleted.insert(row as u32) {
+                let chunk = &mut self.chunks[row / CHUNK_ROWS];
+                chunk.histogram[usize::from(self.scores[row])] -= 1;
+                chunk.deleted += 1;
+            }
+        }
+    }
+
+    /// Sizes of the index.
+    pub fn stats(&self) -> IndexStats {
+        let columns = self.ids.capacity() * 8
+            + self.scores.capacity()
+            + self.days.capacity() * 4
+            + self.created_ms.capacity() * 8
+            + self.surveys.capacity() * 4;
+        let attributes: usize = self
+            .attributes
+            .iter()
+            .map(AttributeColumn::heap_bytes)
+            .sum();
+        let words: usize = self
+            .words
+            .iter()
+            .map(|(word, rows)| word.len() + 48 + rows.serialized_size())
+            .sum();
+        IndexStats {
+            rows: self.ids.len(),
+            deleted_rows: self.deleted.len(),
+            words: self.words.len(),
+            heap_bytes: columns + attributes + words + self.deleted.serialized_size(),
+        }
+    }
+}

@@ -1,0 +1,217 @@
+//! What a report asks for, and its plan: the query resolved against one index.
+
+use jiff::Timestamp;
+use vouch_core::period::day_of_timestamp;
+use vouch_core::{AttributeValue, Interval, Period, text};
+use vouch_store::SurveyId;
+
+use crate::index::ResponseIndex;
+
+/// A selection of responses and how to group it. The default selects everything.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Query {
+    /// Only responses to these surveys (all surveys when empty).
+    pub surveys: Vec<SurveyId>,
+    /// Only responses given at or after this instant.
+    pub from: Option<Timestamp>,
+    /// Only responses given before this instant.
+    pub to: Option<Timestamp>,
+    /// `(attribute, values)`: keep responses whose attribute equals one of the values (read as
+    /// the attribute's kind). AND across entries, OR within one entry's values.
+    pub filters: Vec<(String, Vec<String>)>,
+    /// Only responses whose comment contains this word (case-insensitive, whole word).
+    pub text: Option<String>,
+    /// Only responses with these scores (e.g. 0–6 for detractors); all when `None`.
+    pub scores: Option<[bool; 11]>,
+    /// Group by one or two attributes.
+    pub group_by: Vec<String>,
+    /// Also count per period of this length.
+    pub interval: Option<Interval>,
+    /// Also sum this number attribute per group (e.g. `mrr` for revenue at risk).
+    pub sum_of: Option<String>,
+}
+
+/// Why a query cannot run.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QueryError {
+    /// `--text` was not exactly one word.
+    #[error("the text filter {0:?} must be exactly one word")]
+    NotOneWord(String),
+    /// More than two attributes to group by.
+    #[error("group by at most two attributes, not {0}")]
+    TooManyGroupings(usize),
+    /// `sum_of` names an attribute that is not a number.
+    #[error("attribute {0:?} is not a number, so it cannot be summed")]
+    NotANumber(String),
+    /// The grouping would make too many groups to count at once.
+    #[error("grouping by {0} makes more than {MAX_GROUPS} groups")]
+    TooManyGroups(String),
+}
+
+/// The most groups one query may count (a two-attribute grouping multiplies their values).
+pub const MAX_GROUPS: usize = 4_000_000;
+
+/// The value of one grouping attribute for a group; `None` when contacts had no value.
+pub type GroupKey = Option<AttributeValue>;
+
+/// A query resolved against an index: codes instead of values, day numbers instead of instants.
+#[derive(Debug)]
+pub struct QueryPlan {
+    pub(crate) surveys: Option<Vec<bool>>,
+    pub(crate) from: Option<(i32, i64)>,
+    pub(crate) to: Option<(i32, i64)>,
+    /// `(column, allowed by code)`.
+    pub(crate) filters: Vec<(usize, Vec<bool>)>,
+    /// `None` when there is no text filter; an empty set when the word never occurs.
+    pub(crate) text_rows: Option<roaring::RoaringBitmap>,
+    pub(crate) scores: Option<[bool; 11]>,
+    pub(crate) group_columns: Vec<usize>,
+    pub(crate) group_count: usize,
+    pub(crate) period_of_day: Option<PeriodTable>,
+    pub(crate) sum_column: Option<usize>,
+    /// True when some filter can match nothing at all.
+    pub(crate) matches_nothing: bool,
+}
+
+/// Period index per day, for days from `first_day` on.
+#[derive(Debug)]
+pub(crate) struct PeriodTable {
+    pub(crate) first_day: i32,
+    pub(crate) period_index: Vec<u32>,
+    pub(crate) periods: Vec<Period>,
+}
+
+impl ResponseIndex {
+    /// Resolves a query against this index.
+    pub fn plan(&self, query: &Query) -> Result<QueryPlan, QueryError> {
+        let mut matches_nothing = false;
+        let surveys = (!query.surveys.is_empty()).then(|| {
+            let mut allowed = vec![false; self.survey_codes.len()];
+            for survey in &query.surveys {
+                if let Some(&code) = self.survey_codes.get(survey) {
+                    allowed[code as usize] = true;
+                }
+            }
+            matches_nothing |= !allowed.contains(&true);
+            allowed
+        });
+        let mut filters = Vec::new();
+        for (name, values) in &query.filters {
+            let Some(&column) = self.attribute_by_name.get(name) else {
+                matches_nothing = true;
+                continue;
+            };
+            let attribute = &self.attributes[column];
+            let mut allowed = vec![false; attribute.code_count()];
+            for value in values {
+                if let Some(code) = attribute.lookup(value) {
+                    allowed[code as usize] = true;
+                }
+            }
+            matches_nothing |= !allowed.contains(&true);
+            filters.push((column, allowed));
+        }
+        let text_rows = match &query.text {
+            None => None,
+            Some(term) => {
+                let word =
+                    text::search_word(term).ok_or_else(|| QueryError::NotOneWord(term.clone()))?;
+                Some(self.words.get(&word).cloned().unwrap_or_default())
+            }
+        };
+        let (group_columns, group_count) = self.plan_grouping(&query.group_by)?;
+        let sum_column = match &query.sum_of {
+            None => None,
+            Some(name) => match self.attribute_by_name.get(name) {
+                Some(&column)
+                    if self.attributes[column].kind == vouch_core::AttributeKind::Number =>
+                {
+                    Some(column)
+                }
+                Some(_) => return Err(QueryError::NotANumber(name.clone())),
+                None => None,
+            },
+        };
+        let zone = self.time_zone();
+        let bound =
+            |instant: &Timestamp| (day_of_timestamp(*instant, zone), instant.as_millisecond());
+        Ok(QueryPlan {
+            surveys,
+            from: query.from.as_ref().map(bound),
+            to: query.to.as_ref().map(bound),
+            filters,
+            text_rows,
+            scores: query.scores,
+            group_columns,
+            group_count,
+            period_of_day: query.interval.map(|interval| self.period_table(interval)),
+            sum_column,
+            matches_nothing,
+        })
+    }
+
+    /// Columns to group by and the number of group slots (product of their code counts).
+    fn plan_grouping(&self, names: &[String]) -> Result<(Vec<usize>, usize), QueryError> {
+        if names.len() > 2 {
+            return Err(QueryError::TooManyGroupings(names.len()));
+        }
+        let mut columns = Vec::new();
+        let mut count = 1usize;
+        for name in names {
+            // An attribute no response has groups everything under "no value".
+            let (column, codes) = match self.attribute_by_name.get(name) {
+                Some(&column) => (column, self.attributes[column].code_count()),
+                None => (usize::MAX, 1),
+            };
+            columns.push(column);
+            count = count.saturating_mul(codes);
+        }
+        if count > MAX_GROUPS {
+            return Err(QueryError::TooManyGroups(names.join(", ")));
+        }
+        Ok((columns, count))
+    }
+
+    fn period_table(&self, interval: Interval) -> PeriodTable {
+        let first_day = self.chunks.iter().map(|c| c.min_day).min().unwrap_or(0);
+        let last_day = self.chunks.iter().map(|c| c.max_day).max().unwrap_or(0);
+        let mut periods: Vec<Period> = Vec::new();
+        let mut period_index = Vec::with_capacity((last_day - first_day + 1).max(0) as usize);
+        for day in first_day..=last_day {
+            let period = Period::containing(day, interval);
+            if periods.last() != Some(&period) {
+                periods.push(period);
+            }
+            period_index.push(periods.len() as u32 - 1);
+        }
+        PeriodTable {
+            first_day,
+            period_index,
+            periods,
+        }
+    }
+
+    /// The key of group slot `slot` of a plan: one value per grouping attribute.
+    pub fn group_key(&self, plan: &QueryPlan, slot: usize) -> Vec<GroupKey> {
+        let mut keys = Vec::with_capacity(plan.group_columns.len());
+        let mut rest = slot;
+        for &column in plan.group_columns.iter().rev() {
+            let (code, codes) = match self.attributes.get(column) {
+                Some(attribute) => {
+                    let codes = attribute.code_count();
+                    ((rest % codes) as u32, codes)
+                }
+                None => (0, 1),
+            };
+            rest /= codes;
+            keys.push(
+                self.attributes
+                    .get(column)
+                    .and_then(|a| a.value(code))
+                    .cloned(),
+            );
+        }
+        keys.reverse();
+        keys
+    }
+}
