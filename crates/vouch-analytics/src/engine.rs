@@ -27,11 +27,16 @@ pub struct Counts {
 }
 
 struct Accumulator {
+    /// Counted directly only without groups and periods; otherwise derived by `finish`.
     total: [u64; 11],
     groups: Vec<[u32; 11]>,
     group_sums: Vec<f64>,
     total_sum: f64,
     periods: Vec<[u32; 11]>,
+    /// Row numbers selected in the current chunk (reused between chunks).
+    selection: Vec<u32>,
+    /// Group slot per selected row of the current chunk (reused between chunks).
+    slots: Vec<u32>,
 }
 
 impl Accumulator {
@@ -53,7 +58,30 @@ impl Accumulator {
             group_sums: vec![0.0; sum_slots],
             total_sum: 0.0,
             periods: vec![[0; 11]; periods],
+            selection: Vec::new(),
+            slots: Vec::new(),
         }
+    }
+
+    /// Derives the total from the groups or periods when rows were counted into those only.
+    fn finish(mut self) -> Accumulator {
+        let derive_from = if !self.groups.is_empty() {
+            Some(&self.groups)
+        } else if !self.periods.is_empty() {
+            Some(&self.periods)
+        } else {
+            None
+        };
+        if let Some(parts) = derive_from {
+            let mut total = [0u64; 11];
+            for part in parts {
+                for (sum, count) in total.iter_mut().zip(part) {
+                    *sum += u64::from(*count);
+                }
+            }
+            self.total = total;
+        }
+        self
     }
 
     fn merge(mut self, other: Accumulator) -> Accumulator {
@@ -97,6 +125,7 @@ impl ResponseIndex {
                     },
                 )
                 .reduce(|| Accumulator::new(plan), Accumulator::merge)
+                .finish()
         };
         Counts {
             total: Histogram::from_counts(accumulator.total),
@@ -127,14 +156,7 @@ impl ResponseIndex {
             }
             return;
         }
-        let check_deleted = chunk.deleted > 0;
-        match &plan.text_rows {
-            Some(rows) => {
-                let rows = rows.range(start as u32..end as u32).map(|row| row as usize);
-                self.count_rows(plan, rows, check_deleted, accumulator);
-            }
-            None => self.count_rows(plan, start..end, check_deleted, accumulator),
-        }
+        self.count_rows(plan, chunk, start..end, accumulator);
     }
 
     /// True when every live row of the chunk is selected and nothing is grouped or summed.
@@ -150,19 +172,92 @@ impl ResponseIndex {
             && plan.to.is_none_or(|(day, _)| chunk.max_day < day)
     }
 
+    /// Counts one chunk in two phases: first the selection (each filter a tight loop over a
+    /// vector of row numbers), then the counting (one tight loop per thing counted).
     fn count_rows(
         &self,
         plan: &QueryPlan,
-        rows: impl Iterator<Item = usize>,
-        check_deleted: bool,
+        chunk: &ChunkSummary,
+        rows: std::ops::Range<usize>,
         accumulator: &mut Accumulator,
     ) {
-        let (scores, days, surveys) = (&self.scores[..], &self.days[..], &self.surveys[..]);
-        let filters: Vec<(&[u32], &[bool])> = plan
-            .filters
-            .iter()
-            .map(|(column, allowed)| (&self.attributes[*column].codes[..], &allowed[..]))
-            .collect();
+        let mut selection = std::mem::take(&mut accumulator.selection);
+        let selected = self.select(plan, chunk, rows.clone(), &mut selection);
+        match selected {
+            true => {
+                let rows = selection.iter().map(|&row| row as usize);
+                self.count_selected(plan, rows, accumulator);
+            }
+            false => self.count_selected(plan, rows, accumulator),
+        }
+        accumulator.selection = selection;
+    }
+
+    /// Fills `selection` with the rows of `rows` that every filter keeps. Returns false when
+    /// no filter applies to this chunk, so that every row is selected and `selection` unused.
+    fn select(
+        &self,
+        plan: &QueryPlan,
+        chunk: &ChunkSummary,
+        rows: std::ops::Range<usize>,
+        selection: &mut Vec<u32>,
+    ) -> bool {
+        let mut started = false;
+        if let Some(text_rows) = &plan.text_rows {
+            selection.clear();
+            selection.extend(text_rows.range(rows.start as u32..rows.end as u32));
+            started = true;
+        }
+        if chunk.deleted > 0 {
+            refine(selection, &mut started, &rows, |row| {
+                !self.deleted.contains(row as u32)
+            });
+        }
+        if let Some(allowed) = &plan.surveys {
+            let surveys = &self.surveys[..];
+            refine(selection, &mut started, &rows, |row| {
+                allowed[surveys[row] as usize]
+            });
+        }
+        let days = &self.days[..];
+        if let Some((from_day, from_ms)) = plan.from
+            && chunk.min_day <= from_day
+        {
+            let created = &self.created_ms[..];
+            refine(selection, &mut started, &rows, |row| {
+                days[row] > from_day || (days[row] == from_day && created[row] >= from_ms)
+            });
+        }
+        if let Some((to_day, to_ms)) = plan.to
+            && chunk.max_day >= to_day
+        {
+            let created = &self.created_ms[..];
+            refine(selection, &mut started, &rows, |row| {
+                days[row] < to_day || (days[row] == to_day && created[row] < to_ms)
+            });
+        }
+        if let Some(allowed) = &plan.scores {
+            let scores = &self.scores[..];
+            refine(selection, &mut started, &rows, |row| {
+                allowed[usize::from(scores[row])]
+            });
+        }
+        for (column, allowed) in &plan.filters {
+            let codes = &self.attributes[*column].codes[..];
+            refine(selection, &mut started, &rows, |row| {
+                allowed[codes[row] as usize]
+            });
+        }
+        started
+    }
+
+    fn count_selected(
+        &self,
+        plan: &QueryPlan,
+        rows: impl Iterator<Item = usize> + Clone,
+        accumulator: &mut Accumulator,
+    ) {
+        let scores = &self.scores[..];
         let grouping: Vec<(&[u32], usize)> = plan
             .group_columns
             .iter()
@@ -171,59 +266,95 @@ impl ResponseIndex {
                 None => (&[][..], 1),
             })
             .collect();
+        let slot = |row: usize| -> usize {
+            grouping.iter().fold(0, |slot, (codes, code_count)| {
+                slot * code_count + codes.get(row).map_or(0, |&code| code as usize)
+            })
+        };
         let sum = plan.sum_column.map(|column| {
             let attribute = &self.attributes[column];
             (&attribute.codes[..], &attribute.numbers[..])
         });
-        'rows: for row in rows {
-            if check_deleted && self.deleted.contains(row as u32) {
-                continue;
+        if !grouping.is_empty() {
+            // The group slot of every selected row, computed once for the counts and the sums.
+            let mut slots = std::mem::take(&mut accumulator.slots);
+            slots.clear();
+            match grouping[..] {
+                [(first, _)] if !first.is_empty() => {
+                    slots.extend(rows.clone().map(|row| first[row]));
+                }
+                [(first, _), (second, second_count)] if !first.is_empty() && !second.is_empty() => {
+                    let second_count = second_count as u32;
+                    slots.extend(
+                        rows.clone()
+                            .map(|row| first[row] * second_count + second[row]),
+                    );
+                }
+                _ => slots.extend(rows.clone().map(|row| slot(row) as u32)),
             }
-            if let Some(allowed) = &plan.surveys
-                && !allowed[surveys[row] as usize]
-            {
-                continue;
+            let groups = &mut accumulator.groups;
+            for (row, &slot) in rows.clone().zip(&slots) {
+                groups[slot as usize][usize::from(scores[row])] += 1;
             }
-            let day = days[row];
-            if let Some((from_day, from_ms)) = plan.from
-                && (day < from_day || (day == from_day && self.created_ms[row] < from_ms))
-            {
-                continue;
-            }
-            if let Some((to_day, to_ms)) = plan.to
-                && (day > to_day || (day == to_day && self.created_ms[row] >= to_ms))
-            {
-                continue;
-            }
-            let score = usize::from(scores[row]);
-            if let Some(allowed) = &plan.scores
-                && !allowed[score]
-            {
-                continue;
-            }
-            for (codes, allowed) in &filters {
-                if !allowed[codes[row] as usize] {
-                    continue 'rows;
+            if let Some((codes, numbers)) = sum {
+                let sums = &mut accumulator.group_sums;
+                for (row, &slot) in rows.clone().zip(&slots) {
+                    sums[slot as usize] += numbers[codes[row] as usize];
                 }
             }
-            accumulator.total[score] += 1;
-            let value = sum.map_or(0.0, |(codes, numbers)| numbers[codes[row] as usize]);
-            accumulator.total_sum += value;
-            if !grouping.is_empty() {
-                let mut slot = 0usize;
-                for (codes, code_count) in &grouping {
-                    let code = codes.get(row).map_or(0, |&code| code as usize);
-                    slot = slot * code_count + code;
-                }
-                accumulator.groups[slot][score] += 1;
-                if let Some(group_sum) = accumulator.group_sums.get_mut(slot) {
-                    *group_sum += value;
-                }
-            }
-            if let Some(table) = &plan.period_of_day {
-                let period = table.period_index[(day - table.first_day) as usize] as usize;
-                accumulator.periods[period][score] += 1;
+            accumulator.slots = slots;
+        }
+        if let Some(table) = &plan.period_of_day {
+            let (days, periods) = (&self.days[..], &mut accumulator.periods);
+            for row in rows.clone() {
+                let period = table.period_index[(days[row] - table.first_day) as usize] as usize;
+                periods[period][usize::from(scores[row])] += 1;
             }
         }
+        if let Some((codes, numbers)) = sum {
+            accumulator.total_sum += rows
+                .clone()
+                .map(|row| numbers[codes[row] as usize])
+                .sum::<f64>();
+        }
+        if grouping.is_empty() && plan.period_of_day.is_none() {
+            // With groups or periods, the total is their sum (see `Accumulator::finish`).
+            let mut counts = [0u32; 11];
+            for row in rows {
+                counts[usize::from(scores[row])] += 1;
+            }
+            for (total, count) in accumulator.total.iter_mut().zip(counts) {
+                *total += u64::from(count);
+            }
+        }
+    }
+}
+
+/// Keeps the rows `keep` accepts: of the whole range when nothing was selected yet, else of
+/// the current selection. Branch-free, so unpredictable filters cost no mispredictions.
+fn refine(
+    selection: &mut Vec<u32>,
+    started: &mut bool,
+    rows: &std::ops::Range<usize>,
+    keep: impl Fn(usize) -> bool,
+) {
+    if *started {
+        let mut kept = 0;
+        for index in 0..selection.len() {
+            let row = selection[index];
+            selection[kept] = row;
+            kept += usize::from(keep(row as usize));
+        }
+        selection.truncate(kept);
+    } else {
+        selection.clear();
+        selection.resize(rows.len(), 0);
+        let mut kept = 0;
+        for row in rows.clone() {
+            selection[kept] = row as u32;
+            kept += usize::from(keep(row));
+        }
+        selection.truncate(kept);
+        *started = true;
     }
 }

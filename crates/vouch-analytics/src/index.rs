@@ -162,7 +162,7 @@ impl ResponseIndex {
         if let Some(comment) = &response.comment {
             self.index_words(row as u32, comment);
         }
-        if row % CHUNK_ROWS == 0 {
+        if row.is_multiple_of(CHUNK_ROWS) {
             self.chunks.push(ChunkSummary::empty());
         }
         let chunk = self

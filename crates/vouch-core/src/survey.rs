@@ -1,5 +1,8 @@
 //! The two kinds of survey and what the method asks of each.
 
+/// The follow-up asked after the score when a survey does not set its own.
+pub const DEFAULT_FOLLOW_UP: &str = "What is the main reason for your score?";
+
 /// Customer NPS or employee NPS. eNPS reports protect anonymity (see [`crate::suppression`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SurveyKind {
@@ -27,14 +30,21 @@ impl SurveyKind {
         }
     }
 
-    /// The question asked when a survey does not set its own; `{name}` is the brand.
-    pub fn default_question(self, name: &str) -> String {
-        match self {
-            SurveyKind::Nps => {
-                format!("How likely are you to recommend {name} to a friend or colleague?")
+    /// The question asked when a survey does not set its own. `brand` is the company or
+    /// product name; without one the question says "us" or "here".
+    pub fn default_question(self, brand: Option<&str>) -> String {
+        match (self, brand) {
+            (SurveyKind::Nps, Some(brand)) => {
+                format!("How likely are you to recommend {brand} to a friend or colleague?")
             }
-            SurveyKind::Enps => {
-                format!("How likely are you to recommend working at {name} to a friend?")
+            (SurveyKind::Nps, None) => {
+                "How likely are you to recommend us to a friend or colleague?".to_owned()
+            }
+            (SurveyKind::Enps, Some(brand)) => {
+                format!("How likely are you to recommend working at {brand} to a friend?")
+            }
+            (SurveyKind::Enps, None) => {
+                "How likely are you to recommend working here to a friend?".to_owned()
             }
         }
     }

@@ -1,0 +1,182 @@
+//! The command line as clap sees it: raw flags, validated by each command.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// The default database: a SQLite file in the current directory.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://vouch.db";
+
+/// Vouch: self-hosted Net Promoter Score.
+#[derive(Debug, Parser)]
+#[command(name = "vouch", version, about)]
+pub struct Cli {
+    /// Where data lives: `sqlite://FILE` or `postgres://USER@HOST/DB`.
+    #[arg(long, global = true, env = "VOUCH_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// The workspace to act on (created on first use).
+    #[arg(
+        long,
+        global = true,
+        env = "VOUCH_WORKSPACE",
+        default_value = "default"
+    )]
+    pub workspace: String,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import data from CSV files.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Print the NPS of a survey, optionally filtered, grouped and over time.
+    Report(ReportArgs),
+    /// Manage surveys.
+    #[command(subcommand)]
+    Surveys(SurveysCommand),
+    /// Manage contacts.
+    #[command(subcommand)]
+    Contacts(ContactsCommand),
+    /// Manage the workspace's settings.
+    #[command(subcommand)]
+    Workspace(WorkspaceCommand),
+    /// Build a fresh demo database full of realistic data and print its reports.
+    Demo(DemoArgs),
+    /// Measure the analytics engine on the data in the database.
+    Bench(BenchArgs),
+}
+
+/// `vouch import …`
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import responses: columns `email` or `external_id`, `score`, optional `comment` and
+    /// `created_at`; every other column is a contact attribute.
+    Responses(ImportResponsesArgs),
+}
+
+/// Flags of `vouch import responses`.
+#[derive(Debug, Args)]
+pub struct ImportResponsesArgs {
+    /// The CSV file.
+    pub file: PathBuf,
+    /// The survey the responses answer (created when missing).
+    #[arg(long)]
+    pub survey: String,
+    /// The kind of survey to create when it is missing (default nps); checked against the
+    /// survey when it exists.
+    #[arg(long, value_enum)]
+    pub kind: Option<KindArg>,
+    /// Import the valid rows and report the others, instead of importing nothing.
+    #[arg(long)]
+    pub skip_invalid: bool,
+}
+
+/// Survey kinds on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    /// Customer NPS.
+    Nps,
+    /// Employee NPS (anonymous).
+    Enps,
+}
+
+/// Flags of `vouch report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The survey to report on.
+    #[arg(long)]
+    pub survey: String,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Only responses from this instant on (RFC 3339, or a date meaning midnight UTC).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Only responses before this instant (RFC 3339, or a date meaning midnight UTC).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Group by one or two attributes, comma-separated.
+    #[arg(long)]
+    pub by: Option<String>,
+    /// Also show the trend per week, month or quarter.
+    #[arg(long, value_enum)]
+    pub interval: Option<IntervalArg>,
+    /// Keep responses whose attribute has this value (ATTR=VALUE); repeatable.
+    #[arg(long = "where", value_name = "ATTR=VALUE")]
+    pub filters: Vec<String>,
+    /// Keep responses whose comment contains this word.
+    #[arg(long)]
+    pub text: Option<String>,
+}
+
+/// Trend intervals on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum IntervalArg {
+    /// ISO 8601 weeks.
+    Week,
+    /// Calendar months.
+    Month,
+    /// Calendar quarters.
+    Quarter,
+}
+
+/// `vouch surveys …`
+#[derive(Debug, Subcommand)]
+pub enum SurveysCommand {
+    /// List the surveys of the workspace with their response counts.
+    List {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `vouch contacts …`
+#[derive(Debug, Subcommand)]
+pub enum ContactsCommand {
+    /// Erase a contact and every response it gave (GDPR).
+    Delete {
+        /// The contact's external id.
+        #[arg(long, conflicts_with = "email", required_unless_present = "email")]
+        external_id: Option<String>,
+        /// The contact's email.
+        #[arg(long)]
+        email: Option<String>,
+    },
+}
+
+/// `vouch workspace …`
+#[derive(Debug, Subcommand)]
+pub enum WorkspaceCommand {
+    /// Set the IANA time zone that reports bucket weeks, months and quarters in.
+    SetTimeZone {
+        /// For example `Europe/Paris`.
+        time_zone: String,
+    },
+}
+
+/// Flags of `vouch demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Customers in the demo company.
+    #[arg(long, default_value_t = 3_000)]
+    pub customers: usize,
+    /// Random seed, for reproducible data.
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+}
+
+/// Flags of `vouch bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Timed repetitions per query (the median is reported), after one warm-up.
+    #[arg(long, default_value_t = 5)]
+    pub repetitions: usize,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}

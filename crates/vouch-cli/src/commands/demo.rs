@@ -1,0 +1,148 @@
+//! `vouch demo`: a fresh database full of a realistic demo company, and its reports.
+
+use std::collections::HashSet;
+use std::time::Instant;
+
+use vouch_demo::DemoConfig;
+use vouch_store::{AttributeDefinition, NewResponse, NewSurvey, Store, Survey, Workspace};
+
+use crate::cli::{DemoArgs, IntervalArg, ReportArgs};
+use crate::open_store::open_store;
+
+/// The demo database when no `--database-url` is given; rebuilt from scratch on every run.
+pub const DEMO_DATABASE_FILE: &str = "vouch-demo.db";
+
+const BATCH_ROWS: usize = 10_000;
+
+/// Runs `vouch demo`.
+pub async fn demo(
+    database_url: Option<&str>,
+    workspace: &str,
+    args: &DemoArgs,
+) -> anyhow::Result<()> {
+    let url = match database_url {
+        Some(url) => url.to_owned(),
+        None => {
+            for suffix in ["", "-wal", "-shm"] {
+                let path = format!("{DEMO_DATABASE_FILE}{suffix}");
+                if let Err(error) = std::fs::remove_file(&path)
+                    && error.kind() != std::io::ErrorKind::NotFound
+                {
+                    anyhow::bail!("cannot remove the old demo database {path}: {error}");
+                }
+            }
+            format!("sqlite://{DEMO_DATABASE_FILE}")
+        }
+    };
+    let store = open_store(&url).await?;
+    let store = store.as_ref();
+    let workspace = store.workspace(workspace).await?;
+    let config = DemoConfig {
+        seed: args.seed,
+        customers: args.customers,
+        ..DemoConfig::default()
+    };
+    let started = Instant::now();
+    let customers = fill(store, &workspace, &config, vouch_core::SurveyKind::Nps).await?;
+    let employees = fill(store, &workspace, &config, vouch_core::SurveyKind::Enps).await?;
+    println!(
+        "Demo company {:?}: {} customer and {} employee responses written to {url} in {:.1} s\n",
+        vouch_demo::COMPANY_NAME,
+        customers,
+        employees,
+        started.elapsed().as_secs_f64()
+    );
+    for (survey, by, interval) in [
+        (
+            vouch_demo::CUSTOMER_SURVEY_NAME,
+            None,
+            Some(IntervalArg::Quarter),
+        ),
+        (vouch_demo::CUSTOMER_SURVEY_NAME, Some("plan"), None),
+        (vouch_demo::EMPLOYEE_SURVEY_NAME, Some("department"), None),
+    ] {
+        let report_args = ReportArgs {
+            survey: survey.to_owned(),
+            json: false,
+            from: None,
+            to: None,
+            by: by.map(str::to_owned),
+            interval,
+            filters: Vec::new(),
+            text: None,
+        };
+        super::report::report(store, &workspace, &report_args).await?;
+        println!();
+    }
+    println!(
+        "Explore it: vouch --database-url {url} report --survey {:?} --by country --interval month",
+        vouch_demo::CUSTOMER_SURVEY_NAME
+    );
+    Ok(())
+}
+
+/// Creates one demo survey (unless it exists) and writes its responses; returns how many.
+async fn fill(
+    store: &dyn Store,
+    workspace: &Workspace,
+    config: &DemoConfig,
+    kind: vouch_core::SurveyKind,
+) -> anyhow::Result<u64> {
+    let name = match kind {
+        vouch_core::SurveyKind::Nps => vouch_demo::CUSTOMER_SURVEY_NAME,
+        vouch_core::SurveyKind::Enps => vouch_demo::EMPLOYEE_SURVEY_NAME,
+    };
+    if store.survey_by_name(workspace.id, name).await?.is_some() {
+        return Ok(0);
+    }
+    let survey: Survey = store
+        .create_survey(
+            workspace.id,
+            NewSurvey {
+                name: name.to_owned(),
+                kind,
+                question: kind.default_question(Some(vouch_demo::COMPANY_NAME)),
+                follow_up: vouch_core::survey::DEFAULT_FOLLOW_UP.to_owned(),
+            },
+        )
+        .await?;
+    let rows: Box<dyn Iterator<Item = NewResponse> + Send> = match kind {
+        vouch_core::SurveyKind::Nps => Box::new(vouch_demo::customer_responses(config, survey.id)),
+        vouch_core::SurveyKind::Enps => Box::new(vouch_demo::employee_responses(config, survey.id)),
+    };
+    let known: HashSet<String> = store
+        .attribute_definitions(workspace.id)
+        .await?
+        .into_iter()
+        .map(|d| d.name)
+        .collect();
+    let mut defined = known;
+    let mut import = store.begin_import(workspace.id).await?;
+    let mut batch = Vec::with_capacity(BATCH_ROWS);
+    let mut written = 0u64;
+    for response in rows {
+        let definitions: Vec<AttributeDefinition> = response
+            .attributes
+            .iter()
+            .filter(|(name, _)| !defined.contains(*name))
+            .map(|(name, value)| AttributeDefinition {
+                name: name.clone(),
+                kind: value.kind(),
+            })
+            .collect();
+        if !definitions.is_empty() {
+            defined.extend(definitions.iter().map(|d| d.name.clone()));
+            import.define_attributes(&definitions).await?;
+        }
+        batch.push(response);
+        if batch.len() == BATCH_ROWS {
+            import.write(&batch).await?;
+            written += batch.len() as u64;
+            batch.clear();
+        }
+    }
+    import.write(&batch).await?;
+    written += batch.len() as u64;
+    import.commit().await?;
+    Ok(written)
+}

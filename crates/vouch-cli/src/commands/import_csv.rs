@@ -1,0 +1,432 @@
+//! Reading a responses CSV: the header, each row checked into a `NewResponse` or errors.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io::{self, Read};
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use vouch_core::{AttributeKind, AttributeValue, Score};
+use vouch_store::{AttributeDefinition, Attributes, ContactKey, NewResponse, SurveyId};
+
+/// The longest line a CSV file may have.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+/// The longest comment, in characters.
+pub const MAX_COMMENT_CHARS: usize = 10_000;
+/// The most attribute columns one file may have.
+pub const MAX_ATTRIBUTES: usize = 100;
+/// The longest attribute name, in characters.
+pub const MAX_ATTRIBUTE_NAME_CHARS: usize = 64;
+/// The longest attribute value, in characters.
+pub const MAX_ATTRIBUTE_VALUE_CHARS: usize = 1_000;
+/// The longest external id or email, in characters.
+pub const MAX_KEY_CHARS: usize = 254;
+
+/// One problem with one row (or the header, line 1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    /// The line of the file the row starts on.
+    pub line: u64,
+    /// The column at fault, when one is.
+    pub column: Option<String>,
+    /// What is wrong.
+    pub reason: String,
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.column {
+            Some(column) => write!(f, "line {}, column {column}: {}", self.line, self.reason),
+            None => write!(f, "line {}: {}", self.line, self.reason),
+        }
+    }
+}
+
+/// Where each known column is, and the attribute columns with their kinds.
+#[derive(Debug)]
+pub struct Layout {
+    field_count: usize,
+    email: Option<usize>,
+    external_id: Option<usize>,
+    score: usize,
+    comment: Option<usize>,
+    created_at: Option<usize>,
+    attributes: Vec<AttributeColumn>,
+}
+
+#[derive(Debug)]
+struct AttributeColumn {
+    position: usize,
+    name: String,
+    /// Known from the workspace, or decided by the first value in this file.
+    kind: Option<AttributeKind>,
+    /// The line the kind was decided on, for error messages.
+    decided_on_line: Option<u64>,
+}
+
+impl Layout {
+    /// Reads the header row. Errors name the problem; they make the whole file unusable.
+    pub fn from_header(
+        header: &csv::StringRecord,
+        known: &[AttributeDefinition],
+    ) -> Result<Layout, String> {
+        let names: Vec<String> = header
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let name = if i == 0 {
+                    name.trim_start_matches('\u{feff}')
+                } else {
+                    name
+                };
+                name.trim().to_owned()
+            })
+            .collect();
+        if names.is_empty() || (names.len() == 1 && names[0].is_empty()) {
+            return Err("the file is empty: expected a header row".into());
+        }
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (position, name) in names.iter().enumerate() {
+            if name.is_empty() {
+                return Err(format!(
+                    "line 1, column {}: the column has no name",
+                    position + 1
+                ));
+            }
+            if let Some(first) = seen.insert(name, position) {
+                return Err(format!(
+                    "line 1, column {}: duplicate column name {name:?} (also column {})",
+                    position + 1,
+                    first + 1
+                ));
+            }
+        }
+        let find = |wanted: &str| names.iter().position(|name| name == wanted);
+        let Some(score) = find("score") else {
+            return Err("missing required column \"score\"".into());
+        };
+        let (email, external_id) = (find("email"), find("external_id"));
+        if email.is_none() && external_id.is_none() {
+            return Err("missing required column \"email\" or \"external_id\"".into());
+        }
+        const RESERVED: [&str; 5] = ["email", "external_id", "score", "comment", "created_at"];
+        let attributes: Vec<AttributeColumn> = names
+            .iter()
+            .enumerate()
+            .filter(|(_, name)| !RESERVED.contains(&name.as_str()))
+            .map(|(position, name)| AttributeColumn {
+                position,
+                name: name.clone(),
+                kind: known.iter().find(|d| &d.name == name).map(|d| d.kind),
+                decided_on_line: None,
+            })
+            .collect();
+        if attributes.len() > MAX_ATTRIBUTES {
+            return Err(format!(
+                "{} attribute columns; at most {MAX_ATTRIBUTES} are allowed",
+                attributes.len()
+            ));
+        }
+        if let Some(long) = attributes
+            .iter()
+            .find(|a| a.name.chars().count() > MAX_ATTRIBUTE_NAME_CHARS)
+        {
+            return Err(format!(
+                "line 1, column {}: attribute name longer than {MAX_ATTRIBUTE_NAME_CHARS} characters",
+                long.position + 1
+            ));
+        }
+        Ok(Layout {
+            field_count: names.len(),
+            email,
+            external_id,
+            score,
+            comment: find("comment"),
+            created_at: find("created_at"),
+            attributes,
+        })
+    }
+
+    /// Attributes this file introduces, with the kinds their first values gave them.
+    pub fn new_definitions(&self, known: &[AttributeDefinition]) -> Vec<AttributeDefinition> {
+        self.attributes
+            .iter()
+            .filter(|a| !known.iter().any(|d| d.name == a.name))
+            .filter_map(|a| {
+                a.kind.map(|kind| AttributeDefinition {
+                    name: a.name.clone(),
+                    kind,
+                })
+            })
+            .collect()
+    }
+
+    /// Checks one row and turns it into a response, or lists everything wrong with it.
+    pub fn read_row(
+        &mut self,
+        record: &csv::StringRecord,
+        line: u64,
+        survey: SurveyId,
+        now: Timestamp,
+    ) -> Result<NewResponse, Vec<RowError>> {
+        let mut errors = Vec::new();
+        let mut fail = |column: Option<&str>, reason: String| {
+            errors.push(RowError {
+                line,
+                column: column.map(str::to_owned),
+                reason,
+            });
+        };
+        if record.len() != self.field_count {
+            fail(
+                None,
+                format!(
+                    "expected {} fields, found {}",
+                    self.field_count,
+                    record.len()
+                ),
+            );
+            return Err(errors);
+        }
+        let cell = |position: Option<usize>| position.map(|p| record[p].trim()).unwrap_or("");
+        let external_id = non_empty(cell(self.external_id));
+        let email = non_empty(cell(self.email)).map(str::to_lowercase);
+        if external_id.is_none() && email.is_none() {
+            fail(None, "no email or external_id: who answered?".into());
+        }
+        if let Some(id) = external_id
+            && id.chars().count() > MAX_KEY_CHARS
+        {
+            fail(
+                Some("external_id"),
+                format!("longer than {MAX_KEY_CHARS} characters"),
+            );
+        }
+        if let Some(address) = &email
+            && let Err(reason) = check_email(address)
+        {
+            fail(Some("email"), reason);
+        }
+        let score =
+            Score::parse(&record[self.score]).map_err(|e| fail(Some("score"), e.to_string()));
+        let comment = non_empty(cell(self.comment)).map(str::to_owned);
+        if let Some(text) = &comment
+            && text.chars().count() > MAX_COMMENT_CHARS
+        {
+            fail(
+                Some("comment"),
+                format!("longer than {MAX_COMMENT_CHARS} characters"),
+            );
+        }
+        let created_at = match self.created_at {
+            None => Some(now),
+            Some(position) => match parse_instant(record[position].trim()) {
+                Ok(instant) => Some(instant),
+                Err(reason) => {
+                    fail(Some("created_at"), reason);
+                    None
+                }
+            },
+        };
+        let mut attributes = Attributes::new();
+        for column in &mut self.attributes {
+            let text = record[column.position].trim();
+            if text.is_empty() {
+                continue;
+            }
+            if text.chars().count() > MAX_ATTRIBUTE_VALUE_CHARS {
+                let reason = format!("longer than {MAX_ATTRIBUTE_VALUE_CHARS} characters");
+                fail(Some(&column.name), reason);
+                continue;
+            }
+            let value = match column.kind {
+                Some(kind) => match AttributeValue::parse_as(text, kind) {
+                    Ok(value) => value,
+                    Err(error) => {
+                        let origin = match column.decided_on_line {
+                            Some(first) => format!("as its first value on line {first} was"),
+                            None => "as the workspace already defines it".to_owned(),
+                        };
+                        fail(Some(&column.name), format!("{error}, {origin}"));
+                        continue;
+                    }
+                },
+                None => {
+                    let value = AttributeValue::infer(text);
+                    column.kind = Some(value.kind());
+                    column.decided_on_line = Some(line);
+                    value
+                }
+            };
+            attributes.insert(column.name.clone(), value);
+        }
+        match (score, created_at) {
+            (Ok(score), Some(created_at)) if errors.is_empty() => Ok(NewResponse {
+                survey,
+                contact: ContactKey {
+                    external_id: external_id.map(str::to_owned),
+                    email,
+                },
+                attributes,
+                score,
+                comment,
+                created_at,
+                channel: "import".into(),
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+fn non_empty(text: &str) -> Option<&str> {
+    (!text.is_empty()).then_some(text)
+}
+
+/// A plausible address: one `@`, something on both sides, a dot in the domain, no spaces.
+fn check_email(address: &str) -> Result<(), String> {
+    if address.chars().count() > MAX_KEY_CHARS {
+        return Err(format!("longer than {MAX_KEY_CHARS} characters"));
+    }
+    let valid = match address.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+                && !address.contains(char::is_whitespace)
+        }
+        None => false,
+    };
+    if valid {
+        Ok(())
+    } else {
+        Err(format!("{address:?} is not an email address"))
+    }
+}
+
+/// RFC 3339 (`2026-03-01T09:30:00Z`, `…+02:00`) or a date (`2026-03-01`, midnight UTC).
+pub fn parse_instant(text: &str) -> Result<Timestamp, String> {
+    if text.is_empty() {
+        return Err("empty: expected an RFC 3339 time or a YYYY-MM-DD date".into());
+    }
+    if text.len() == 10
+        && let Ok(date) = text.parse::<Date>()
+    {
+        return date
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .map(|zoned| zoned.timestamp())
+            .map_err(|error| format!("{text:?}: {error}"));
+    }
+    text.parse::<Timestamp>().map_err(|_| {
+        format!("{text:?} is not an RFC 3339 time (2026-03-01T09:30:00Z) or a date (2026-03-01)")
+    })
+}
+
+/// A reader that fails with a clear error as soon as a line is longer than `limit` bytes, so
+/// that a huge line cannot make the parser hold gigabytes.
+pub struct LineLengthLimit<R> {
+    inner: R,
+    limit: usize,
+    current_line_bytes: usize,
+    line: u64,
+}
+
+impl<R: Read> LineLengthLimit<R> {
+    /// Wraps `inner`.
+    pub fn new(inner: R, limit: usize) -> Self {
+        LineLengthLimit {
+            inner,
+            limit,
+            current_line_bytes: 0,
+            line: 1,
+        }
+    }
+}
+
+impl<R: Read> Read for LineLengthLimit<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        let read = self.inner.read(buffer)?;
+        for &byte in &buffer[..read] {
+            if byte == b'\n' {
+                self.line += 1;
+                self.current_line_bytes = 0;
+            } else {
+                self.current_line_bytes += 1;
+                if self.current_line_bytes > self.limit {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        format!("line {} is longer than {} bytes", self.line, self.limit),
+                    ));
+                }
+            }
+        }
+        Ok(read)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(text: &str) -> csv::StringRecord {
+        csv::StringRecord::from(text.split(',').collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn duplicate_and_missing_columns_are_named() {
+        let error = Layout::from_header(&header("email,score,plan,plan"), &[]).unwrap_err();
+        assert_eq!(
+            error,
+            "line 1, column 4: duplicate column name \"plan\" (also column 3)"
+        );
+        let error = Layout::from_header(&header("email,comment"), &[]).unwrap_err();
+        assert_eq!(error, "missing required column \"score\"");
+        let error = Layout::from_header(&header("score,comment"), &[]).unwrap_err();
+        assert_eq!(
+            error,
+            "missing required column \"email\" or \"external_id\""
+        );
+        let error = Layout::from_header(&header(""), &[]).unwrap_err();
+        assert_eq!(error, "the file is empty: expected a header row");
+    }
+
+    #[test]
+    fn a_row_reports_every_problem_it_has() {
+        let mut layout = Layout::from_header(&header("email,score,created_at,seats"), &[]).unwrap();
+        let now = Timestamp::UNIX_EPOCH;
+        let good = csv::StringRecord::from(vec!["A@Example.com", "9", "2026-03-01", "3"]);
+        let response = layout.read_row(&good, 2, SurveyId(1), now).unwrap();
+        assert_eq!(response.contact.email.as_deref(), Some("a@example.com"));
+        assert_eq!(response.created_at.to_string(), "2026-03-01T00:00:00Z");
+        let bad = csv::StringRecord::from(vec!["nobody", "7.5", "yesterday", "lots"]);
+        let errors = layout.read_row(&bad, 3, SurveyId(1), now).unwrap_err();
+        let columns: Vec<_> = errors.iter().map(|e| e.column.clone().unwrap()).collect();
+        assert_eq!(columns, ["email", "score", "created_at", "seats"]);
+        assert!(
+            errors[3].reason.contains("first value on line 2"),
+            "{}",
+            errors[3].reason
+        );
+    }
+
+    #[test]
+    fn times_are_rfc_3339_or_dates() {
+        assert_eq!(
+            parse_instant("2026-03-01T10:00:00+02:00")
+                .unwrap()
+                .to_string(),
+            "2026-03-01T08:00:00Z"
+        );
+        assert!(parse_instant("2026-02-30").is_err());
+        assert!(parse_instant("").is_err());
+    }
+
+    #[test]
+    fn a_line_over_the_limit_is_an_error_naming_it() {
+        let mut reader = LineLengthLimit::new("ok\nway too long\n".as_bytes(), 5);
+        let mut sink = Vec::new();
+        let error = reader.read_to_end(&mut sink).unwrap_err();
+        assert_eq!(error.to_string(), "line 2 is longer than 5 bytes");
+    }
+}

@@ -1,0 +1,217 @@
+//! `vouch report`: the NPS of one survey, filtered, grouped and over time.
+
+use std::collections::BTreeMap;
+
+use jiff::tz::TimeZone;
+use vouch_analytics::report::{Report, build_report};
+use vouch_analytics::{Query, ResponseIndex, sync};
+use vouch_core::{AttributeKind, AttributeValue, Interval, NpsFigures};
+use vouch_http::wire::ReportJson;
+use vouch_store::{AttributeDefinition, Store, Survey, Workspace};
+
+use super::import_csv::parse_instant;
+use crate::bad_input;
+use crate::cli::{IntervalArg, ReportArgs};
+use crate::table;
+
+/// Runs `vouch report`.
+pub async fn report(
+    store: &dyn Store,
+    workspace: &Workspace,
+    args: &ReportArgs,
+) -> anyhow::Result<()> {
+    let Some(survey) = store.survey_by_name(workspace.id, &args.survey).await? else {
+        bad_input!(
+            "--survey: no survey named {:?} in workspace {:?}",
+            args.survey,
+            workspace.slug
+        );
+    };
+    let definitions = store.attribute_definitions(workspace.id).await?;
+    let query = query_of(args, &survey, &definitions)?;
+    let mut index = ResponseIndex::new(workspace_time_zone(workspace)?);
+    sync::catch_up(store, workspace.id, Some(survey.id), &mut index).await?;
+    let plan = match index.plan(&query) {
+        Ok(plan) => plan,
+        Err(error) => bad_input!("{error}"),
+    };
+    let counts = index.run(&plan);
+    let report = build_report(&index, &plan, &counts, survey.kind.is_anonymous());
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&ReportJson::from(&report))?
+        );
+    } else {
+        print!("{}", render_table(&survey, &report));
+    }
+    Ok(())
+}
+
+/// The workspace's time zone, from the bundled time zone database.
+pub fn workspace_time_zone(workspace: &Workspace) -> anyhow::Result<TimeZone> {
+    TimeZone::get(&workspace.time_zone).map_err(|error| {
+        anyhow::anyhow!(
+            "workspace time zone {:?} is unknown: {error}",
+            workspace.time_zone
+        )
+    })
+}
+
+/// Checks the flags and turns them into a query.
+fn query_of(
+    args: &ReportArgs,
+    survey: &Survey,
+    definitions: &[AttributeDefinition],
+) -> anyhow::Result<Query> {
+    let instant = |flag: &str, text: &Option<String>| match text {
+        None => Ok(None),
+        Some(text) => parse_instant(text.trim()).map(Some).map_err(|reason| {
+            anyhow::Error::new(crate::input_error::InputError(format!(
+                "--{flag}: {reason}"
+            )))
+        }),
+    };
+    let from = instant("from", &args.from)?;
+    let to = instant("to", &args.to)?;
+    let group_by: Vec<String> = match &args.by {
+        None => Vec::new(),
+        Some(list) => list.split(',').map(|name| name.trim().to_owned()).collect(),
+    };
+    if group_by.len() > 2 {
+        bad_input!("--by: at most two attributes, got {}", group_by.len());
+    }
+    for name in &group_by {
+        known_attribute("--by", name, definitions)?;
+    }
+    let mut filters: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for filter in &args.filters {
+        let Some((name, value)) = filter.split_once('=') else {
+            bad_input!("--where: {filter:?} is not ATTR=VALUE");
+        };
+        let (name, value) = (name.trim(), value.trim());
+        let kind = known_attribute("--where", name, definitions)?;
+        if let Err(error) = AttributeValue::parse_as(value, kind) {
+            bad_input!(
+                "--where: {name} is a {} attribute, and {error}",
+                kind.as_str()
+            );
+        }
+        filters
+            .entry(name.to_owned())
+            .or_default()
+            .push(value.to_owned());
+    }
+    if let Some(text) = &args.text
+        && vouch_core::text::search_word(text).is_none()
+    {
+        bad_input!("--text: {text:?} must be exactly one word");
+    }
+    Ok(Query {
+        surveys: vec![survey.id],
+        from,
+        to,
+        filters: filters.into_iter().collect(),
+        text: args.text.clone(),
+        group_by,
+        interval: args.interval.map(|interval| match interval {
+            IntervalArg::Week => Interval::Week,
+            IntervalArg::Month => Interval::Month,
+            IntervalArg::Quarter => Interval::Quarter,
+        }),
+        ..Query::default()
+    })
+}
+
+fn known_attribute(
+    flag: &str,
+    name: &str,
+    definitions: &[AttributeDefinition],
+) -> anyhow::Result<AttributeKind> {
+    match definitions.iter().find(|d| d.name == name) {
+        Some(definition) => Ok(definition.kind),
+        None => {
+            let known: Vec<&str> = definitions.iter().map(|d| d.name.as_str()).collect();
+            bad_input!(
+                "{flag}: unknown attribute {name:?} (known: {})",
+                known.join(", ")
+            )
+        }
+    }
+}
+
+fn render_table(survey: &Survey, report: &Report) -> String {
+    let mut out = format!("{} ({})\n", survey.name, survey.kind.as_str());
+    let header = [
+        "",
+        "NPS",
+        "± MOE",
+        "n",
+        "promoters",
+        "passives",
+        "detractors",
+    ];
+    let numeric = [false, true, true, true, true, true, true];
+    let row = |label: String, figures: Option<&NpsFigures>| {
+        let cell = |value: Option<String>| value.unwrap_or_else(|| "–".into());
+        let mut cells = vec![label];
+        cells.push(cell(
+            figures.and_then(|f| f.nps).map(|nps| format!("{nps:+.0}")),
+        ));
+        cells.push(cell(
+            figures
+                .and_then(|f| f.margin_of_error)
+                .map(|m| format!("{m:.1}")),
+        ));
+        for count in [
+            figures.map(|f| f.responses),
+            figures.map(|f| f.promoters),
+            figures.map(|f| f.passives),
+            figures.map(|f| f.detractors),
+        ] {
+            cells.push(cell(count.map(|c| c.to_string())));
+        }
+        cells
+    };
+    out.push_str(&table::render(
+        &header,
+        &[row("all".into(), report.overall.as_ref())],
+        &numeric,
+    ));
+    if let Some(groups) = &report.groups {
+        let rows: Vec<Vec<String>> = groups
+            .iter()
+            .map(|group| {
+                let label: Vec<String> = group
+                    .key
+                    .iter()
+                    .map(|value| value.as_ref().map_or("(none)".into(), |v| v.canonical()))
+                    .collect();
+                row(label.join(" × "), Some(&group.figures))
+            })
+            .collect();
+        out.push('\n');
+        out.push_str(&table::render(&header, &rows, &numeric));
+    }
+    if let Some(trend) = &report.trend {
+        let rows: Vec<Vec<String>> = trend
+            .iter()
+            .map(|period| row(period.period.label(), Some(&period.figures)))
+            .collect();
+        out.push('\n');
+        out.push_str(&table::render(&header, &rows, &numeric));
+    }
+    if let Some(suppressed) = report.suppressed.filter(|&n| n > 0) {
+        out.push_str(&format!(
+            "\n{suppressed} group(s) or period(s) hidden: fewer than {} responses (anonymity)\n",
+            vouch_core::ANONYMITY_MIN_RESPONSES
+        ));
+    }
+    if report
+        .overall
+        .is_some_and(|f| f.is_small_sample() && f.responses > 0)
+    {
+        out.push_str("\nFewer than 30 responses: the margin of error is wide; read with care.\n");
+    }
+    out
+}

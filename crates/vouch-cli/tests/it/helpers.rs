@@ -1,0 +1,162 @@
+//! Running the built `vouch` binary against a fresh database of each backend.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use tempfile::TempDir;
+
+/// A fresh, empty database for one test, and a scratch directory for its files.
+pub struct TestDb {
+    pub url: String,
+    pub dir: TempDir,
+    postgres: Option<(String, String)>,
+}
+
+/// The backends to run a test on: SQLite always, PostgreSQL when `VOUCH_TEST_DATABASE_URL`
+/// is set (required when `VOUCH_TEST_REQUIRE_ALL=1`).
+pub fn backends() -> Vec<TestDb> {
+    let mut databases = vec![sqlite()];
+    match std::env::var("VOUCH_TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => databases.push(postgres(&url)),
+        _ => {
+            if std::env::var("VOUCH_TEST_REQUIRE_ALL").as_deref() == Ok("1") {
+                panic!("VOUCH_TEST_REQUIRE_ALL=1 but VOUCH_TEST_DATABASE_URL is not set");
+            }
+            eprintln!("skipped PostgreSQL: VOUCH_TEST_DATABASE_URL not set");
+        }
+    }
+    databases
+}
+
+fn sqlite() -> TestDb {
+    let dir = TempDir::new().expect("temporary directory");
+    let url = format!("sqlite://{}", dir.path().join("vouch.db").display());
+    TestDb {
+        url,
+        dir,
+        postgres: None,
+    }
+}
+
+fn postgres(admin_url: &str) -> TestDb {
+    let name = format!(
+        "vouch_cli_test_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    );
+    run_sql(admin_url, &format!("CREATE DATABASE {name}"));
+    let base = admin_url
+        .rsplit_once('/')
+        .map_or(admin_url, |(base, _)| base);
+    let url = format!("{base}/{name}");
+    TestDb {
+        url,
+        dir: TempDir::new().unwrap(),
+        postgres: Some((admin_url.to_owned(), name)),
+    }
+}
+
+fn run_sql(url: &str, sql: &str) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+            .await
+            .expect("connect to VOUCH_TEST_DATABASE_URL");
+        let driver = tokio::spawn(connection);
+        client.batch_execute(sql).await.expect(sql);
+        drop(client);
+        let _ = driver.await;
+    });
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = &self.postgres {
+            run_sql(
+                admin,
+                &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+            );
+        }
+    }
+}
+
+impl TestDb {
+    /// Runs `vouch --database-url URL ARGS…` in the scratch directory.
+    pub fn vouch(&self, args: &[&str]) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_vouch"));
+        command
+            .current_dir(self.dir.path())
+            .arg("--database-url")
+            .arg(&self.url)
+            .args(args);
+        command
+            .env_remove("VOUCH_WORKSPACE")
+            .env_remove("VOUCH_DATABASE_URL");
+        command.output().expect("run vouch")
+    }
+
+    /// Like [`TestDb::vouch`], but the command must succeed; returns its stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let output = self.vouch(args);
+        assert!(
+            output.status.success(),
+            "vouch {args:?} failed on {}: {}",
+            self.url,
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).expect("utf-8 stdout")
+    }
+
+    /// `vouch report --json` parsed.
+    pub fn report(&self, args: &[&str]) -> serde_json::Value {
+        let mut all = vec!["report", "--json"];
+        all.extend_from_slice(args);
+        serde_json::from_str(&self.ok(&all)).expect("report prints JSON")
+    }
+
+    /// Writes a file into the scratch directory and returns its path.
+    pub fn file(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+
+    /// The response count of every survey, by name.
+    pub fn survey_counts(&self) -> Vec<(String, u64)> {
+        let listing: serde_json::Value =
+            serde_json::from_str(&self.ok(&["surveys", "list", "--json"])).unwrap();
+        listing
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["name"].as_str().unwrap().to_owned(),
+                    s["responses"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    }
+}
+
+/// `path` as a `&str` for command lines.
+pub fn arg(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+/// The six figures of a report element, for compact assertions.
+pub fn figures(value: &serde_json::Value) -> (serde_json::Value, u64, u64, u64, u64) {
+    (
+        value["nps"].clone(),
+        value["responses"].as_u64().unwrap_or(u64::MAX),
+        value["promoters"].as_u64().unwrap_or(u64::MAX),
+        value["passives"].as_u64().unwrap_or(u64::MAX),
+        value["detractors"].as_u64().unwrap_or(u64::MAX),
+    )
+}

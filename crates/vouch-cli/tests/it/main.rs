@@ -1,0 +1,5 @@
+//! End-to-end tests of the `vouch` binary, on SQLite and (when configured) PostgreSQL.
+
+mod helpers;
+mod import_errors;
+mod report;
