@@ -177,3 +177,72 @@ mod tests {
         assert!((two_sided_p_value(0.0) - 1.0).abs() < 1e-6);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::score::{Category, Score};
+
+    /// The method written out the slow, obvious way over a list of scores.
+    fn naive(scores: &[u8]) -> (Option<f64>, Option<f64>) {
+        if scores.is_empty() {
+            return (None, None);
+        }
+        let n = scores.len() as f64;
+        let promoters = scores.iter().filter(|&&s| s >= 9).count() as f64;
+        let detractors = scores.iter().filter(|&&s| s <= 6).count() as f64;
+        let (p, d) = (promoters / n, detractors / n);
+        let nps = 100.0 * (p - d);
+        let moe = 1.96 * 100.0 * ((p + d - (p - d).powi(2)) / n).sqrt();
+        (Some(nps), Some(moe))
+    }
+
+    proptest! {
+        #[test]
+        fn figures_match_the_naive_method(scores in proptest::collection::vec(0u8..=10, 0..500)) {
+            let mut histogram = Histogram::default();
+            for &score in &scores {
+                histogram.add(Score::new(i64::from(score)).unwrap());
+            }
+            let figures = NpsFigures::from_histogram(&histogram);
+            let (nps, moe) = naive(&scores);
+            prop_assert_eq!(figures.responses, scores.len() as u64);
+            prop_assert_eq!(figures.promoters + figures.passives + figures.detractors, figures.responses);
+            match (figures.nps, nps) {
+                (Some(a), Some(b)) => {
+                    prop_assert!((a - b).abs() < 1e-9);
+                    prop_assert!((-100.0..=100.0).contains(&a));
+                }
+                (a, b) => prop_assert_eq!(a, b),
+            }
+            match (figures.margin_of_error, moe) {
+                (Some(a), Some(b)) => prop_assert!((a - b).abs() < 1e-9 && a >= 0.0),
+                (a, b) => prop_assert_eq!(a, b),
+            }
+            let promoters = scores.iter().filter(|&&s| Score::new(i64::from(s)).unwrap().category() == Category::Promoter).count();
+            prop_assert_eq!(figures.promoters, promoters as u64);
+        }
+
+        #[test]
+        fn a_comparison_is_antisymmetric(
+            first in proptest::collection::vec(0u8..=10, 1..200),
+            second in proptest::collection::vec(0u8..=10, 1..200),
+        ) {
+            let histogram = |scores: &[u8]| {
+                let mut h = Histogram::default();
+                scores.iter().for_each(|&s| h.add(Score::new(i64::from(s)).unwrap()));
+                h
+            };
+            let (a, b) = (histogram(&first), histogram(&second));
+            let forward = compare(&a, &b).unwrap();
+            let backward = compare(&b, &a).unwrap();
+            prop_assert!((forward.difference + backward.difference).abs() < 1e-9);
+            prop_assert_eq!(forward.significant, backward.significant);
+            if let Some(p) = forward.p_value {
+                prop_assert!((0.0..=1.0).contains(&p));
+            }
+        }
+    }
+}

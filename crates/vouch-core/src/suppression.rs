@@ -61,3 +61,31 @@ mod tests {
         assert_eq!(suppressed_groups(&[3]), [true]);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn no_group_can_be_worked_out_from_the_total(
+            counts in proptest::collection::vec(1u64..30, 0..12),
+        ) {
+            let hidden = suppressed_groups(&counts);
+            let hidden_count = hidden.iter().filter(|&&h| h).count();
+            // Every small group is hidden, every shown group is large enough…
+            for (count, is_hidden) in counts.iter().zip(&hidden) {
+                if *count < ANONYMITY_MIN_RESPONSES {
+                    prop_assert!(*is_hidden);
+                }
+            }
+            // …and never exactly one group is hidden when others are shown, so that the total
+            // minus the shown groups never equals one small group.
+            if hidden_count == 1 {
+                prop_assert_eq!(counts.len(), 1);
+            }
+        }
+    }
+}
