@@ -21,3 +21,22 @@ macro_rules! bad_input {
         return Err(anyhow::Error::new($crate::input_error::InputError(format!($($arg)*))))
     };
 }
+
+/// Writes a line to standard output, returning an error (rather than panicking like `println!`)
+/// when stdout is closed, e.g. piped into `head`.
+#[macro_export]
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout(), $($arg)*)?;
+    }};
+}
+
+/// Writes to standard output like [`outln!`], without the newline.
+#[macro_export]
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout(), $($arg)*)?;
+    }};
+}

@@ -35,6 +35,13 @@ fn main() -> ExitCode {
     match runtime.block_on(commands::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
+            let closed_stdout = error
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe);
+            if closed_stdout {
+                // The reader went away (`vouch report | head`): nothing left to say.
+                return ExitCode::SUCCESS;
+            }
             if let Some(input) = error.downcast_ref::<InputError>() {
                 eprintln!("error: {input}");
                 ExitCode::from(2)

@@ -1,6 +1,7 @@
 //! `vouch bench`: the dashboard query set timed on the analytics engine, over every response
 //! of the workspace (see `bench/README.md` for the dataset and the baselines).
 
+use crate::{out, outln};
 use std::time::Instant;
 
 use jiff::Timestamp;
@@ -64,10 +65,10 @@ pub async fn bench(
             "rows": stats.rows, "load_seconds": load_seconds, "index_bytes": stats.heap_bytes,
             "peak_rss_bytes": memory.peak, "rss_bytes": memory.current, "queries": queries,
         });
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        outln!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(());
     }
-    println!(
+    outln!(
         "{} responses loaded in {load_seconds:.1} s; index {:.0} MiB; resident {:.0} MiB (peak {:.0} MiB)",
         stats.rows,
         mib(stats.heap_bytes as u64),
@@ -87,7 +88,7 @@ pub async fn bench(
         })
         .collect();
     let header = ["id", "query", "median ms", "n", "nps"];
-    print!(
+    out!(
         "{}",
         table::render(&header, &rows, &[false, false, true, true, true])
     );

@@ -1,5 +1,6 @@
 //! `vouch contacts delete`: GDPR erasure.
 
+use crate::outln;
 use vouch_store::{ContactKey, Store, Workspace};
 
 use crate::bad_input;
@@ -19,6 +20,6 @@ pub async fn delete(
         bad_input!("no such contact in workspace {:?}", workspace.slug);
     };
     let erased = store.delete_contact(workspace.id, contact.id).await?;
-    println!("erased the contact and its {erased} response(s)");
+    outln!("erased the contact and its {erased} response(s)");
     Ok(())
 }

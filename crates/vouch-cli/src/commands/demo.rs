@@ -1,5 +1,6 @@
 //! `vouch demo`: a fresh database full of a realistic demo company, and its reports.
 
+use crate::outln;
 use std::collections::HashSet;
 use std::time::Instant;
 
@@ -45,7 +46,7 @@ pub async fn demo(
     let started = Instant::now();
     let customers = fill(store, &workspace, &config, vouch_core::SurveyKind::Nps).await?;
     let employees = fill(store, &workspace, &config, vouch_core::SurveyKind::Enps).await?;
-    println!(
+    outln!(
         "Demo company {:?}: {} customer and {} employee responses written to {url} in {:.1} s\n",
         vouch_demo::COMPANY_NAME,
         customers,
@@ -72,9 +73,9 @@ pub async fn demo(
             text: None,
         };
         super::report::report(store, &workspace, &report_args).await?;
-        println!();
+        outln!();
     }
-    println!(
+    outln!(
         "Explore it: vouch --database-url {url} report --survey {:?} --by country --interval month",
         vouch_demo::CUSTOMER_SURVEY_NAME
     );

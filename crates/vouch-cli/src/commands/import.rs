@@ -1,5 +1,6 @@
 //! `vouch import responses`: stream a CSV into the store, all or nothing.
 
+use crate::outln;
 use std::collections::HashSet;
 use std::fs::File;
 use std::io::BufReader;
@@ -124,7 +125,7 @@ pub async fn import_responses(
     let survey_name = args.survey.clone();
     let summary = writer.commit().await?;
     let seconds = started.elapsed().as_secs_f64();
-    println!(
+    outln!(
         "imported {} response(s) into survey {survey_name:?} ({} new contact(s), {} row(s) skipped) \
          in {seconds:.1} s ({:.0} rows/s)",
         summary.responses,

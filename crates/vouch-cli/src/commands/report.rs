@@ -1,5 +1,6 @@
 //! `vouch report`: the NPS of one survey, filtered, grouped and over time.
 
+use crate::{out, outln};
 use std::collections::BTreeMap;
 
 use jiff::tz::TimeZone;
@@ -38,12 +39,12 @@ pub async fn report(
     let counts = index.run(&plan);
     let report = build_report(&index, &plan, &counts, survey.kind.is_anonymous());
     if args.json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&ReportJson::from(&report))?
         );
     } else {
-        print!("{}", render_table(&survey, &report));
+        out!("{}", render_table(&survey, &report));
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! `vouch surveys list`.
 
+use crate::{out, outln};
 use vouch_store::{Store, Workspace};
 
 use crate::table;
@@ -22,11 +23,11 @@ pub async fn list(store: &dyn Store, workspace: &Workspace, json: bool) -> anyho
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&items)?);
+        outln!("{}", serde_json::to_string_pretty(&items)?);
         return Ok(());
     }
     if surveys.is_empty() {
-        println!("No surveys yet: `vouch import responses FILE.csv --survey NAME` creates one.");
+        outln!("No surveys yet: `vouch import responses FILE.csv --survey NAME` creates one.");
         return Ok(());
     }
     let rows: Vec<Vec<String>> = surveys
@@ -42,7 +43,7 @@ pub async fn list(store: &dyn Store, workspace: &Workspace, json: bool) -> anyho
         })
         .collect();
     let header = ["id", "name", "kind", "responses", "created"];
-    print!(
+    out!(
         "{}",
         table::render(&header, &rows, &[true, false, false, true, false])
     );

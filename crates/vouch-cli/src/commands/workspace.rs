@@ -1,5 +1,6 @@
 //! `vouch workspace set-time-zone`.
 
+use crate::outln;
 use jiff::tz::TimeZone;
 use vouch_store::{Store, Workspace};
 
@@ -17,6 +18,6 @@ pub async fn set_time_zone(
     store
         .set_workspace_time_zone(workspace.id, time_zone)
         .await?;
-    println!("workspace {:?} now reports in {time_zone}", workspace.slug);
+    outln!("workspace {:?} now reports in {time_zone}", workspace.slug);
     Ok(())
 }
