@@ -1,7 +1,6 @@
 //! One dictionary-coded attribute column of the index.
 
-use std::collections::HashMap;
-
+use foldhash::HashMap;
 use vouch_core::{AttributeKind, AttributeValue};
 
 /// The values of one attribute for every row, as small integer codes.
@@ -14,7 +13,10 @@ pub(crate) struct AttributeColumn {
     pub(crate) kind: AttributeKind,
     pub(crate) codes: Vec<u32>,
     pub(crate) values: Vec<AttributeValue>,
+    /// Codes of text, boolean and date values by canonical text.
     code_by_text: HashMap<String, u32>,
+    /// Codes of numbers by their bits (with -0 read as 0), so that no number is formatted.
+    code_by_number: HashMap<u64, u32>,
     /// The numeric value per code (index 0 = missing = 0.0), for sums over number attributes.
     pub(crate) numbers: Vec<f64>,
 }
@@ -26,7 +28,8 @@ impl AttributeColumn {
             kind,
             codes: vec![0; rows],
             values: Vec::new(),
-            code_by_text: HashMap::new(),
+            code_by_text: HashMap::default(),
+            code_by_number: HashMap::default(),
             numbers: vec![0.0],
         }
     }
@@ -35,6 +38,9 @@ impl AttributeColumn {
     pub(crate) fn code_for(&mut self, value: &AttributeValue) -> u32 {
         let found = match value {
             AttributeValue::String(text) => self.code_by_text.get(text.as_str()).copied(),
+            AttributeValue::Number(number) => {
+                self.code_by_number.get(&number_key(*number)).copied()
+            }
             other => self.code_by_text.get(other.canonical().as_str()).copied(),
         };
         if let Some(code) = found {
@@ -42,7 +48,14 @@ impl AttributeColumn {
         }
         self.values.push(value.clone());
         let code = self.values.len() as u32;
-        self.code_by_text.insert(value.canonical(), code);
+        match value {
+            AttributeValue::Number(number) => {
+                self.code_by_number.insert(number_key(*number), code);
+            }
+            other => {
+                self.code_by_text.insert(other.canonical(), code);
+            }
+        }
         self.numbers.push(match value {
             AttributeValue::Number(number) => *number,
             _ => 0.0,
@@ -53,8 +66,10 @@ impl AttributeColumn {
     /// The code of a value given as text (as in `--where seats=3`), read as this column's
     /// kind; `None` when no row has that value.
     pub(crate) fn lookup(&self, text: &str) -> Option<u32> {
-        let value = AttributeValue::parse_as(text, self.kind).ok()?;
-        self.code_by_text.get(value.canonical().as_str()).copied()
+        match AttributeValue::parse_as(text, self.kind).ok()? {
+            AttributeValue::Number(number) => self.code_by_number.get(&number_key(number)).copied(),
+            value => self.code_by_text.get(value.canonical().as_str()).copied(),
+        }
     }
 
     /// The value of a code, `None` for code 0.
@@ -74,7 +89,13 @@ impl AttributeColumn {
             + self.numbers.capacity() * 8
             + self.values.len() * (std::mem::size_of::<AttributeValue>() + 16)
             + self.code_by_text.len() * 48
+            + self.code_by_number.len() * 16
     }
+}
+
+/// The dictionary key of a number: equal numbers (including 0 and -0) have equal keys.
+fn number_key(number: f64) -> u64 {
+    if number == 0.0 { 0 } else { number.to_bits() }
 }
 
 #[cfg(test)]

@@ -1,7 +1,6 @@
 //! The columnar index: one row per response, in id order, as compact columns.
 
-use std::collections::HashMap;
-
+use foldhash::HashMap;
 use jiff::tz::TimeZone;
 use roaring::RoaringBitmap;
 use vouch_core::period::day_of_timestamp;
@@ -49,6 +48,11 @@ pub struct ResponseIndex {
     pub(crate) attributes: Vec<AttributeColumn>,
     pub(crate) attribute_by_name: HashMap<String, usize>,
     pub(crate) words: HashMap<String, RoaringBitmap>,
+    /// The column of each attribute of the last response appended, in its order: responses
+    /// mostly carry the same attributes, so this spares a hash lookup per value.
+    recent_columns: Vec<(String, usize)>,
+    /// Scratch space for lower-casing words.
+    word_buffer: String,
     pub(crate) deleted: RoaringBitmap,
     pub(crate) chunks: Vec<ChunkSummary>,
     last_deletion: i64,
@@ -77,10 +81,12 @@ impl ResponseIndex {
             days: Vec::new(),
             created_ms: Vec::new(),
             surveys: Vec::new(),
-            survey_codes: HashMap::new(),
+            survey_codes: HashMap::default(),
             attributes: Vec::new(),
-            attribute_by_name: HashMap::new(),
-            words: HashMap::new(),
+            attribute_by_name: HashMap::default(),
+            words: HashMap::default(),
+            recent_columns: Vec::new(),
+            word_buffer: String::new(),
             deleted: RoaringBitmap::new(),
             chunks: Vec::new(),
             last_deletion: 0,
@@ -146,8 +152,16 @@ impl ResponseIndex {
         for column in &mut self.attributes {
             column.codes.push(0);
         }
-        for (name, value) in &response.attributes {
-            let column = self.column_index(name, value.kind());
+        for (position, (name, value)) in response.attributes.iter().enumerate() {
+            let column = match self.recent_columns.get(position) {
+                Some((recent, column)) if recent == name => *column,
+                _ => {
+                    let column = self.column_index(name, value.kind());
+                    self.recent_columns.truncate(position);
+                    self.recent_columns.push((name.clone(), column));
+                    column
+                }
+            };
             let attribute = &mut self.attributes[column];
             let code = if attribute.kind == value.kind() {
                 attribute.code_for(value)
@@ -186,18 +200,23 @@ impl ResponseIndex {
     }
 
     fn index_words(&mut self, row: u32, comment: &str) {
-        for word in text::words(comment) {
-            match self.words.get_mut(&word) {
-                // Rows arrive in order, so a word seen twice in one comment is already last.
+        let mut word = std::mem::take(&mut self.word_buffer);
+        for slice in text::word_slices(comment) {
+            word.clear();
+            text::push_lowercase(&mut word, slice);
+            match self.words.get_mut(word.as_str()) {
+                // Rows arrive in order, so a word seen twice in one comment is already last:
+                // `try_push` refuses a row that is not above the last one.
                 Some(rows) => {
-                    // `try_push` only fails when the row is not above the last one.
                     let _ = rows.try_push(row);
                 }
                 None => {
-                    self.words.insert(word, RoaringBitmap::from_iter([row]));
+                    self.words
+                        .insert(word.clone(), RoaringBitmap::from_iter([row]));
                 }
             }
         }
+        self.word_buffer = word;
     }
 
     /// Forgets erased responses. Deletions of responses the index never held are skipped.
