@@ -1,1 +1,321 @@
-//! placeholder
+//! The PostgreSQL backend of the Vouch store, for servers that share one database.
+//!
+//! [`PostgresStore`] implements [`vouch_store::Store`] on a pool of `tokio-postgres` connections.
+//! Connecting applies the numbered migrations in `migrations/` that the database has not seen
+//! yet, under an advisory lock so that servers starting together migrate once.
+//!
+//! An import ([`vouch_store::Store::begin_import`]) is one transaction on a connection taken out
+//! of the pool for good: each batch resolves its contacts with one set-based lookup and insert,
+//! then streams its responses with a binary `COPY`. Dropping the import closes the connection,
+//! and the server rolls the transaction back.
+//!
+//! Readers tail `responses` by id; the `read` module explains why no id can show up behind one
+//! already read, although transactions commit in any order.
+//!
+//! ```no_run
+//! use vouch_store::Store;
+//! use vouch_store_postgres::PostgresStore;
+//!
+//! # async fn example() -> vouch_store::StoreResult<()> {
+//! let store = PostgresStore::connect("postgres://vouch@localhost/vouch").await?;
+//! let workspace = store.workspace("default").await?;
+//! for listing in store.surveys(workspace.id).await? {
+//!     println!("{}: {} responses", listing.survey.name, listing.responses);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+
+mod catalog;
+mod contacts;
+mod copy;
+#[cfg(test)]
+mod database_tests;
+mod error;
+mod import;
+mod migrate;
+mod read;
+mod test_database;
+
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod, Runtime};
+use tokio_postgres::NoTls;
+use tokio_postgres::config::Host;
+use vouch_store::{
+    AttributeDefinition, Contact, ContactId, ContactKey, Deletion, NewSurvey, ResponseId,
+    ResponseImport, Store, StoreResult, StoredResponse, Survey, SurveyId, SurveyListing, Workspace,
+    WorkspaceId,
+};
+
+pub use test_database::TestDatabase;
+
+use crate::error::{PgContext, other};
+
+/// Connections the pool keeps open at most.
+const POOL_SIZE: usize = 16;
+
+/// How long a caller waits for a free connection before giving up.
+const POOL_WAIT: Duration = Duration::from_secs(30);
+
+/// How long connecting may take when the URL does not say (`connect_timeout=`).
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A Vouch database on a PostgreSQL server. Cheap to clone: clones share the connection pool.
+#[derive(Clone)]
+pub struct PostgresStore {
+    pool: Pool,
+    /// The URL without its password, for `Debug` and error messages.
+    redacted_url: Arc<str>,
+}
+
+impl fmt::Debug for PostgresStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let status = self.pool.status();
+        f.debug_struct("PostgresStore")
+            .field("url", &self.redacted_url)
+            .field("connections", &status.size)
+            .field("idle", &status.available)
+            .finish()
+    }
+}
+
+impl PostgresStore {
+    /// Connects to the database named by a `postgres://` or `postgresql://` URL (the
+    /// `tokio-postgres` URL syntax, without TLS) and brings its schema up to date.
+    pub async fn connect(url: &str) -> StoreResult<PostgresStore> {
+        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            return Err(other(
+                "a PostgreSQL URL starts with postgres:// or postgresql://",
+            ));
+        }
+        let mut config = tokio_postgres::Config::from_str(url)
+            .map_err(|error| other(format!("invalid PostgreSQL URL {}: {error}", redact(url))))?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(CONNECT_TIMEOUT);
+        }
+        let redacted_url: Arc<str> = describe(&config).into();
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(POOL_SIZE)
+            .wait_timeout(Some(POOL_WAIT))
+            .runtime(Runtime::Tokio1)
+            .build()
+            .map_err(|error| other(format!("failed to set up the connection pool: {error}")))?;
+        let store = PostgresStore { pool, redacted_url };
+        let mut client = store.client().await?;
+        migrate::migrate(&mut client).await?;
+        Ok(store)
+    }
+
+    /// The URL connected to, with any password left out.
+    pub fn redacted_url(&self) -> &str {
+        &self.redacted_url
+    }
+
+    /// A pooled connection.
+    async fn client(&self) -> StoreResult<Object> {
+        let context = format!("failed to connect to {}", self.redacted_url);
+        self.pool.get().await.pg_context(&context)
+    }
+}
+
+/// The parts of a connection configuration that are safe to show: never the password.
+fn describe(config: &tokio_postgres::Config) -> String {
+    let hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .enumerate()
+        .map(|(index, host)| {
+            let name = match host {
+                Host::Tcp(name) => name.clone(),
+                Host::Unix(path) => path.display().to_string(),
+            };
+            match config.get_ports().get(index).or(config.get_ports().first()) {
+                Some(port) => format!("{name}:{port}"),
+                None => name,
+            }
+        })
+        .collect();
+    let user = config
+        .get_user()
+        .map(|user| format!("{user}@"))
+        .unwrap_or_default();
+    let database = config.get_dbname().unwrap_or_default();
+    format!("postgres://{user}{}/{database}", hosts.join(","))
+}
+
+/// A URL that could not be parsed, with whatever follows `user:` up to `@` hidden.
+fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return "(unparsable)".to_owned();
+    };
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((user_info, host)) => {
+            let user = user_info.split(':').next().unwrap_or_default();
+            format!(
+                "{scheme}://{user}:***@{host}{}",
+                hide_password_parameter(path)
+            )
+        }
+        None => format!("{scheme}://{authority}{}", hide_password_parameter(path)),
+    }
+}
+
+/// `path` with the value of a `password=` query parameter hidden.
+fn hide_password_parameter(path: &str) -> String {
+    match path.find("password=") {
+        Some(start) => {
+            let value_start = start + "password=".len();
+            let value_end = path[value_start..]
+                .find('&')
+                .map_or(path.len(), |end| value_start + end);
+            format!("{}***{}", &path[..value_start], &path[value_end..])
+        }
+        None => path.to_owned(),
+    }
+}
+
+/// The current time as stored: milliseconds since the epoch.
+pub(crate) fn now_millis() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    fn backend_name(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        let client = self.client().await?;
+        client
+            .simple_query("SELECT 1")
+            .await
+            .pg_context("the database did not answer")?;
+        Ok(())
+    }
+
+    async fn workspace(&self, slug: &str) -> StoreResult<Workspace> {
+        catalog::workspace(&*self.client().await?, slug).await
+    }
+
+    async fn set_workspace_time_zone(
+        &self,
+        workspace: WorkspaceId,
+        time_zone: &str,
+    ) -> StoreResult<()> {
+        catalog::set_time_zone(&*self.client().await?, workspace, time_zone).await
+    }
+
+    async fn attribute_definitions(
+        &self,
+        workspace: WorkspaceId,
+    ) -> StoreResult<Vec<AttributeDefinition>> {
+        catalog::attribute_definitions(&*self.client().await?, workspace).await
+    }
+
+    async fn create_survey(
+        &self,
+        workspace: WorkspaceId,
+        survey: NewSurvey,
+    ) -> StoreResult<Survey> {
+        catalog::create_survey(&*self.client().await?, workspace, &survey).await
+    }
+
+    async fn survey_by_name(
+        &self,
+        workspace: WorkspaceId,
+        name: &str,
+    ) -> StoreResult<Option<Survey>> {
+        catalog::survey_by_name(&*self.client().await?, workspace, name).await
+    }
+
+    async fn survey(&self, workspace: WorkspaceId, id: SurveyId) -> StoreResult<Option<Survey>> {
+        catalog::survey_by_id(&*self.client().await?, workspace, id).await
+    }
+
+    async fn surveys(&self, workspace: WorkspaceId) -> StoreResult<Vec<SurveyListing>> {
+        catalog::surveys(&*self.client().await?, workspace).await
+    }
+
+    async fn begin_import(&self, workspace: WorkspaceId) -> StoreResult<Box<dyn ResponseImport>> {
+        let connection = Object::take(self.client().await?);
+        let import =
+            import::PostgresImport::begin(connection, self.pool.clone(), workspace).await?;
+        Ok(Box::new(import))
+    }
+
+    async fn responses_after(
+        &self,
+        workspace: WorkspaceId,
+        after: ResponseId,
+        survey: Option<SurveyId>,
+        limit: usize,
+    ) -> StoreResult<Vec<StoredResponse>> {
+        let client = self.client().await?;
+        read::responses_after(&client, workspace, after, survey, limit).await
+    }
+
+    async fn deletions_after(
+        &self,
+        workspace: WorkspaceId,
+        after: i64,
+    ) -> StoreResult<Vec<Deletion>> {
+        read::deletions_after(&*self.client().await?, workspace, after).await
+    }
+
+    async fn contact(
+        &self,
+        workspace: WorkspaceId,
+        key: &ContactKey,
+    ) -> StoreResult<Option<Contact>> {
+        read::contact(&*self.client().await?, workspace, key).await
+    }
+
+    async fn delete_contact(&self, workspace: WorkspaceId, contact: ContactId) -> StoreResult<u64> {
+        let mut client = self.client().await?;
+        read::delete_contact(&mut client, workspace, contact).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_described_configuration_has_no_password() {
+        let config =
+            tokio_postgres::Config::from_str("postgres://vouch:s3cret@db.example:6543/nps")
+                .unwrap();
+        assert_eq!(describe(&config), "postgres://vouch@db.example:6543/nps");
+    }
+
+    #[test]
+    fn an_unparsable_url_is_shown_without_its_password() {
+        assert_eq!(
+            redact("postgres://vouch:s3cret@db.example:bad/nps?password=x&a=b"),
+            "postgres://vouch:***@db.example:bad/nps?password=***&a=b"
+        );
+    }
+
+    #[tokio::test]
+    async fn other_url_schemes_are_refused() {
+        let error = PostgresStore::connect("sqlite://vouch.db")
+            .await
+            .unwrap_err();
+        assert!(error.to_string().contains("postgres://"), "{error}");
+    }
+}

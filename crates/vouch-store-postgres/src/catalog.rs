@@ -1,0 +1,238 @@
+//! Workspaces, their attribute definitions and their surveys.
+
+use deadpool_postgres::ClientWrapper;
+use jiff::Timestamp;
+use tokio_postgres::Row;
+use vouch_core::{AttributeKind, SurveyKind};
+use vouch_store::{
+    AttributeDefinition, NewSurvey, StoreError, StoreResult, Survey, SurveyId, SurveyListing,
+    Workspace, WorkspaceId,
+};
+
+use crate::error::{PgContext, other};
+use crate::now_millis;
+
+/// The workspace with this slug, created on first use.
+pub(crate) async fn workspace(client: &ClientWrapper, slug: &str) -> StoreResult<Workspace> {
+    if let Some(workspace) = find_workspace(client, slug).await? {
+        return Ok(workspace);
+    }
+    // Two servers may create the same workspace at once: one insert wins, both read it back.
+    client
+        .execute(
+            "INSERT INTO workspaces (slug, created_at) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING",
+            &[&slug, &now_millis()],
+        )
+        .await
+        .pg_context("failed to create a workspace")?;
+    find_workspace(client, slug)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("workspace {slug:?}")))
+}
+
+async fn find_workspace(client: &ClientWrapper, slug: &str) -> StoreResult<Option<Workspace>> {
+    let statement = client
+        .prepare_cached("SELECT id, slug, time_zone FROM workspaces WHERE slug = $1")
+        .await
+        .pg_context("failed to prepare the workspace lookup")?;
+    let row = client
+        .query_opt(&statement, &[&slug])
+        .await
+        .pg_context("failed to read a workspace")?;
+    row.map(|row| {
+        Ok::<_, tokio_postgres::Error>(Workspace {
+            id: WorkspaceId(row.try_get(0)?),
+            slug: row.try_get(1)?,
+            time_zone: row.try_get(2)?,
+        })
+    })
+    .transpose()
+    .pg_context("failed to read a workspace")
+}
+
+/// True when the workspace exists.
+pub(crate) async fn workspace_exists(
+    client: &tokio_postgres::Client,
+    workspace: WorkspaceId,
+) -> StoreResult<bool> {
+    let row = client
+        .query_opt("SELECT 1 FROM workspaces WHERE id = $1", &[&workspace.0])
+        .await
+        .pg_context("failed to read a workspace")?;
+    Ok(row.is_some())
+}
+
+/// Sets the workspace's time zone, which must be an IANA name jiff knows.
+pub(crate) async fn set_time_zone(
+    client: &ClientWrapper,
+    workspace: WorkspaceId,
+    time_zone: &str,
+) -> StoreResult<()> {
+    if jiff::tz::TimeZone::get(time_zone).is_err() {
+        return Err(StoreError::NotFound(format!("time zone {time_zone:?}")));
+    }
+    let changed = client
+        .execute(
+            "UPDATE workspaces SET time_zone = $1 WHERE id = $2",
+            &[&time_zone, &workspace.0],
+        )
+        .await
+        .pg_context("failed to set the workspace's time zone")?;
+    match changed {
+        0 => Err(StoreError::NotFound(format!("workspace {}", workspace.0))),
+        _ => Ok(()),
+    }
+}
+
+/// The workspace's attribute definitions, by name.
+pub(crate) async fn attribute_definitions(
+    client: &ClientWrapper,
+    workspace: WorkspaceId,
+) -> StoreResult<Vec<AttributeDefinition>> {
+    let statement = client
+        .prepare_cached(
+            "SELECT name, kind FROM attribute_definitions WHERE workspace_id = $1 ORDER BY name",
+        )
+        .await
+        .pg_context("failed to prepare the attribute definitions")?;
+    let rows = client
+        .query(&statement, &[&workspace.0])
+        .await
+        .pg_context("failed to read the attribute definitions")?;
+    rows.iter()
+        .map(|row| {
+            let name: String = row.try_get(0).pg_context("failed to read an attribute")?;
+            let kind: &str = row.try_get(1).pg_context("failed to read an attribute")?;
+            let kind = AttributeKind::parse(kind)
+                .ok_or_else(|| other(format!("attribute {name:?} has an unknown kind {kind:?}")))?;
+            Ok(AttributeDefinition { name, kind })
+        })
+        .collect()
+}
+
+/// The columns [`survey_of_row`] reads, from `surveys s`.
+const SURVEY_COLUMNS: &str =
+    "s.id, s.name, s.kind, s.question, s.follow_up, s.created_at, s.archived";
+
+/// Creates a survey; a taken name is a [`StoreError::Conflict`].
+pub(crate) async fn create_survey(
+    client: &ClientWrapper,
+    workspace: WorkspaceId,
+    new: &NewSurvey,
+) -> StoreResult<Survey> {
+    if !workspace_exists(client, workspace).await? {
+        return Err(StoreError::NotFound(format!("workspace {}", workspace.0)));
+    }
+    let inserted = client
+        .query_one(
+            &format!(
+                "INSERT INTO surveys AS s (workspace_id, name, kind, question, follow_up, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING {SURVEY_COLUMNS}"
+            ),
+            &[
+                &workspace.0,
+                &new.name,
+                &new.kind.as_str(),
+                &new.question,
+                &new.follow_up,
+                &now_millis(),
+            ],
+        )
+        .await;
+    match inserted.pg_context("failed to create a survey") {
+        Ok(row) => survey_of_row(&row),
+        Err(StoreError::Conflict(_)) => Err(StoreError::Conflict(format!(
+            "a survey named {:?} already exists",
+            new.name
+        ))),
+        Err(error) => Err(error),
+    }
+}
+
+/// The survey with this name in the workspace.
+pub(crate) async fn survey_by_name(
+    client: &ClientWrapper,
+    workspace: WorkspaceId,
+    name: &str,
+) -> StoreResult<Option<Survey>> {
+    let sql =
+        format!("SELECT {SURVEY_COLUMNS} FROM surveys s WHERE s.workspace_id = $1 AND s.name = $2");
+    let statement = client
+        .prepare_cached(&sql)
+        .await
+        .pg_context("failed to prepare the survey lookup")?;
+    let row = client
+        .query_opt(&statement, &[&workspace.0, &name])
+        .await
+        .pg_context("failed to read a survey")?;
+    row.as_ref().map(survey_of_row).transpose()
+}
+
+/// The survey with this id in the workspace.
+pub(crate) async fn survey_by_id(
+    client: &ClientWrapper,
+    workspace: WorkspaceId,
+    id: SurveyId,
+) -> StoreResult<Option<Survey>> {
+    let sql =
+        format!("SELECT {SURVEY_COLUMNS} FROM surveys s WHERE s.workspace_id = $1 AND s.id = $2");
+    let statement = client
+        .prepare_cached(&sql)
+        .await
+        .pg_context("failed to prepare the survey lookup")?;
+    let row = client
+        .query_opt(&statement, &[&workspace.0, &id.0])
+        .await
+        .pg_context("failed to read a survey")?;
+    row.as_ref().map(survey_of_row).transpose()
+}
+
+/// Every survey of the workspace with its response count, oldest first.
+pub(crate) async fn surveys(
+    client: &ClientWrapper,
+    workspace: WorkspaceId,
+) -> StoreResult<Vec<SurveyListing>> {
+    let sql = format!(
+        "SELECT {SURVEY_COLUMNS}, (SELECT count(*) FROM responses r WHERE r.survey_id = s.id)
+         FROM surveys s WHERE s.workspace_id = $1
+         ORDER BY s.created_at, s.id"
+    );
+    let statement = client
+        .prepare_cached(&sql)
+        .await
+        .pg_context("failed to prepare the survey listing")?;
+    let rows = client
+        .query(&statement, &[&workspace.0])
+        .await
+        .pg_context("failed to list the surveys")?;
+    rows.iter()
+        .map(|row| {
+            let responses: i64 = row.try_get(7).pg_context("failed to count responses")?;
+            Ok(SurveyListing {
+                survey: survey_of_row(row)?,
+                responses: responses.unsigned_abs(),
+            })
+        })
+        .collect()
+}
+
+fn survey_of_row(row: &Row) -> StoreResult<Survey> {
+    let kind: &str = row.try_get(2).pg_context("failed to read a survey")?;
+    let created_at: i64 = row.try_get(5).pg_context("failed to read a survey")?;
+    Ok(Survey {
+        id: SurveyId(row.try_get(0).pg_context("failed to read a survey")?),
+        name: row.try_get(1).pg_context("failed to read a survey")?,
+        kind: SurveyKind::parse(kind)
+            .ok_or_else(|| other(format!("a survey has an unknown kind {kind:?}")))?,
+        question: row.try_get(3).pg_context("failed to read a survey")?,
+        follow_up: row.try_get(4).pg_context("failed to read a survey")?,
+        created_at: timestamp(created_at)?,
+        archived: row.try_get(6).pg_context("failed to read a survey")?,
+    })
+}
+
+/// A stored millisecond count as a timestamp.
+pub(crate) fn timestamp(millis: i64) -> StoreResult<Timestamp> {
+    Timestamp::from_millisecond(millis)
+        .map_err(|error| other(format!("stored time {millis} is out of range: {error}")))
+}

@@ -1,0 +1,293 @@
+//! All-or-nothing imports: one transaction on a connection of their own.
+//!
+//! The connection is taken out of the pool for good, so that an import dropped without a
+//! commit can never hand a connection that is still in a transaction back to the pool: the
+//! connection is closed instead, and the server rolls the transaction back.
+//!
+//! Each batch costs: a contact lookup and insert for contacts not met yet (see
+//! [`crate::contacts`]), a reservation of response ids on another pooled connection (see the
+//! `read` module for why), and one binary `COPY` of the responses, streamed in chunks so that
+//! the server parses while the next rows are encoded.
+
+use std::collections::HashSet;
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use deadpool_postgres::{ClientWrapper, Pool};
+use futures_util::{SinkExt, pin_mut};
+use tokio_postgres::Statement;
+use vouch_store::{
+    AttributeDefinition, ImportSummary, NewResponse, ResponseImport, StoreError, StoreResult,
+    WorkspaceId, attributes_to_json,
+};
+
+use crate::catalog::workspace_exists;
+use crate::contacts::{ContactCache, RowKey};
+use crate::copy::{COPY_RESPONSES, ResponseColumns, ResponseEncoder};
+use crate::error::{PgContext, other};
+use crate::now_millis;
+
+/// Bytes of COPY data sent at a time.
+const COPY_CHUNK: usize = 256 * 1024;
+
+/// Starts the transaction and registers it as a writer (see the `read` module): the shared
+/// advisory lock is taken *before* the transaction id, with a key that is a lower bound of it.
+/// The isolation level is spelled out because a horizon is only right if each statement sees
+/// a fresh snapshot.
+const BEGIN: &str = "
+    BEGIN ISOLATION LEVEL READ COMMITTED;
+    SELECT pg_advisory_xact_lock_shared(pg_snapshot_xmax(pg_current_snapshot())::text::bigint);
+    SELECT pg_current_xact_id();";
+
+/// An import in progress; see [`vouch_store::Store::begin_import`].
+pub(crate) struct PostgresImport {
+    /// The import's own connection: dropping it closes the connection.
+    client: ClientWrapper,
+    /// Where id ranges are reserved, each in a short transaction of its own.
+    pool: Pool,
+    workspace: i64,
+    /// Surveys known to belong to the workspace.
+    surveys: HashSet<i64>,
+    contacts: ContactCache,
+    copy: Statement,
+    responses: u64,
+    /// Set once a call failed: the transaction is then aborted and every later call fails.
+    failed: bool,
+}
+
+impl PostgresImport {
+    /// Begins an import of the workspace's responses on `client`.
+    pub(crate) async fn begin(
+        client: ClientWrapper,
+        pool: Pool,
+        workspace: WorkspaceId,
+    ) -> StoreResult<PostgresImport> {
+        client
+            .batch_execute(BEGIN)
+            .await
+            .pg_context("failed to begin the import")?;
+        if !workspace_exists(&client, workspace).await? {
+            return Err(StoreError::NotFound(format!("workspace {}", workspace.0)));
+        }
+        let copy = client
+            .prepare(COPY_RESPONSES)
+            .await
+            .pg_context("failed to prepare the response copy")?;
+        let mut import = PostgresImport {
+            client,
+            pool,
+            workspace: workspace.0,
+            surveys: HashSet::new(),
+            contacts: ContactCache::new(workspace.0, now_millis()),
+            copy,
+            responses: 0,
+            failed: false,
+        };
+        import.load_surveys().await?;
+        let has_contacts = import
+            .client
+            .query_opt(
+                "SELECT 1 FROM contacts WHERE workspace_id = $1 LIMIT 1",
+                &[&import.workspace],
+            )
+            .await
+            .pg_context("failed to read contacts")?
+            .is_some();
+        if !has_contacts {
+            import.contacts.start_empty();
+        }
+        Ok(import)
+    }
+
+    async fn load_surveys(&mut self) -> StoreResult<()> {
+        let rows = self
+            .client
+            .query(
+                "SELECT id FROM surveys WHERE workspace_id = $1",
+                &[&self.workspace],
+            )
+            .await
+            .pg_context("failed to list the workspace's surveys")?;
+        for row in rows {
+            self.surveys
+                .insert(row.try_get(0).pg_context("failed to read a survey id")?);
+        }
+        Ok(())
+    }
+
+    /// Fails unless every survey belongs to the workspace (one may have been created since the
+    /// import began).
+    async fn check_surveys(&mut self, batch: &[NewResponse]) -> StoreResult<()> {
+        let unknown = |surveys: &HashSet<i64>| {
+            batch
+                .iter()
+                .map(|response| response.survey.0)
+                .find(|survey| !surveys.contains(survey))
+        };
+        if unknown(&self.surveys).is_none() {
+            return Ok(());
+        }
+        self.load_surveys().await?;
+        match unknown(&self.surveys) {
+            Some(survey) => Err(StoreError::NotFound(format!("survey {survey}"))),
+            None => Ok(()),
+        }
+    }
+
+    async fn write_batch(&mut self, batch: &[NewResponse]) -> StoreResult<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        self.check_surveys(batch).await?;
+        let keys = batch.iter().map(row_key).collect::<StoreResult<Vec<_>>>()?;
+        let attributes: Vec<String> = batch
+            .iter()
+            .map(|response| attributes_to_json(&response.attributes))
+            .collect();
+        let contact_ids = self
+            .contacts
+            .resolve(&self.client, &keys, &attributes)
+            .await?;
+        let (first_id, horizon) = self.reserve_ids(batch.len()).await?;
+        let sink = self
+            .client
+            .copy_in::<_, Bytes>(&self.copy)
+            .await
+            .pg_context("failed to start copying responses")?;
+        pin_mut!(sink);
+        let mut encoder = ResponseEncoder::new(COPY_CHUNK + COPY_CHUNK / 4);
+        // Ids follow the batch's order, but rows are sent by contact: the contact index then
+        // takes its entries in order, which costs the server far less than random inserts.
+        let mut order: Vec<usize> = (0..batch.len()).collect();
+        order.sort_by_key(|&offset| contact_ids[offset]);
+        for offset in order {
+            let response = &batch[offset];
+            encoder.row(&ResponseColumns {
+                id: first_id + offset as i64,
+                workspace_id: self.workspace,
+                survey_id: response.survey.0,
+                contact_id: contact_ids[offset],
+                score: i16::from(response.score.value()),
+                comment: response.comment.as_deref(),
+                created_at: response.created_at.as_millisecond(),
+                channel: &response.channel,
+                attributes: &attributes[offset],
+                horizon,
+            })?;
+            if encoder.len() >= COPY_CHUNK {
+                sink.send(encoder.take())
+                    .await
+                    .pg_context("failed to copy responses")?;
+            }
+        }
+        encoder.finish();
+        sink.send(encoder.take())
+            .await
+            .pg_context("failed to copy responses")?;
+        let copied = sink.finish().await.pg_context("failed to copy responses")?;
+        self.responses += copied;
+        Ok(())
+    }
+
+    /// Reserves `count` response ids; returns the first and the horizon to store with them.
+    async fn reserve_ids(&self, count: usize) -> StoreResult<(i64, u64)> {
+        let client = self
+            .pool
+            .get()
+            .await
+            .pg_context("failed to reserve response ids")?;
+        let statement = client
+            .prepare_cached("SELECT last_id, horizon::text::bigint FROM reserve_response_ids($1)")
+            .await
+            .pg_context("failed to prepare the id reservation")?;
+        let count = i64::try_from(count).map_err(|_| other("the batch is too large"))?;
+        let row = client
+            .query_one(&statement, &[&count])
+            .await
+            .pg_context("failed to reserve response ids")?;
+        let last_id: i64 = row
+            .try_get(0)
+            .pg_context("failed to reserve response ids")?;
+        let horizon: i64 = row
+            .try_get(1)
+            .pg_context("failed to reserve response ids")?;
+        let horizon = u64::try_from(horizon).map_err(|_| other("a negative transaction id"))?;
+        Ok((last_id - count + 1, horizon))
+    }
+
+    async fn define(&mut self, definitions: &[AttributeDefinition]) -> StoreResult<()> {
+        let names: Vec<&str> = definitions.iter().map(|d| d.name.as_str()).collect();
+        let kinds: Vec<&str> = definitions.iter().map(|d| d.kind.as_str()).collect();
+        self.client
+            .execute(
+                "INSERT INTO attribute_definitions (workspace_id, name, kind)
+                 SELECT $1, u.name, u.kind FROM unnest($2::text[], $3::text[]) AS u (name, kind)
+                 ON CONFLICT (workspace_id, name) DO NOTHING",
+                &[&self.workspace, &names, &kinds],
+            )
+            .await
+            .pg_context("failed to define attributes")?;
+        Ok(())
+    }
+
+    /// Passes `outcome` on, remembering a failure: the transaction is then aborted.
+    fn guard(&mut self, outcome: StoreResult<()>) -> StoreResult<()> {
+        if outcome.is_err() {
+            self.failed = true;
+        }
+        outcome
+    }
+
+    fn check_usable(&self) -> StoreResult<()> {
+        match self.failed {
+            true => Err(other("the import failed earlier and was rolled back")),
+            false => Ok(()),
+        }
+    }
+}
+
+/// The contact key of a response; empty keys count as missing.
+fn row_key(response: &NewResponse) -> StoreResult<RowKey<'_>> {
+    let key = RowKey {
+        external_id: non_empty(&response.contact.external_id),
+        email: non_empty(&response.contact.email),
+    };
+    if key.external_id.is_none() && key.email.is_none() {
+        return Err(other(
+            "a response names neither an external id nor an email",
+        ));
+    }
+    Ok(key)
+}
+
+fn non_empty(key: &Option<String>) -> Option<&str> {
+    key.as_deref().filter(|key| !key.is_empty())
+}
+
+#[async_trait]
+impl ResponseImport for PostgresImport {
+    async fn define_attributes(&mut self, definitions: &[AttributeDefinition]) -> StoreResult<()> {
+        self.check_usable()?;
+        let outcome = self.define(definitions).await;
+        self.guard(outcome)
+    }
+
+    async fn write(&mut self, batch: &[NewResponse]) -> StoreResult<()> {
+        self.check_usable()?;
+        let outcome = self.write_batch(batch).await;
+        self.guard(outcome)
+    }
+
+    async fn commit(mut self: Box<Self>) -> StoreResult<ImportSummary> {
+        self.check_usable()?;
+        self.contacts.flush(&self.client).await?;
+        self.client
+            .batch_execute("COMMIT")
+            .await
+            .pg_context("failed to commit the import")?;
+        Ok(ImportSummary {
+            responses: self.responses,
+            contacts_created: self.contacts.created(),
+        })
+    }
+}

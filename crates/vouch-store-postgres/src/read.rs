@@ -1,0 +1,303 @@
+//! Reading responses, deletions and contacts; erasing a contact.
+//!
+//! # Why a reader never finds an id behind one it has read
+//!
+//! The analytics index remembers the largest response id it has read and asks for larger ones.
+//! Ids are handed out before transactions commit, and transactions commit in any order: an
+//! import may take ids 1–1000, another 1001–2000 and commit first. A reader that returned
+//! 1001–2000 then would skip 1–1000 forever.
+//!
+//! Comparing each row's `xmin` with the oldest running transaction
+//! (`pg_snapshot_xmin(pg_current_snapshot())`) is not enough: an import is long and writes
+//! batch after batch, so an *older* transaction can take ids *after* a younger one did, and
+//! commit while the younger one still runs.
+//!
+//! What is done instead, in three parts:
+//! 1. Every writer registers before it takes a transaction id: it holds a shared advisory lock
+//!    whose 64-bit key is a lower bound of the transaction id it then takes
+//!    (`pg_snapshot_xmax` of its first snapshot), until it ends. See [`crate::import`].
+//! 2. Ids are reserved in ranges, one range at a time, by `reserve_response_ids()` (see the
+//!    migration), which returns its own, fresh transaction id as the range's *horizon*: larger
+//!    than the transaction id of every writer that holds a smaller id. Each row stores it.
+//! 3. A reader first computes a *bound*: the smallest key among registered writers, or, when
+//!    none is registered, `pg_snapshot_xmax` (no transaction id below it is still unassigned).
+//!    Then, in a later statement and so with a later snapshot, it returns rows whose horizon is
+//!    at most the bound. Every writer that could hold a smaller id has a transaction id below
+//!    that row's horizon, so below the bound, so it was not registered when the bound was
+//!    computed: it had ended, and the later snapshot sees all it committed. Horizons grow
+//!    with ids, so the rows returned are a prefix of the rows to come, with no gaps.
+//!
+//! Unlike a test on `pg_snapshot_xmin`, this only waits for Vouch's own writers: an unrelated
+//! long transaction elsewhere on the server does not hold the tail back.
+//!
+//! Erasures are simpler: they are short, so they hold an exclusive advisory lock until they
+//! commit, and their sequence numbers become visible in order.
+
+use deadpool_postgres::ClientWrapper;
+use tokio_postgres::Row;
+use vouch_core::Score;
+use vouch_store::{
+    AttributeDefinition, Attributes, Contact, ContactId, ContactKey, Deletion, ResponseId,
+    StoreError, StoreResult, StoredResponse, SurveyId, WorkspaceId, attributes_from_json,
+};
+
+use crate::catalog::{attribute_definitions, timestamp};
+use crate::error::{PgContext, other};
+use crate::now_millis;
+
+/// The largest horizon whose rows may be handed out now (part 3 above), as a number.
+const READ_BOUND: &str = "
+    SELECT least(
+        pg_snapshot_xmax(pg_current_snapshot())::text::bigint,
+        (SELECT min((l.classid::bigint << 32) | l.objid::bigint)
+           FROM pg_locks l
+          WHERE l.locktype = 'advisory' AND l.objsubid = 1
+            AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())))";
+
+const RESPONSE_COLUMNS: &str =
+    "id, survey_id, contact_id, score, comment, created_at, channel, attributes";
+
+/// Up to `limit` responses of the workspace after `after`, in id order.
+pub(crate) async fn responses_after(
+    client: &ClientWrapper,
+    workspace: WorkspaceId,
+    after: ResponseId,
+    survey: Option<SurveyId>,
+    limit: usize,
+) -> StoreResult<Vec<StoredResponse>> {
+    let definitions = attribute_definitions(client, workspace).await?;
+    let bound: i64 = client
+        .query_one(READ_BOUND, &[])
+        .await
+        .and_then(|row| row.try_get(0))
+        .pg_context("failed to read the writers' horizon")?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = match survey {
+        None => {
+            let statement = client
+                .prepare_cached(&format!(
+                    "SELECT {RESPONSE_COLUMNS} FROM responses
+                     WHERE workspace_id = $1 AND id > $2 AND horizon <= $3::text::xid8
+                     ORDER BY id LIMIT $4"
+                ))
+                .await
+                .pg_context("failed to prepare the response page")?;
+            client
+                .query(
+                    &statement,
+                    &[&workspace.0, &after.0, &bound.to_string(), &limit],
+                )
+                .await
+        }
+        Some(survey) => {
+            let statement = client
+                .prepare_cached(&format!(
+                    "SELECT {RESPONSE_COLUMNS} FROM responses
+                     WHERE survey_id = $5 AND id > $2 AND workspace_id = $1
+                       AND horizon <= $3::text::xid8
+                     ORDER BY id LIMIT $4"
+                ))
+                .await
+                .pg_context("failed to prepare the response page")?;
+            let parameters: [&(dyn tokio_postgres::types::ToSql + Sync); 5] = [
+                &workspace.0,
+                &after.0,
+                &bound.to_string(),
+                &limit,
+                &survey.0,
+            ];
+            client.query(&statement, &parameters).await
+        }
+    }
+    .pg_context("failed to read responses")?;
+    let mut decoder = AttributeDecoder::new(&definitions);
+    rows.iter()
+        .map(|row| stored_response(row, &mut decoder))
+        .collect()
+}
+
+fn stored_response<'r>(
+    row: &'r Row,
+    decoder: &mut AttributeDecoder<'_, 'r>,
+) -> StoreResult<StoredResponse> {
+    let context = "failed to read a response";
+    let score: i16 = row.try_get(3).pg_context(context)?;
+    let created_at: i64 = row.try_get(5).pg_context(context)?;
+    Ok(StoredResponse {
+        id: ResponseId(row.try_get(0).pg_context(context)?),
+        survey: SurveyId(row.try_get(1).pg_context(context)?),
+        contact: ContactId(row.try_get(2).pg_context(context)?),
+        score: Score::new(score.into())
+            .map_err(|error| other(format!("a stored score is invalid: {error}")))?,
+        comment: row.try_get(4).pg_context(context)?,
+        created_at: timestamp(created_at)?,
+        channel: row.try_get(6).pg_context(context)?,
+        attributes: decoder.decode(row.try_get(7).pg_context(context)?)?,
+    })
+}
+
+/// Parses attribute JSON, remembering the last few texts: consecutive responses often carry
+/// the same snapshot, and a clone is cheaper than a parse.
+struct AttributeDecoder<'d, 'r> {
+    definitions: &'d [AttributeDefinition],
+    recent: Vec<(&'r str, Attributes)>,
+    next_slot: usize,
+}
+
+impl<'d, 'r> AttributeDecoder<'d, 'r> {
+    const SLOTS: usize = 8;
+
+    fn new(definitions: &'d [AttributeDefinition]) -> Self {
+        AttributeDecoder {
+            definitions,
+            recent: Vec::with_capacity(Self::SLOTS),
+            next_slot: 0,
+        }
+    }
+
+    fn decode(&mut self, text: &'r str) -> StoreResult<Attributes> {
+        if let Some((_, attributes)) = self.recent.iter().find(|(seen, _)| *seen == text) {
+            return Ok(attributes.clone());
+        }
+        let attributes = attributes_from_json(text, self.definitions)
+            .map_err(|error| other(format!("a response's attributes are unreadable: {error:#}")))?;
+        if self.recent.len() < Self::SLOTS {
+            self.recent.push((text, attributes.clone()));
+        } else {
+            self.recent[self.next_slot] = (text, attributes.clone());
+            self.next_slot = (self.next_slot + 1) % Self::SLOTS;
+        }
+        Ok(attributes)
+    }
+}
+
+/// The workspace's deletions after the sequence number `after`, in order.
+pub(crate) async fn deletions_after(
+    client: &ClientWrapper,
+    workspace: WorkspaceId,
+    after: i64,
+) -> StoreResult<Vec<Deletion>> {
+    let statement = client
+        .prepare_cached(
+            "SELECT sequence, response_id FROM response_deletions
+             WHERE workspace_id = $1 AND sequence > $2 ORDER BY sequence",
+        )
+        .await
+        .pg_context("failed to prepare the deletion log")?;
+    let rows = client
+        .query(&statement, &[&workspace.0, &after])
+        .await
+        .pg_context("failed to read the deletion log")?;
+    rows.iter()
+        .map(|row| {
+            Ok(Deletion {
+                sequence: row.try_get(0)?,
+                response: ResponseId(row.try_get(1)?),
+            })
+        })
+        .collect::<Result<_, tokio_postgres::Error>>()
+        .pg_context("failed to read the deletion log")
+}
+
+/// The contact a key names, by the import's rules: by external id, else by an email that no
+/// external id claims yet; a key with only an email, by email.
+pub(crate) async fn contact(
+    client: &ClientWrapper,
+    workspace: WorkspaceId,
+    key: &ContactKey,
+) -> StoreResult<Option<Contact>> {
+    let select = "SELECT id, external_id, email, attributes FROM contacts WHERE workspace_id = $1";
+    let non_empty = |key: &Option<String>| key.clone().filter(|key| !key.is_empty());
+    let found = match (non_empty(&key.external_id), non_empty(&key.email)) {
+        (Some(external_id), email) => {
+            let sql = format!("{select} AND external_id = $2");
+            let by_external_id = find_contact(client, &sql, workspace, &external_id).await?;
+            match (by_external_id, email) {
+                (None, Some(email)) => {
+                    let sql = format!("{select} AND email = $2 AND external_id IS NULL");
+                    find_contact(client, &sql, workspace, &email).await?
+                }
+                (found, _) => found,
+            }
+        }
+        (None, Some(email)) => {
+            let sql = format!("{select} AND email = $2");
+            find_contact(client, &sql, workspace, &email).await?
+        }
+        (None, None) => None,
+    };
+    let Some(row) = found else { return Ok(None) };
+    let definitions = attribute_definitions(client, workspace).await?;
+    let context = "failed to read a contact";
+    let attributes = attributes_from_json(row.try_get(3).pg_context(context)?, &definitions)
+        .map_err(|error| other(format!("a contact's attributes are unreadable: {error:#}")))?;
+    Ok(Some(Contact {
+        id: ContactId(row.try_get(0).pg_context(context)?),
+        external_id: row.try_get(1).pg_context(context)?,
+        email: row.try_get(2).pg_context(context)?,
+        attributes,
+    }))
+}
+
+async fn find_contact(
+    client: &ClientWrapper,
+    sql: &str,
+    workspace: WorkspaceId,
+    value: &str,
+) -> StoreResult<Option<Row>> {
+    let statement = client
+        .prepare_cached(sql)
+        .await
+        .pg_context("failed to prepare the contact lookup")?;
+    client
+        .query_opt(&statement, &[&workspace.0, &value])
+        .await
+        .pg_context("failed to read a contact")
+}
+
+/// Erases a contact and its responses, logging one deletion per response, in one transaction.
+pub(crate) async fn delete_contact(
+    client: &mut ClientWrapper,
+    workspace: WorkspaceId,
+    contact: ContactId,
+) -> StoreResult<u64> {
+    let transaction = client
+        .transaction()
+        .await
+        .pg_context("failed to start erasing a contact")?;
+    // Held until commit, so that deletion sequence numbers become visible in order.
+    transaction
+        .execute("SELECT pg_advisory_xact_lock(1987011, 2)", &[])
+        .await
+        .pg_context("failed to wait for other erasures")?;
+    let found = transaction
+        .query_opt(
+            "SELECT 1 FROM contacts WHERE id = $1 AND workspace_id = $2 FOR UPDATE",
+            &[&contact.0, &workspace.0],
+        )
+        .await
+        .pg_context("failed to read a contact")?;
+    if found.is_none() {
+        return Err(StoreError::NotFound(format!("contact {}", contact.0)));
+    }
+    let erased = transaction
+        .execute(
+            "WITH erased AS (
+                 DELETE FROM responses WHERE contact_id = $1 AND workspace_id = $2 RETURNING id
+             )
+             INSERT INTO response_deletions (workspace_id, response_id, deleted_at)
+             SELECT $2, id, $3 FROM erased ORDER BY id",
+            &[&contact.0, &workspace.0, &now_millis()],
+        )
+        .await
+        .pg_context("failed to erase the contact's responses")?;
+    transaction
+        .execute("DELETE FROM contacts WHERE id = $1", &[&contact.0])
+        .await
+        .pg_context("failed to erase the contact")?;
+    transaction
+        .commit()
+        .await
+        .pg_context("failed to commit the erasure")?;
+    Ok(erased)
+}
