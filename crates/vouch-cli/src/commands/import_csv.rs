@@ -101,7 +101,11 @@ impl Layout {
                 ));
             }
         }
-        let find = |wanted: &str| names.iter().position(|name| name == wanted);
+        let find = |wanted: &str| {
+            names
+                .iter()
+                .position(|name| name.eq_ignore_ascii_case(wanted))
+        };
         let Some(score) = find("score") else {
             return Err("missing required column \"score\"".into());
         };
@@ -113,7 +117,7 @@ impl Layout {
         let attributes: Vec<AttributeColumn> = names
             .iter()
             .enumerate()
-            .filter(|(_, name)| !RESERVED.contains(&name.as_str()))
+            .filter(|(_, name)| !RESERVED.iter().any(|r| name.eq_ignore_ascii_case(r)))
             .map(|(position, name)| AttributeColumn {
                 position,
                 name: name.clone(),
