@@ -1,1 +1,226 @@
-//! placeholder
+//! The SQLite backend of the Vouch store: everything in one file, next to the binary.
+//!
+//! [`SqliteStore`] implements [`vouch_store::Store`]. Opening a database applies the numbered
+//! migrations in `migrations/` that it has not seen yet. Connections run in WAL mode with
+//! `synchronous = NORMAL`, a 5 s busy timeout and foreign keys on; every query runs on tokio's
+//! blocking pool so that async callers never wait on disk.
+//!
+//! An import ([`vouch_store::Store::begin_import`]) is one transaction on a connection owned by
+//! a thread of its own, fed batch by batch: it sees nothing of other writers and nobody sees it
+//! until it commits. While it runs, other writes wait for it (SQLite has one writer at a time);
+//! reads go on.
+//!
+//! ```no_run
+//! use vouch_store::Store;
+//! use vouch_store_sqlite::SqliteStore;
+//!
+//! # async fn example() -> vouch_store::StoreResult<()> {
+//! let store = SqliteStore::open("sqlite://vouch.db")?;
+//! let workspace = store.workspace("default").await?;
+//! for listing in store.surveys(workspace.id).await? {
+//!     println!("{}: {} responses", listing.survey.name, listing.responses);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+
+mod bulk;
+mod connection;
+mod contact_cache;
+mod error;
+mod import;
+mod migrate;
+mod response;
+mod row;
+mod survey;
+mod workspace;
+mod writer;
+
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use rusqlite::Connection;
+use vouch_store::{
+    AttributeDefinition, Contact, ContactId, ContactKey, Deletion, NewSurvey, ResponseId,
+    ResponseImport, Store, StoreResult, StoredResponse, Survey, SurveyId, SurveyListing, Workspace,
+    WorkspaceId,
+};
+
+use crate::connection::{Pool, path_of_url};
+use crate::error::{SqlContext, other};
+
+/// A Vouch database in one SQLite file. Cheap to clone: clones share the connection pool.
+#[derive(Clone)]
+pub struct SqliteStore {
+    pool: Arc<Pool>,
+}
+
+impl fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("path", &self.pool.path())
+            .finish()
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database named by `sqlite://PATH`, `sqlite:PATH` or a bare
+    /// path, and brings its schema up to date. In-memory databases (`sqlite::memory:`) are not
+    /// supported. This does blocking file I/O for a few milliseconds: call it before serving,
+    /// or from a blocking task.
+    pub fn open(url_or_path: &str) -> StoreResult<SqliteStore> {
+        SqliteStore::open_path(&path_of_url(url_or_path)?)
+    }
+
+    /// Opens (creating if needed) the database file at `path` and brings its schema up to
+    /// date. Blocks like [`SqliteStore::open`].
+    pub fn open_path(path: &Path) -> StoreResult<SqliteStore> {
+        let pool = Pool::new(path.to_owned());
+        let mut connection = pool.take()?;
+        migrate::migrate(&mut connection)?;
+        pool.give_back(connection);
+        Ok(SqliteStore {
+            pool: Arc::new(pool),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        self.pool.path()
+    }
+
+    /// Runs `task` on a pooled connection on tokio's blocking pool.
+    async fn run<T, F>(&self, task: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> StoreResult<T> + Send + 'static,
+    {
+        let pool = Arc::clone(&self.pool);
+        tokio::task::spawn_blocking(move || {
+            let mut connection = pool.take()?;
+            let outcome = task(&mut connection);
+            pool.give_back(connection);
+            outcome
+        })
+        .await
+        .map_err(|error| other(format!("a database task failed: {error}")))?
+    }
+}
+
+/// The current time as stored: milliseconds since the epoch.
+pub(crate) fn now_millis() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn backend_name(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        self.run(|connection| {
+            connection
+                .query_row("SELECT 1", [], |_| Ok(()))
+                .sql_context("the database did not answer")
+        })
+        .await
+    }
+
+    async fn workspace(&self, slug: &str) -> StoreResult<Workspace> {
+        let slug = slug.to_owned();
+        self.run(move |connection| workspace::workspace(connection, &slug))
+            .await
+    }
+
+    async fn set_workspace_time_zone(
+        &self,
+        workspace: WorkspaceId,
+        time_zone: &str,
+    ) -> StoreResult<()> {
+        let time_zone = time_zone.to_owned();
+        self.run(move |connection| workspace::set_time_zone(connection, workspace, &time_zone))
+            .await
+    }
+
+    async fn attribute_definitions(
+        &self,
+        workspace: WorkspaceId,
+    ) -> StoreResult<Vec<AttributeDefinition>> {
+        self.run(move |connection| workspace::attribute_definitions(connection, workspace))
+            .await
+    }
+
+    async fn create_survey(
+        &self,
+        workspace: WorkspaceId,
+        survey: NewSurvey,
+    ) -> StoreResult<Survey> {
+        self.run(move |connection| survey::create(connection, workspace, &survey))
+            .await
+    }
+
+    async fn survey_by_name(
+        &self,
+        workspace: WorkspaceId,
+        name: &str,
+    ) -> StoreResult<Option<Survey>> {
+        let name = name.to_owned();
+        self.run(move |connection| survey::by_name(connection, workspace, &name))
+            .await
+    }
+
+    async fn survey(&self, workspace: WorkspaceId, id: SurveyId) -> StoreResult<Option<Survey>> {
+        self.run(move |connection| survey::by_id(connection, workspace, id))
+            .await
+    }
+
+    async fn surveys(&self, workspace: WorkspaceId) -> StoreResult<Vec<SurveyListing>> {
+        self.run(move |connection| survey::list(connection, workspace))
+            .await
+    }
+
+    async fn begin_import(&self, workspace: WorkspaceId) -> StoreResult<Box<dyn ResponseImport>> {
+        let import = import::begin(self.pool.path().to_owned(), workspace).await?;
+        Ok(Box::new(import))
+    }
+
+    async fn responses_after(
+        &self,
+        workspace: WorkspaceId,
+        after: ResponseId,
+        survey: Option<SurveyId>,
+        limit: usize,
+    ) -> StoreResult<Vec<StoredResponse>> {
+        self.run(move |connection| {
+            response::responses_after(connection, workspace, after, survey, limit)
+        })
+        .await
+    }
+
+    async fn deletions_after(
+        &self,
+        workspace: WorkspaceId,
+        after: i64,
+    ) -> StoreResult<Vec<Deletion>> {
+        self.run(move |connection| response::deletions_after(connection, workspace, after))
+            .await
+    }
+
+    async fn contact(
+        &self,
+        workspace: WorkspaceId,
+        key: &ContactKey,
+    ) -> StoreResult<Option<Contact>> {
+        let key = key.clone();
+        self.run(move |connection| response::contact(connection, workspace, &key))
+            .await
+    }
+
+    async fn delete_contact(&self, workspace: WorkspaceId, contact: ContactId) -> StoreResult<u64> {
+        self.run(move |connection| response::delete_contact(connection, workspace, contact))
+            .await
+    }
+}

@@ -1,0 +1,190 @@
+//! Reading responses, deletions and contacts; erasing a contact.
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+use vouch_store::{
+    AttributeDefinition, Contact, ContactId, ContactKey, Deletion, ResponseId, StoreError,
+    StoreResult, StoredResponse, SurveyId, WorkspaceId, attributes_from_json,
+};
+
+use crate::error::SqlContext;
+use crate::now_millis;
+use crate::row::{conversion_error, score, timestamp};
+use crate::workspace::attribute_definitions;
+
+/// Up to `limit` responses of the workspace after `after`, in id order.
+pub(crate) fn responses_after(
+    connection: &Connection,
+    workspace: WorkspaceId,
+    after: ResponseId,
+    survey: Option<SurveyId>,
+    limit: usize,
+) -> StoreResult<Vec<StoredResponse>> {
+    let definitions = attribute_definitions(connection, workspace)?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let mut statement = connection
+        .prepare_cached(
+            "SELECT id, survey_id, contact_id, score, comment, created_at, channel, attributes
+             FROM responses
+             WHERE workspace_id = ?1 AND id > ?2 AND (?3 IS NULL OR survey_id = ?3)
+             ORDER BY id LIMIT ?4",
+        )
+        .sql_context("failed to prepare the response page")?;
+    let mut rows = statement
+        .query((workspace.0, after.0, survey.map(|survey| survey.0), limit))
+        .sql_context("failed to read responses")?;
+    let mut responses = Vec::with_capacity(usize::try_from(limit).unwrap_or(0).min(65_536));
+    while let Some(row) = rows.next().sql_context("failed to read responses")? {
+        responses
+            .push(stored_response(row, &definitions).sql_context("failed to read a response")?);
+    }
+    Ok(responses)
+}
+
+fn stored_response(
+    row: &rusqlite::Row<'_>,
+    definitions: &[AttributeDefinition],
+) -> rusqlite::Result<StoredResponse> {
+    // Borrowing the JSON text saves a copy per row; a page can be a million rows.
+    let attributes = attributes_from_json(row.get_ref(7)?.as_str()?, definitions)
+        .map_err(|error| conversion_error(7, format!("{error:#}")))?;
+    Ok(StoredResponse {
+        id: ResponseId(row.get(0)?),
+        survey: SurveyId(row.get(1)?),
+        contact: ContactId(row.get(2)?),
+        score: score(row, 3)?,
+        comment: row.get(4)?,
+        created_at: timestamp(row, 5)?,
+        channel: row.get(6)?,
+        attributes,
+    })
+}
+
+/// The workspace's deletions after the sequence number `after`, in order.
+pub(crate) fn deletions_after(
+    connection: &Connection,
+    workspace: WorkspaceId,
+    after: i64,
+) -> StoreResult<Vec<Deletion>> {
+    let mut statement = connection
+        .prepare_cached(
+            "SELECT sequence, response_id FROM response_deletions
+             WHERE workspace_id = ?1 AND sequence > ?2 ORDER BY sequence",
+        )
+        .sql_context("failed to prepare the deletion log")?;
+    statement
+        .query_map((workspace.0, after), |row| {
+            Ok(Deletion {
+                sequence: row.get(0)?,
+                response: ResponseId(row.get(1)?),
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .sql_context("failed to read the deletion log")
+}
+
+/// The contact a key names, by the rules of [`crate::contact_cache`]: by external id, else by
+/// an email that no external id claims yet.
+pub(crate) fn contact(
+    connection: &Connection,
+    workspace: WorkspaceId,
+    key: &ContactKey,
+) -> StoreResult<Option<Contact>> {
+    let definitions = attribute_definitions(connection, workspace)?;
+    let select = "SELECT id, external_id, email, attributes FROM contacts WHERE workspace_id = ?1";
+    let found = match (&key.external_id, &key.email) {
+        (Some(external_id), email) => {
+            let by_external_id = find_contact(
+                connection,
+                &format!("{select} AND external_id = ?2"),
+                workspace,
+                external_id,
+                &definitions,
+            )?;
+            match (by_external_id, email) {
+                (None, Some(email)) => find_contact(
+                    connection,
+                    &format!("{select} AND email = ?2 AND external_id IS NULL"),
+                    workspace,
+                    email,
+                    &definitions,
+                )?,
+                (found, _) => found,
+            }
+        }
+        (None, Some(email)) => find_contact(
+            connection,
+            &format!("{select} AND email = ?2"),
+            workspace,
+            email,
+            &definitions,
+        )?,
+        (None, None) => None,
+    };
+    Ok(found)
+}
+
+fn find_contact(
+    connection: &Connection,
+    sql: &str,
+    workspace: WorkspaceId,
+    value: &str,
+    definitions: &[AttributeDefinition],
+) -> StoreResult<Option<Contact>> {
+    connection
+        .prepare_cached(sql)
+        .and_then(|mut statement| {
+            statement
+                .query_row((workspace.0, value), |row| {
+                    let attributes = attributes_from_json(row.get_ref(3)?.as_str()?, definitions)
+                        .map_err(|error| conversion_error(3, format!("{error:#}")))?;
+                    Ok(Contact {
+                        id: ContactId(row.get(0)?),
+                        external_id: row.get(1)?,
+                        email: row.get(2)?,
+                        attributes,
+                    })
+                })
+                .optional()
+        })
+        .sql_context("failed to read a contact")
+}
+
+/// Erases a contact and its responses, logging one deletion per response, in one transaction.
+pub(crate) fn delete_contact(
+    connection: &mut Connection,
+    workspace: WorkspaceId,
+    contact: ContactId,
+) -> StoreResult<u64> {
+    let transaction = connection
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .sql_context("failed to start erasing a contact")?;
+    let exists = transaction
+        .query_row(
+            "SELECT 1 FROM contacts WHERE id = ?1 AND workspace_id = ?2",
+            (contact.0, workspace.0),
+            |_| Ok(()),
+        )
+        .optional()
+        .sql_context("failed to read a contact")?
+        .is_some();
+    if !exists {
+        return Err(StoreError::NotFound(format!("contact {}", contact.0)));
+    }
+    let erased = transaction
+        .execute(
+            "INSERT INTO response_deletions (workspace_id, response_id, deleted_at)
+             SELECT workspace_id, id, ?2 FROM responses WHERE contact_id = ?1 ORDER BY id",
+            (contact.0, now_millis()),
+        )
+        .sql_context("failed to log the erased responses")?;
+    transaction
+        .execute("DELETE FROM responses WHERE contact_id = ?1", [contact.0])
+        .sql_context("failed to erase the contact's responses")?;
+    transaction
+        .execute("DELETE FROM contacts WHERE id = ?1", [contact.0])
+        .sql_context("failed to erase the contact")?;
+    transaction
+        .commit()
+        .sql_context("failed to commit the erasure")?;
+    Ok(erased as u64)
+}

@@ -1,0 +1,101 @@
+//! Workspaces and their attribute definitions.
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+use vouch_core::AttributeKind;
+use vouch_store::{AttributeDefinition, StoreError, StoreResult, Workspace, WorkspaceId};
+
+use crate::error::SqlContext;
+use crate::now_millis;
+use crate::row::conversion_error;
+
+/// The workspace with this slug, created on first use.
+pub(crate) fn workspace(connection: &mut Connection, slug: &str) -> StoreResult<Workspace> {
+    if let Some(workspace) = find(connection, slug)? {
+        return Ok(workspace);
+    }
+    let transaction = connection
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .sql_context("failed to start creating a workspace")?;
+    transaction
+        .execute(
+            "INSERT INTO workspaces (slug, created_at) VALUES (?1, ?2) ON CONFLICT (slug) DO NOTHING",
+            (slug, now_millis()),
+        )
+        .sql_context("failed to create a workspace")?;
+    let workspace = find(&transaction, slug)?
+        .ok_or_else(|| StoreError::NotFound(format!("workspace {slug:?}")))?;
+    transaction
+        .commit()
+        .sql_context("failed to commit a new workspace")?;
+    Ok(workspace)
+}
+
+fn find(connection: &Connection, slug: &str) -> StoreResult<Option<Workspace>> {
+    connection
+        .prepare_cached("SELECT id, slug, time_zone FROM workspaces WHERE slug = ?1")
+        .and_then(|mut statement| {
+            statement
+                .query_row([slug], |row| {
+                    Ok(Workspace {
+                        id: WorkspaceId(row.get(0)?),
+                        slug: row.get(1)?,
+                        time_zone: row.get(2)?,
+                    })
+                })
+                .optional()
+        })
+        .sql_context("failed to read a workspace")
+}
+
+/// True when the workspace exists.
+pub(crate) fn exists(connection: &Connection, workspace: WorkspaceId) -> StoreResult<bool> {
+    connection
+        .prepare_cached("SELECT 1 FROM workspaces WHERE id = ?1")
+        .and_then(|mut statement| statement.exists([workspace.0]))
+        .sql_context("failed to read a workspace")
+}
+
+/// Sets the workspace's time zone, which must be an IANA name jiff knows.
+pub(crate) fn set_time_zone(
+    connection: &Connection,
+    workspace: WorkspaceId,
+    time_zone: &str,
+) -> StoreResult<()> {
+    if jiff::tz::TimeZone::get(time_zone).is_err() {
+        return Err(StoreError::NotFound(format!("time zone {time_zone:?}")));
+    }
+    let changed = connection
+        .execute(
+            "UPDATE workspaces SET time_zone = ?1 WHERE id = ?2",
+            (time_zone, workspace.0),
+        )
+        .sql_context("failed to set the workspace's time zone")?;
+    match changed {
+        0 => Err(StoreError::NotFound(format!("workspace {}", workspace.0))),
+        _ => Ok(()),
+    }
+}
+
+/// The workspace's attribute definitions, by name.
+pub(crate) fn attribute_definitions(
+    connection: &Connection,
+    workspace: WorkspaceId,
+) -> StoreResult<Vec<AttributeDefinition>> {
+    let mut statement = connection
+        .prepare_cached(
+            "SELECT name, kind FROM attribute_definitions WHERE workspace_id = ?1 ORDER BY name",
+        )
+        .sql_context("failed to prepare the attribute definitions")?;
+    statement
+        .query_map([workspace.0], |row| {
+            let kind: String = row.get(1)?;
+            Ok(AttributeDefinition {
+                name: row.get(0)?,
+                kind: AttributeKind::parse(&kind).ok_or_else(|| {
+                    conversion_error(1, format!("unknown attribute kind {kind:?}"))
+                })?,
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .sql_context("failed to read the attribute definitions")
+}

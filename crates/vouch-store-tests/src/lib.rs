@@ -1,0 +1,71 @@
+//! The story every Vouch store backend must pass.
+//!
+//! [`run_story`] walks one workspace through its life — surveys, imports, paging, erasure —
+//! calling every method of [`vouch_store::Store`] and asserting what each must return. Each
+//! backend has one test file that opens a fresh store and hands it over:
+//!
+//! ```no_run
+//! # async fn example(store: &dyn vouch_store::Store) {
+//! vouch_store_tests::run_story(store).await;
+//! # }
+//! ```
+//!
+//! The story makes its own workspaces with names unique to the run, so it can run again and
+//! again against one long-lived database (a shared PostgreSQL, say). A backend whose database
+//! is not configured may skip its test, unless [`require_all`] says every backend must run.
+
+mod chapters;
+mod fixtures;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use vouch_store::Store;
+
+/// Runs the story against `store`, panicking with a message at the first broken promise.
+///
+/// What it checks, in order:
+/// - `ping` answers; `workspace` creates a workspace (time zone `UTC`) on first use and returns
+///   the same one after; `set_workspace_time_zone` sticks.
+/// - Surveys: creating, a taken name is `Conflict`, finding by name and by id, listing oldest
+///   first with response counts.
+/// - An import from three contacts (external id only, email only, both) writes every field,
+///   defines attributes, creates three contacts; reading back gives typed attributes (dates
+///   come back as dates).
+/// - A later import changes a contact's attributes (and fills in its missing email) while older
+///   responses keep the attributes they were given with.
+/// - An import dropped without commit writes nothing: no response, contact or definition.
+/// - `responses_after` pages in id order, filters by survey, and ids only grow.
+/// - `delete_contact` erases the contact and its responses, returns how many, records one
+///   deletion per response in order, and is `NotFound` the second time; ids of erased
+///   responses are never given again.
+/// - Workspaces are isolated: nothing of one is seen through another, names may repeat across
+///   workspaces, and an import that names another workspace's survey fails (at `write` or at
+///   `commit`) and writes nothing.
+pub async fn run_story(store: &dyn Store) {
+    let run = unique_run_name();
+    let story = chapters::Story::begin(store, &run).await;
+    let surveys = story.surveys().await;
+    let first = story.first_import(surveys).await;
+    story.later_import_updates_contacts(&first).await;
+    story.dropped_import_writes_nothing(&first).await;
+    story.paging_and_filters(&first).await;
+    story.erasing_a_contact(&first).await;
+    story.workspaces_are_isolated(&first).await;
+}
+
+/// True when `VOUCH_TEST_REQUIRE_ALL=1`: a backend whose database is not configured must then
+/// fail its test instead of skipping it (CI sets it so that no backend is silently left out).
+pub fn require_all() -> bool {
+    std::env::var("VOUCH_TEST_REQUIRE_ALL").is_ok_and(|value| value == "1")
+}
+
+/// A name no other run of the story uses, on this database or any other.
+pub fn unique_run_name() -> String {
+    static RUNS: AtomicU64 = AtomicU64::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_nanos());
+    let count = RUNS.fetch_add(1, Ordering::Relaxed);
+    format!("{nanos:x}-{:x}-{count}", std::process::id())
+}
