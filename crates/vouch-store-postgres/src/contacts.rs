@@ -100,7 +100,7 @@ impl ContactCache {
         &mut self,
         client: &Client,
         keys: &[RowKey<'_>],
-        attributes: &[String],
+        attributes: &[&str],
     ) -> StoreResult<Vec<i64>> {
         self.look_up_unknown(client, keys).await?;
         let entries: Vec<usize> = keys
@@ -110,7 +110,7 @@ impl ContactCache {
                 let index = self.resolve_in_memory(*key, attributes);
                 let entry = &mut self.entries[index];
                 if entry.attributes != *attributes {
-                    attributes.clone_into(&mut entry.attributes);
+                    (*attributes).clone_into(&mut entry.attributes);
                     entry.stale = true;
                 }
                 index

@@ -8,6 +8,11 @@
 //! [`crate::contacts`]), a reservation of response ids on another pooled connection (see the
 //! `read` module for why), and one binary `COPY` of the responses, streamed in chunks so that
 //! the server parses while the next rows are encoded.
+//!
+//! `write` turns the batch into owned rows (attributes as JSON) and hands it to a task that
+//! writes it while the caller prepares the next batch, so that both cores work. A failure is
+//! reported by the next call on the import. Dropping the import lets the task finish its batch
+//! and then drops the connection, which rolls the transaction back.
 
 use std::collections::HashSet;
 
@@ -15,6 +20,7 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use deadpool_postgres::{ClientWrapper, Pool};
 use futures_util::{SinkExt, pin_mut};
+use tokio::task::JoinHandle;
 use tokio_postgres::Statement;
 use vouch_store::{
     AttributeDefinition, ImportSummary, NewResponse, ResponseImport, StoreError, StoreResult,
@@ -41,6 +47,58 @@ const BEGIN: &str = "
 
 /// An import in progress; see [`vouch_store::Store::begin_import`].
 pub(crate) struct PostgresImport {
+    state: State,
+}
+
+/// Where the writer is: waiting for work, writing a batch in a task of its own, or lost.
+enum State {
+    Idle(Box<Writer>),
+    Busy(JoinHandle<(Box<Writer>, StoreResult<()>)>),
+    Failed,
+}
+
+/// One response, owned, ready to write.
+struct Row {
+    survey: i64,
+    external_id: Option<String>,
+    email: Option<String>,
+    attributes: String,
+    score: i16,
+    comment: Option<String>,
+    created_at: i64,
+    channel: String,
+}
+
+impl Row {
+    fn of(response: &NewResponse) -> StoreResult<Row> {
+        let row = Row {
+            survey: response.survey.0,
+            external_id: non_empty(&response.contact.external_id).map(str::to_owned),
+            email: non_empty(&response.contact.email).map(str::to_owned),
+            attributes: attributes_to_json(&response.attributes),
+            score: i16::from(response.score.value()),
+            comment: response.comment.clone(),
+            created_at: response.created_at.as_millisecond(),
+            channel: response.channel.clone(),
+        };
+        if row.external_id.is_none() && row.email.is_none() {
+            return Err(other(
+                "a response names neither an external id nor an email",
+            ));
+        }
+        Ok(row)
+    }
+
+    fn key(&self) -> RowKey<'_> {
+        RowKey {
+            external_id: self.external_id.as_deref(),
+            email: self.email.as_deref(),
+        }
+    }
+}
+
+/// The import's transaction and what it knows.
+struct Writer {
     /// The import's own connection: dropping it closes the connection.
     client: ClientWrapper,
     /// Where id ranges are reserved, each in a short transaction of its own.
@@ -51,8 +109,6 @@ pub(crate) struct PostgresImport {
     contacts: ContactCache,
     copy: Statement,
     responses: u64,
-    /// Set once a call failed: the transaction is then aborted and every later call fails.
-    failed: bool,
 }
 
 impl PostgresImport {
@@ -62,6 +118,38 @@ impl PostgresImport {
         pool: Pool,
         workspace: WorkspaceId,
     ) -> StoreResult<PostgresImport> {
+        let writer = Writer::begin(client, pool, workspace).await?;
+        Ok(PostgresImport {
+            state: State::Idle(Box::new(writer)),
+        })
+    }
+
+    /// The writer, once it has finished the batch it was writing; its failure, if it failed.
+    async fn writer(&mut self) -> StoreResult<&mut Writer> {
+        let outcome = match std::mem::replace(&mut self.state, State::Failed) {
+            State::Idle(writer) => Ok(writer),
+            State::Busy(task) => match task.await {
+                Ok((writer, Ok(()))) => Ok(writer),
+                Ok((_, Err(error))) => Err(error),
+                Err(error) => Err(other(format!("the import's writer stopped: {error}"))),
+            },
+            State::Failed => Err(other("the import failed earlier and was rolled back")),
+        };
+        self.state = State::Idle(outcome?);
+        match &mut self.state {
+            State::Idle(writer) => Ok(writer),
+            _ => Err(other("the import's writer is gone")),
+        }
+    }
+}
+
+impl Writer {
+    /// Starts the transaction on `client` and learns the workspace's surveys.
+    async fn begin(
+        client: ClientWrapper,
+        pool: Pool,
+        workspace: WorkspaceId,
+    ) -> StoreResult<Writer> {
         client
             .batch_execute(BEGIN)
             .await
@@ -73,7 +161,7 @@ impl PostgresImport {
             .prepare(COPY_RESPONSES)
             .await
             .pg_context("failed to prepare the response copy")?;
-        let mut import = PostgresImport {
+        let mut import = Writer {
             client,
             pool,
             workspace: workspace.0,
@@ -81,7 +169,6 @@ impl PostgresImport {
             contacts: ContactCache::new(workspace.0, now_millis()),
             copy,
             responses: 0,
-            failed: false,
         };
         import.load_surveys().await?;
         let has_contacts = import
@@ -117,11 +204,11 @@ impl PostgresImport {
 
     /// Fails unless every survey belongs to the workspace (one may have been created since the
     /// import began).
-    async fn check_surveys(&mut self, batch: &[NewResponse]) -> StoreResult<()> {
+    async fn check_surveys(&mut self, batch: &[Row]) -> StoreResult<()> {
         let unknown = |surveys: &HashSet<i64>| {
             batch
                 .iter()
-                .map(|response| response.survey.0)
+                .map(|row| row.survey)
                 .find(|survey| !surveys.contains(survey))
         };
         if unknown(&self.surveys).is_none() {
@@ -134,16 +221,13 @@ impl PostgresImport {
         }
     }
 
-    async fn write_batch(&mut self, batch: &[NewResponse]) -> StoreResult<()> {
+    async fn write_batch(&mut self, batch: Vec<Row>) -> StoreResult<()> {
         if batch.is_empty() {
             return Ok(());
         }
-        self.check_surveys(batch).await?;
-        let keys = batch.iter().map(row_key).collect::<StoreResult<Vec<_>>>()?;
-        let attributes: Vec<String> = batch
-            .iter()
-            .map(|response| attributes_to_json(&response.attributes))
-            .collect();
+        self.check_surveys(&batch).await?;
+        let keys: Vec<RowKey<'_>> = batch.iter().map(Row::key).collect();
+        let attributes: Vec<&str> = batch.iter().map(|row| row.attributes.as_str()).collect();
         let contact_ids = self
             .contacts
             .resolve(&self.client, &keys, &attributes)
@@ -161,17 +245,17 @@ impl PostgresImport {
         let mut order: Vec<usize> = (0..batch.len()).collect();
         order.sort_by_key(|&offset| contact_ids[offset]);
         for offset in order {
-            let response = &batch[offset];
+            let row = &batch[offset];
             encoder.row(&ResponseColumns {
                 id: first_id + offset as i64,
                 workspace_id: self.workspace,
-                survey_id: response.survey.0,
+                survey_id: row.survey,
                 contact_id: contact_ids[offset],
-                score: i16::from(response.score.value()),
-                comment: response.comment.as_deref(),
-                created_at: response.created_at.as_millisecond(),
-                channel: &response.channel,
-                attributes: &attributes[offset],
+                score: row.score,
+                comment: row.comment.as_deref(),
+                created_at: row.created_at,
+                channel: &row.channel,
+                attributes: &row.attributes,
                 horizon,
             })?;
             if encoder.len() >= COPY_CHUNK {
@@ -229,35 +313,6 @@ impl PostgresImport {
             .pg_context("failed to define attributes")?;
         Ok(())
     }
-
-    /// Passes `outcome` on, remembering a failure: the transaction is then aborted.
-    fn guard(&mut self, outcome: StoreResult<()>) -> StoreResult<()> {
-        if outcome.is_err() {
-            self.failed = true;
-        }
-        outcome
-    }
-
-    fn check_usable(&self) -> StoreResult<()> {
-        match self.failed {
-            true => Err(other("the import failed earlier and was rolled back")),
-            false => Ok(()),
-        }
-    }
-}
-
-/// The contact key of a response; empty keys count as missing.
-fn row_key(response: &NewResponse) -> StoreResult<RowKey<'_>> {
-    let key = RowKey {
-        external_id: non_empty(&response.contact.external_id),
-        email: non_empty(&response.contact.email),
-    };
-    if key.external_id.is_none() && key.email.is_none() {
-        return Err(other(
-            "a response names neither an external id nor an email",
-        ));
-    }
-    Ok(key)
 }
 
 fn non_empty(key: &Option<String>) -> Option<&str> {
@@ -267,27 +322,42 @@ fn non_empty(key: &Option<String>) -> Option<&str> {
 #[async_trait]
 impl ResponseImport for PostgresImport {
     async fn define_attributes(&mut self, definitions: &[AttributeDefinition]) -> StoreResult<()> {
-        self.check_usable()?;
-        let outcome = self.define(definitions).await;
-        self.guard(outcome)
+        let writer = self.writer().await?;
+        let outcome = writer.define(definitions).await;
+        if outcome.is_err() {
+            self.state = State::Failed;
+        }
+        outcome
     }
 
     async fn write(&mut self, batch: &[NewResponse]) -> StoreResult<()> {
-        self.check_usable()?;
-        let outcome = self.write_batch(batch).await;
-        self.guard(outcome)
+        let rows = batch.iter().map(Row::of).collect::<StoreResult<Vec<Row>>>();
+        // Waits for the previous batch, and reports its failure.
+        self.writer().await?;
+        let State::Idle(mut writer) = std::mem::replace(&mut self.state, State::Failed) else {
+            return Err(other("the import's writer is gone"));
+        };
+        // A bad row fails the whole import, as a failed write would: dropping the writer here
+        // closes its connection and rolls the transaction back.
+        let rows = rows?;
+        self.state = State::Busy(tokio::spawn(async move {
+            let outcome = writer.write_batch(rows).await;
+            (writer, outcome)
+        }));
+        Ok(())
     }
 
     async fn commit(mut self: Box<Self>) -> StoreResult<ImportSummary> {
-        self.check_usable()?;
-        self.contacts.flush(&self.client).await?;
-        self.client
+        let writer = self.writer().await?;
+        writer.contacts.flush(&writer.client).await?;
+        writer
+            .client
             .batch_execute("COMMIT")
             .await
             .pg_context("failed to commit the import")?;
         Ok(ImportSummary {
-            responses: self.responses,
-            contacts_created: self.contacts.created(),
+            responses: writer.responses,
+            contacts_created: writer.contacts.created(),
         })
     }
 }
