@@ -163,6 +163,15 @@ fn generate(rows: usize, surveys: &[SurveyId]) -> Vec<NewResponse> {
         .map(|_| contact_attributes(&mut rng))
         .collect();
     let vocabulary: Vec<String> = (0..2_000).map(|index| format!("word{index}")).collect();
+    // Emails sort in another order than external ids, as in real data.
+    let emails: Vec<String> = (0..CONTACTS)
+        .map(|contact| {
+            format!(
+                "{}.{contact}@example.com",
+                vocabulary[rng.random_range(0..vocabulary.len())]
+            )
+        })
+        .collect();
     let start = Timestamp::from_second(1_672_531_200).map_or(0, |t| t.as_millisecond());
     let span_millis = 3 * 365 * 86_400_000_i64;
     let scores = [
@@ -183,7 +192,7 @@ fn generate(rows: usize, surveys: &[SurveyId]) -> Vec<NewResponse> {
                 survey: surveys[zipf(&mut rng, surveys.len())],
                 contact: ContactKey {
                     external_id: Some(format!("account-{contact}")),
-                    email: Some(format!("person{contact}@example.com")),
+                    email: Some(emails[contact].clone()),
                 },
                 attributes: attributes[contact].clone(),
                 score: Score::new(scores[rng.random_range(0..scores.len())])

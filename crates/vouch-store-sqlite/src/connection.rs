@@ -16,7 +16,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 const MAX_IDLE_CONNECTIONS: usize = 4;
 
 /// Page cache of a pooled connection, in KiB (SQLite's negative `cache_size`).
-const POOLED_CACHE_KIB: i64 = 32 * 1024;
+pub(crate) const POOLED_CACHE_KIB: i64 = 32 * 1024;
 
 /// Page cache of the connection an import writes through, in KiB: an import touches the
 /// indexes of every response it writes, and keeping them in memory is what makes it fast.

@@ -7,15 +7,29 @@
 //!   has no external id of its own (it is then given the key's external id).
 //! - Otherwise a new contact is created with both keys given (the email only when no other
 //!   contact has it, since emails are unique in a workspace).
+//!
+//! The cache runs beside the writer, not in it: it works out what each batch changes in
+//! contacts ([`ContactChanges`]) and gives every row its contact id, and the writer only
+//! writes. It reads contacts it has not met through a connection of its own. That connection
+//! sees the database as it was when the import began, since the import holds the write lock
+//! until it ends, and whatever the import itself changed is in the cache.
+//!
+//! New contacts of a batch are sorted by key and numbered in that order: their rows are then
+//! appended to the table and their keys go into the unique index one after the other instead
+//! of at random places, which makes creating a contact several times cheaper. No one else can
+//! take an id while the import holds the write lock.
 
 use std::collections::HashMap;
-use std::slice;
 
-use rusqlite::{Connection, OptionalExtension};
+use std::path::Path;
+
+use rusqlite::Connection;
 use vouch_store::StoreResult;
 
-use crate::bulk::{BulkInsert, ROWS_PER_STATEMENT, Value};
-use crate::error::{SqlContext, other};
+use crate::connection::{POOLED_CACHE_KIB, open_connection};
+use crate::contact_rows::{self, ContactChanges, Found, Key, NewContact};
+use crate::error::other;
+use crate::writer::Row;
 
 /// Database lookups an import makes before it loads every contact of the workspace at once:
 /// small imports look up the few contacts they name, big ones load them all in one query.
@@ -24,25 +38,12 @@ const LOOKUPS_BEFORE_PRELOAD: u32 = 10_000;
 /// Workspaces with more contacts than this are never loaded whole, to bound memory.
 const MAX_PRELOADED_CONTACTS: i64 = 1_000_000;
 
-/// The key a contact is looked up by.
-#[derive(Clone, Copy)]
-enum Key {
-    ExternalId,
-    Email,
-}
-
-impl Key {
-    fn column(self) -> &'static str {
-        match self {
-            Key::ExternalId => "external_id",
-            Key::Email => "email",
-        }
-    }
-}
-
 /// A contact as the import knows it.
 struct Entry {
+    /// Its id; 0 while it is new and not numbered yet.
     id: i64,
+    /// Its place in `pending` while it is new and not numbered yet.
+    pending: Option<usize>,
     has_external_id: bool,
     /// True once the contact has an email or it is known that none can be filled in.
     email_settled: bool,
@@ -52,18 +53,22 @@ struct Entry {
     stale: bool,
 }
 
-/// A stored contact as read back during an import.
-struct Found {
-    id: i64,
+/// A new contact waiting to be inserted.
+struct Pending {
+    index: usize,
     external_id: Option<String>,
     email: Option<String>,
-    attributes: String,
+}
+
+/// The order new contacts are numbered and inserted in.
+fn pending_key(pending: &Pending) -> (Option<&str>, Option<&str>) {
+    (pending.external_id.as_deref(), pending.email.as_deref())
 }
 
 /// Contacts by external id and by email, for one workspace, within one import transaction.
 pub(crate) struct ContactCache {
+    reader: Connection,
     workspace: i64,
-    now: i64,
     entries: Vec<Entry>,
     by_external_id: HashMap<String, usize>,
     by_email: HashMap<String, usize>,
@@ -71,70 +76,29 @@ pub(crate) struct ContactCache {
     /// True when every contact of the workspace is in the cache, so a miss needs no lookup.
     complete: bool,
     lookups: u32,
-    /// The id the next new contact gets.
-    next_id: i64,
-    /// New contacts not inserted yet, as indexes into `entries`, with their keys.
+    /// The largest contact id given so far.
+    last_id: i64,
     pending: Vec<Pending>,
+    changes: ContactChanges,
 }
-
-/// A new contact waiting to be inserted with others in one statement.
-struct Pending {
-    index: usize,
-    external_id: Option<String>,
-    email: Option<String>,
-}
-
-/// Inserts contacts with ids chosen by the import; `?1` is the workspace and `?2` the time.
-const INSERT_CONTACTS: BulkInsert = BulkInsert {
-    head: "INSERT OR FAIL INTO contacts
-               (id, workspace_id, external_id, email, attributes, created_at, updated_at)",
-    row: &[
-        Value::Own,
-        Value::Shared(1),
-        Value::Own,
-        Value::Own,
-        Value::Own,
-        Value::Shared(2),
-        Value::Shared(2),
-    ],
-    shared: 2,
-};
 
 impl ContactCache {
-    /// An empty cache; `now` stamps the contacts it creates or changes. The cache of a
-    /// workspace without contacts starts complete.
-    pub(crate) fn new(
-        connection: &Connection,
-        workspace: i64,
-        now: i64,
-    ) -> StoreResult<ContactCache> {
-        let any_contact = connection
-            .prepare_cached("SELECT 1 FROM contacts WHERE workspace_id = ?1 LIMIT 1")
-            .and_then(|mut statement| statement.exists([workspace]))
-            .sql_context("failed to look for contacts")?;
-        // The import holds the write lock, so no one else takes an id before it commits.
-        // AUTOINCREMENT keeps the largest id ever used in sqlite_sequence; ids of erased
-        // contacts stay taken.
-        let last_id: i64 = connection
-            .query_row(
-                "SELECT max(
-                     coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'contacts'), 0),
-                     coalesce((SELECT max(id) FROM contacts), 0))",
-                [],
-                |row| row.get(0),
-            )
-            .sql_context("failed to read the contact sequence")?;
+    /// An empty cache for the workspace of an import that has begun, reading the database
+    /// at `path`. The cache of a workspace without contacts starts complete.
+    pub(crate) fn open(path: &Path, workspace: i64) -> StoreResult<ContactCache> {
+        let reader = open_connection(path, POOLED_CACHE_KIB)?;
         Ok(ContactCache {
             workspace,
-            now,
             entries: Vec::new(),
             by_external_id: HashMap::new(),
             by_email: HashMap::new(),
             created: 0,
-            complete: !any_contact,
+            complete: !contact_rows::any(&reader, workspace)?,
             lookups: 0,
-            next_id: last_id + 1,
+            last_id: contact_rows::last_id(&reader)?,
             pending: Vec::new(),
+            changes: ContactChanges::default(),
+            reader,
         })
     }
 
@@ -143,26 +107,57 @@ impl ContactCache {
         self.created
     }
 
-    /// The id of the contact a response's key names, created if needed; `attributes` become
-    /// the contact's latest ones.
-    pub(crate) fn resolve(
+    /// Gives each row its contact id, creating and updating contacts as needed, and returns
+    /// what the writer must write for it. After an error the cache must not be used again.
+    pub(crate) fn resolve_batch(&mut self, rows: &mut [Row]) -> StoreResult<ContactChanges> {
+        let mut handles = Vec::with_capacity(rows.len());
+        for row in rows.iter() {
+            handles.push(self.resolve(
+                row.external_id.as_deref(),
+                row.email.as_deref(),
+                &row.attributes,
+            )?);
+        }
+        let mut changes = std::mem::take(&mut self.changes);
+        changes.created = self.number_pending();
+        for (row, handle) in rows.iter_mut().zip(handles) {
+            row.contact = self.entries[handle].id;
+        }
+        Ok(changes)
+    }
+
+    /// The latest attributes of every contact whose attributes changed since they were
+    /// written, as (id, attributes).
+    pub(crate) fn stale_attributes(&mut self) -> Vec<(i64, String)> {
+        self.entries
+            .iter_mut()
+            .filter(|entry| entry.stale)
+            .map(|entry| {
+                entry.stale = false;
+                (entry.id, entry.attributes.clone())
+            })
+            .collect()
+    }
+
+    /// The contact a key names, created if needed, as an index into `entries`; `attributes`
+    /// become the contact's latest ones.
+    fn resolve(
         &mut self,
-        connection: &Connection,
         external_id: Option<&str>,
         email: Option<&str>,
         attributes: &str,
-    ) -> StoreResult<i64> {
+    ) -> StoreResult<usize> {
         let index = match (external_id, email) {
             (Some(external_id), _) => match self.by_external_id.get(external_id) {
                 Some(&index) => {
-                    self.settle_email(connection, index, email)?;
+                    self.settle_email(index, email)?;
                     index
                 }
-                None => self.by_external_id_miss(connection, external_id, email, attributes)?,
+                None => self.by_external_id_miss(external_id, email, attributes)?,
             },
             (None, Some(email)) => match self.by_email.get(email) {
                 Some(&index) => index,
-                None => self.by_email_miss(connection, email, attributes)?,
+                None => self.by_email_miss(email, attributes)?,
             },
             (None, None) => {
                 return Err(other(
@@ -175,66 +170,40 @@ impl ContactCache {
             attributes.clone_into(&mut entry.attributes);
             entry.stale = true;
         }
-        Ok(entry.id)
+        Ok(index)
     }
 
-    /// Inserts the new contacts that wait, many per statement.
-    pub(crate) fn insert_pending(&mut self, connection: &Connection) -> StoreResult<()> {
-        if self.pending.is_empty() {
-            return Ok(());
-        }
-        let mut many = connection
-            .prepare_cached(&INSERT_CONTACTS.sql(ROWS_PER_STATEMENT))
-            .sql_context("failed to prepare the contact insert")?;
-        let mut one = connection
-            .prepare_cached(&INSERT_CONTACTS.sql(1))
-            .sql_context("failed to prepare the contact insert")?;
-        for chunk in self.pending.chunks(ROWS_PER_STATEMENT) {
-            if chunk.len() == ROWS_PER_STATEMENT {
-                insert_contacts(&mut many, chunk, &self.entries, self.workspace, self.now)?;
-            } else {
-                for pending in chunk {
-                    insert_contacts(
-                        &mut one,
-                        slice::from_ref(pending),
-                        &self.entries,
-                        self.workspace,
-                        self.now,
-                    )?;
+    /// Numbers the new contacts of the batch in key order; they go out with the latest
+    /// attributes given.
+    fn number_pending(&mut self) -> Vec<NewContact> {
+        let mut pending = std::mem::take(&mut self.pending);
+        pending.sort_unstable_by(|left, right| pending_key(left).cmp(&pending_key(right)));
+        pending
+            .into_iter()
+            .map(|new| {
+                self.last_id += 1;
+                let entry = &mut self.entries[new.index];
+                entry.id = self.last_id;
+                entry.pending = None;
+                entry.stale = false;
+                NewContact {
+                    id: entry.id,
+                    external_id: new.external_id,
+                    email: new.email,
+                    attributes: entry.attributes.clone(),
                 }
-            }
-        }
-        for pending in self.pending.drain(..) {
-            self.entries[pending.index].stale = false;
-        }
-        Ok(())
-    }
-
-    /// Inserts the contacts that wait and writes the latest attributes of every contact whose
-    /// attributes changed.
-    pub(crate) fn flush(&mut self, connection: &Connection) -> StoreResult<()> {
-        self.insert_pending(connection)?;
-        let mut update = connection
-            .prepare_cached("UPDATE contacts SET attributes = ?1, updated_at = ?2 WHERE id = ?3")
-            .sql_context("failed to prepare the contact update")?;
-        for entry in self.entries.iter_mut().filter(|entry| entry.stale) {
-            update
-                .execute((&entry.attributes, self.now, entry.id))
-                .sql_context("failed to update a contact's attributes")?;
-            entry.stale = false;
-        }
-        Ok(())
+            })
+            .collect()
     }
 
     fn by_external_id_miss(
         &mut self,
-        connection: &Connection,
         external_id: &str,
         email: Option<&str>,
         attributes: &str,
     ) -> StoreResult<usize> {
-        if let Some(index) = self.find(connection, Key::ExternalId, external_id)? {
-            self.settle_email(connection, index, email)?;
+        if let Some(index) = self.find(Key::ExternalId, external_id)? {
+            self.settle_email(index, email)?;
             return Ok(index);
         }
         let Some(email) = email else {
@@ -242,11 +211,21 @@ impl ContactCache {
         };
         let by_email = match self.by_email.get(email) {
             Some(&index) => Some(index),
-            None => self.find(connection, Key::Email, email)?,
+            None => self.find(Key::Email, email)?,
         };
         match by_email {
             Some(index) if !self.entries[index].has_external_id => {
-                self.adopt_external_id(connection, index, external_id)?;
+                match self.entries[index].pending {
+                    Some(pending) => {
+                        self.pending[pending].external_id = Some(external_id.to_owned())
+                    }
+                    None => {
+                        let id = self.entries[index].id;
+                        self.changes.external_ids.push((id, external_id.to_owned()));
+                    }
+                }
+                self.entries[index].has_external_id = true;
+                self.by_external_id.insert(external_id.to_owned(), index);
                 Ok(index)
             }
             // The email belongs to someone with another external id: a new contact without it.
@@ -255,13 +234,8 @@ impl ContactCache {
         }
     }
 
-    fn by_email_miss(
-        &mut self,
-        connection: &Connection,
-        email: &str,
-        attributes: &str,
-    ) -> StoreResult<usize> {
-        match self.find(connection, Key::Email, email)? {
+    fn by_email_miss(&mut self, email: &str, attributes: &str) -> StoreResult<usize> {
+        match self.find(Key::Email, email)? {
             Some(index) => Ok(index),
             None => Ok(self.create(None, Some(email), attributes)),
         }
@@ -269,16 +243,11 @@ impl ContactCache {
 
     /// The cached contact whose `key` is `value`, after reading it from the database if the
     /// cache is not complete. Callers have already missed the cache.
-    fn find(
-        &mut self,
-        connection: &Connection,
-        key: Key,
-        value: &str,
-    ) -> StoreResult<Option<usize>> {
+    fn find(&mut self, key: Key, value: &str) -> StoreResult<Option<usize>> {
         if !self.complete {
             self.lookups += 1;
             if self.lookups == LOOKUPS_BEFORE_PRELOAD {
-                self.preload(connection)?;
+                self.preload()?;
             }
         }
         if self.complete {
@@ -288,47 +257,19 @@ impl ContactCache {
             };
             return Ok(cached.copied());
         }
-        let sql = format!(
-            "SELECT id, external_id, email, attributes FROM contacts
-             WHERE workspace_id = ?1 AND {} = ?2",
-            key.column()
-        );
-        let found = connection
-            .prepare_cached(&sql)
-            .and_then(|mut statement| {
-                statement
-                    .query_row((self.workspace, value), found)
-                    .optional()
-            })
-            .sql_context("failed to look a contact up")?;
         // A contact the cache knows is registered under each of its keys, so one found here is
         // not in the cache yet.
+        let found = contact_rows::find(&self.reader, self.workspace, key, value)?;
         Ok(found.map(|found| self.remember(found)))
     }
 
     /// Loads every contact of the workspace the cache does not know yet, unless there are too
     /// many; the cache is then complete.
-    fn preload(&mut self, connection: &Connection) -> StoreResult<()> {
-        let count: i64 = connection
-            .query_row(
-                "SELECT count(*) FROM contacts WHERE workspace_id = ?1",
-                [self.workspace],
-                |row| row.get(0),
-            )
-            .sql_context("failed to count contacts")?;
-        if count > MAX_PRELOADED_CONTACTS {
+    fn preload(&mut self) -> StoreResult<()> {
+        if contact_rows::count(&self.reader, self.workspace)? > MAX_PRELOADED_CONTACTS {
             return Ok(());
         }
-        let mut statement = connection
-            .prepare(
-                "SELECT id, external_id, email, attributes FROM contacts WHERE workspace_id = ?1",
-            )
-            .sql_context("failed to prepare the contact preload")?;
-        let contacts = statement
-            .query_map([self.workspace], found)
-            .sql_context("failed to load contacts")?;
-        for contact in contacts {
-            let contact = contact.sql_context("failed to load a contact")?;
+        for contact in contact_rows::all(&self.reader, self.workspace)? {
             let known = contact
                 .external_id
                 .as_ref()
@@ -349,6 +290,7 @@ impl ContactCache {
         let index = self.entries.len();
         self.entries.push(Entry {
             id: found.id,
+            pending: None,
             has_external_id: found.external_id.is_some(),
             email_settled: found.email.is_some(),
             attributes: found.attributes,
@@ -363,7 +305,7 @@ impl ContactCache {
         index
     }
 
-    /// A new contact, inserted later with others (see [`ContactCache::insert_pending`]).
+    /// A new contact, numbered at the end of the batch (see [`ContactCache::number_pending`]).
     fn create(
         &mut self,
         external_id: Option<&str>,
@@ -373,7 +315,8 @@ impl ContactCache {
         self.created += 1;
         let index = self.entries.len();
         self.entries.push(Entry {
-            id: self.next_id,
+            id: 0,
+            pending: Some(self.pending.len()),
             has_external_id: external_id.is_some(),
             // A contact created without an email may get one from a later row; one created
             // beside an email that was taken will not.
@@ -381,7 +324,6 @@ impl ContactCache {
             attributes: attributes.to_owned(),
             stale: false,
         });
-        self.next_id += 1;
         if let Some(external_id) = external_id {
             self.by_external_id.insert(external_id.to_owned(), index);
         }
@@ -397,82 +339,23 @@ impl ContactCache {
     }
 
     /// Fills in the email of a contact that has none, unless another contact has it.
-    fn settle_email(
-        &mut self,
-        connection: &Connection,
-        index: usize,
-        email: Option<&str>,
-    ) -> StoreResult<()> {
+    fn settle_email(&mut self, index: usize, email: Option<&str>) -> StoreResult<()> {
         let Some(email) = email else { return Ok(()) };
         if self.entries[index].email_settled {
             return Ok(());
         }
         self.entries[index].email_settled = true;
-        if self.by_email.contains_key(email) {
+        if self.by_email.contains_key(email) || self.find(Key::Email, email)?.is_some() {
             return Ok(());
         }
-        if self.find(connection, Key::Email, email)?.is_some() {
-            return Ok(());
+        match self.entries[index].pending {
+            Some(pending) => self.pending[pending].email = Some(email.to_owned()),
+            None => {
+                let id = self.entries[index].id;
+                self.changes.emails.push((id, email.to_owned()));
+            }
         }
-        self.insert_pending(connection)?;
-        connection
-            .prepare_cached("UPDATE contacts SET email = ?1, updated_at = ?2 WHERE id = ?3")
-            .and_then(|mut update| update.execute((email, self.now, self.entries[index].id)))
-            .sql_context("failed to fill in a contact's email")?;
         self.by_email.insert(email.to_owned(), index);
         Ok(())
     }
-
-    /// Gives a contact known only by email the external id a response named it by.
-    fn adopt_external_id(
-        &mut self,
-        connection: &Connection,
-        index: usize,
-        external_id: &str,
-    ) -> StoreResult<()> {
-        self.insert_pending(connection)?;
-        connection
-            .prepare_cached("UPDATE contacts SET external_id = ?1, updated_at = ?2 WHERE id = ?3")
-            .and_then(|mut update| update.execute((external_id, self.now, self.entries[index].id)))
-            .sql_context("failed to give a contact its external id")?;
-        self.entries[index].has_external_id = true;
-        self.by_external_id.insert(external_id.to_owned(), index);
-        Ok(())
-    }
-}
-
-fn found(row: &rusqlite::Row<'_>) -> rusqlite::Result<Found> {
-    Ok(Found {
-        id: row.get(0)?,
-        external_id: row.get(1)?,
-        email: row.get(2)?,
-        attributes: row.get(3)?,
-    })
-}
-
-/// Runs an insert of as many new contacts as `pending`.
-fn insert_contacts(
-    statement: &mut rusqlite::Statement<'_>,
-    pending: &[Pending],
-    entries: &[Entry],
-    workspace: i64,
-    now: i64,
-) -> StoreResult<()> {
-    let bind = |statement: &mut rusqlite::Statement<'_>| -> rusqlite::Result<()> {
-        statement.raw_bind_parameter(1, workspace)?;
-        statement.raw_bind_parameter(2, now)?;
-        for (row, pending) in pending.iter().enumerate() {
-            let first = INSERT_CONTACTS.first_parameter(row);
-            let entry = &entries[pending.index];
-            statement.raw_bind_parameter(first, entry.id)?;
-            statement.raw_bind_parameter(first + 1, &pending.external_id)?;
-            statement.raw_bind_parameter(first + 2, &pending.email)?;
-            statement.raw_bind_parameter(first + 3, &entry.attributes)?;
-        }
-        Ok(())
-    };
-    bind(statement)
-        .and_then(|()| statement.raw_execute())
-        .sql_context("failed to create contacts")?;
-    Ok(())
 }

@@ -1,9 +1,11 @@
 //! All-or-nothing imports: one transaction on a connection owned by a thread of its own.
 //!
-//! The caller turns each batch into owned rows (attributes already as JSON) and queues it; the
-//! writer thread inserts while the caller prepares the next batch, so the two cores both work.
-//! An error in the writer is reported by the next call on the import. Dropping the import
-//! closes the queue, and the thread rolls the transaction back.
+//! Work on a batch is split in two so that both cores of a small machine are busy: the caller
+//! turns it into owned rows (attributes as JSON) and the contact cache gives each row its
+//! contact id (on tokio's blocking pool), then the batch is queued for the writer thread,
+//! which only writes, while the next batch is prepared. An error in the writer is reported by
+//! the next call on the import. Dropping the import closes the queue, and the thread rolls the
+//! transaction back.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -17,6 +19,8 @@ use vouch_store::{
 };
 
 use crate::connection::{IMPORT_CACHE_KIB, open_connection};
+use crate::contact_cache::ContactCache;
+use crate::contact_rows::ContactChanges;
 use crate::error::{SqlContext, other};
 use crate::writer::{Row, Writer};
 
@@ -26,8 +30,13 @@ const QUEUED_BATCHES: usize = 4;
 /// What the import asks of its writer thread.
 enum Command {
     Define(Vec<AttributeDefinition>),
-    Write(Vec<Row>),
-    Commit(oneshot::Sender<StoreResult<ImportSummary>>),
+    Write(ContactChanges, Vec<Row>),
+    Commit {
+        /// The latest attributes of contacts, (id, attributes).
+        attributes: Vec<(i64, String)>,
+        contacts_created: u64,
+        reply: oneshot::Sender<StoreResult<ImportSummary>>,
+    },
 }
 
 /// The error that stopped the writer, until a call on the import reports it.
@@ -37,6 +46,8 @@ type Failure = Arc<Mutex<Option<StoreError>>>;
 pub(crate) struct SqliteImport {
     commands: mpsc::Sender<Command>,
     failure: Failure,
+    /// Absent while a batch is being resolved, and for good once resolving one failed.
+    contacts: Option<ContactCache>,
 }
 
 /// Starts the writer thread and waits until its transaction holds the write lock.
@@ -47,12 +58,31 @@ pub(crate) async fn begin(path: PathBuf, workspace: WorkspaceId) -> StoreResult<
     let thread_failure = Arc::clone(&failure);
     std::thread::Builder::new()
         .name("vouch-sqlite-import".to_owned())
-        .spawn(move || run_writer(path, workspace, receiver, ready_sender, thread_failure))
+        .spawn({
+            let path = path.clone();
+            move || run_writer(path, workspace, receiver, ready_sender, thread_failure)
+        })
         .map_err(|error| other(format!("failed to start the import writer: {error}")))?;
     ready
         .await
         .map_err(|_| other("the import writer stopped before it started"))??;
-    Ok(SqliteImport { commands, failure })
+    // Opened once the writer holds the write lock, so it reads the database as the import
+    // found it.
+    let contacts = blocking(move || ContactCache::open(&path, workspace.0)).await?;
+    Ok(SqliteImport {
+        commands,
+        failure,
+        contacts: Some(contacts),
+    })
+}
+
+/// Runs `task` on tokio's blocking pool.
+async fn blocking<T: Send + 'static>(
+    task: impl FnOnce() -> StoreResult<T> + Send + 'static,
+) -> StoreResult<T> {
+    tokio::task::spawn_blocking(task)
+        .await
+        .map_err(|error| other(format!("an import task failed: {error}")))?
 }
 
 impl SqliteImport {
@@ -70,7 +100,7 @@ impl SqliteImport {
             .unwrap_or_else(|| other("the import failed earlier and wrote nothing"))
     }
 
-    async fn send(&self, command: Command) -> StoreResult<()> {
+    async fn send(&mut self, command: Command) -> StoreResult<()> {
         if let Some(error) = self.take_failure() {
             return Err(error);
         }
@@ -88,18 +118,37 @@ impl ResponseImport for SqliteImport {
     }
 
     async fn write(&mut self, batch: &[NewResponse]) -> StoreResult<()> {
-        let rows = batch
+        let mut rows = batch
             .iter()
             .map(Row::of)
             .collect::<StoreResult<Vec<Row>>>()?;
-        self.send(Command::Write(rows)).await
+        let mut contacts = self.contacts.take().ok_or_else(failed_earlier)?;
+        let (contacts, resolved) = blocking(move || {
+            let changes = contacts.resolve_batch(&mut rows);
+            Ok((contacts, changes.map(|changes| (changes, rows))))
+        })
+        .await?;
+        let (changes, rows) = resolved?;
+        self.contacts = Some(contacts);
+        self.send(Command::Write(changes, rows)).await
     }
 
-    async fn commit(self: Box<Self>) -> StoreResult<ImportSummary> {
+    async fn commit(mut self: Box<Self>) -> StoreResult<ImportSummary> {
+        let mut contacts = self.contacts.take().ok_or_else(failed_earlier)?;
         let (reply, summary) = oneshot::channel();
-        self.send(Command::Commit(reply)).await?;
+        let command = Command::Commit {
+            attributes: contacts.stale_attributes(),
+            contacts_created: contacts.created(),
+            reply,
+        };
+        self.send(command).await?;
         summary.await.map_err(|_| self.writer_gone())?
     }
+}
+
+/// The error of a call on an import whose earlier call failed.
+fn failed_earlier() -> StoreError {
+    other("an earlier write of this import failed; it writes nothing")
 }
 
 /// The writer thread: the transaction lives and dies here.
@@ -161,14 +210,20 @@ fn serve(
     while let Some(command) = receiver.blocking_recv() {
         match command {
             Command::Define(definitions) => writer.define(&definitions)?,
-            Command::Write(rows) => writer.write(&rows)?,
-            Command::Commit(reply) => {
-                let outcome = writer.finish().and_then(|summary| {
-                    transaction
-                        .commit()
-                        .sql_context("failed to commit the import")?;
-                    Ok(summary)
-                });
+            Command::Write(changes, rows) => writer.write(&changes, &rows)?,
+            Command::Commit {
+                attributes,
+                contacts_created,
+                reply,
+            } => {
+                let outcome = writer
+                    .finish(&attributes, contacts_created)
+                    .and_then(|summary| {
+                        transaction
+                            .commit()
+                            .sql_context("failed to commit the import")?;
+                        Ok(summary)
+                    });
                 let committed = outcome.is_ok();
                 drop(reply.send(outcome));
                 return Ok(committed);

@@ -27,6 +27,7 @@
 mod bulk;
 mod connection;
 mod contact_cache;
+mod contact_rows;
 mod error;
 mod import;
 mod migrate;

@@ -1,7 +1,6 @@
-//! What an import does inside its transaction: resolve contacts, insert responses.
+//! What an import does inside its transaction: write contacts and responses.
 
 use std::collections::HashSet;
-use std::slice;
 
 use rusqlite::Transaction;
 use vouch_store::{
@@ -10,7 +9,7 @@ use vouch_store::{
 };
 
 use crate::bulk::{BulkInsert, ROWS_PER_STATEMENT, Value};
-use crate::contact_cache::ContactCache;
+use crate::contact_rows::{self, ContactChanges};
 use crate::error::{SqlContext, other};
 use crate::now_millis;
 
@@ -34,13 +33,16 @@ const INSERT_RESPONSES: BulkInsert = BulkInsert {
 /// One response, owned, ready to insert.
 pub(crate) struct Row {
     survey: i64,
-    external_id: Option<String>,
-    email: Option<String>,
-    attributes: String,
+    pub(crate) external_id: Option<String>,
+    pub(crate) email: Option<String>,
+    /// The contact's attributes in this response, as JSON.
+    pub(crate) attributes: String,
     score: u8,
     comment: Option<String>,
     created_at: i64,
     channel: String,
+    /// The contact's id, once the contact cache has resolved the row.
+    pub(crate) contact: i64,
 }
 
 impl Row {
@@ -56,6 +58,7 @@ impl Row {
             comment: response.comment.clone(),
             created_at: response.created_at.as_millisecond(),
             channel: response.channel.clone(),
+            contact: 0,
         };
         if row.external_id.is_none() && row.email.is_none() {
             return Err(other(
@@ -71,7 +74,7 @@ pub(crate) struct Writer<'t> {
     transaction: &'t Transaction<'t>,
     workspace: i64,
     surveys: HashSet<i64>,
-    contacts: ContactCache,
+    now: i64,
     responses: u64,
     /// The statement that inserts [`ROWS_PER_STATEMENT`] responses at once.
     insert_many: String,
@@ -91,7 +94,7 @@ impl<'t> Writer<'t> {
             transaction,
             workspace: workspace.0,
             surveys: HashSet::new(),
-            contacts: ContactCache::new(transaction, workspace.0, now_millis())?,
+            now: now_millis(),
             responses: 0,
             insert_many: INSERT_RESPONSES.sql(ROWS_PER_STATEMENT),
         };
@@ -129,40 +132,26 @@ impl<'t> Writer<'t> {
         Ok(())
     }
 
-    /// Inserts a batch of responses, creating and updating contacts as needed.
-    pub(crate) fn write(&mut self, rows: &[Row]) -> StoreResult<()> {
-        let transaction = self.transaction;
-        let mut contacts = Vec::with_capacity(rows.len());
+    /// Writes a batch: its contact changes, then its responses.
+    pub(crate) fn write(&mut self, changes: &ContactChanges, rows: &[Row]) -> StoreResult<()> {
         for row in rows {
             self.check_survey(row.survey)?;
-            contacts.push(self.contacts.resolve(
-                transaction,
-                row.external_id.as_deref(),
-                row.email.as_deref(),
-                &row.attributes,
-            )?);
         }
-        self.contacts.insert_pending(transaction)?;
-        let mut many = transaction
+        contact_rows::apply(self.transaction, self.workspace, self.now, changes)?;
+        let mut many = self
+            .transaction
             .prepare_cached(&self.insert_many)
             .sql_context("failed to prepare the response insert")?;
-        let mut one = transaction
+        let mut one = self
+            .transaction
             .prepare_cached(&INSERT_RESPONSES.sql(1))
             .sql_context("failed to prepare the response insert")?;
-        let rows_with_contacts = rows
-            .chunks(ROWS_PER_STATEMENT)
-            .zip(contacts.chunks(ROWS_PER_STATEMENT));
-        for (chunk, contacts) in rows_with_contacts {
+        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
             if chunk.len() == ROWS_PER_STATEMENT {
-                insert_rows(&mut many, self.workspace, chunk, contacts)?;
+                insert_rows(&mut many, self.workspace, chunk)?;
             } else {
-                for (row, contact) in chunk.iter().zip(contacts) {
-                    insert_rows(
-                        &mut one,
-                        self.workspace,
-                        slice::from_ref(row),
-                        slice::from_ref(contact),
-                    )?;
+                for row in chunk.chunks(1) {
+                    insert_rows(&mut one, self.workspace, row)?;
                 }
             }
         }
@@ -183,24 +172,30 @@ impl<'t> Writer<'t> {
         }
     }
 
-    /// Writes what was kept for the end and reports what the import wrote.
-    pub(crate) fn finish(mut self) -> StoreResult<ImportSummary> {
-        self.contacts.flush(self.transaction)?;
+    /// Writes the contacts' latest attributes, (id, attributes), and reports what the import
+    /// wrote.
+    pub(crate) fn finish(
+        self,
+        attributes: &[(i64, String)],
+        contacts_created: u64,
+    ) -> StoreResult<ImportSummary> {
+        for (id, attributes) in attributes {
+            contact_rows::set_attributes(self.transaction, *id, attributes, self.now)?;
+        }
         Ok(ImportSummary {
             responses: self.responses,
-            contacts_created: self.contacts.created(),
+            contacts_created,
         })
     }
 }
 
-/// Runs an insert of as many rows as `rows`, with their contact ids.
+/// Runs an insert of as many rows as `rows`.
 fn insert_rows(
     statement: &mut rusqlite::Statement<'_>,
     workspace: i64,
     rows: &[Row],
-    contacts: &[i64],
 ) -> StoreResult<()> {
-    bind_rows(statement, workspace, rows, contacts)
+    bind_rows(statement, workspace, rows)
         .and_then(|()| statement.raw_execute())
         .sql_context("failed to insert responses")?;
     Ok(())
@@ -210,13 +205,12 @@ fn bind_rows(
     statement: &mut rusqlite::Statement<'_>,
     workspace: i64,
     rows: &[Row],
-    contacts: &[i64],
 ) -> rusqlite::Result<()> {
     statement.raw_bind_parameter(1, workspace)?;
-    for (index, (row, contact)) in rows.iter().zip(contacts).enumerate() {
+    for (index, row) in rows.iter().enumerate() {
         let first = INSERT_RESPONSES.first_parameter(index);
         statement.raw_bind_parameter(first, row.survey)?;
-        statement.raw_bind_parameter(first + 1, contact)?;
+        statement.raw_bind_parameter(first + 1, row.contact)?;
         statement.raw_bind_parameter(first + 2, row.score)?;
         statement.raw_bind_parameter(first + 3, &row.comment)?;
         statement.raw_bind_parameter(first + 4, row.created_at)?;

@@ -332,3 +332,45 @@ async fn a_database_from_a_newer_vouch_is_not_opened() {
     let error = SqliteStore::open_path(&path).expect_err("a newer schema");
     assert!(error.to_string().contains("newer"), "{error}");
 }
+
+#[tokio::test]
+async fn keys_learnt_later_in_the_same_batch_reach_the_new_contact() {
+    let fixture = fixture().await;
+    let summary = fixture
+        .import(&[
+            response(
+                fixture.survey,
+                key(None, Some("ann@example.com")),
+                plan("free"),
+                7,
+            ),
+            response(
+                fixture.survey,
+                key(Some("ann-1"), Some("ann@example.com")),
+                plan("pro"),
+                8,
+            ),
+            response(fixture.survey, key(Some("bob-2"), None), plan("free"), 3),
+            response(
+                fixture.survey,
+                key(Some("bob-2"), Some("bob@example.com")),
+                plan("team"),
+                4,
+            ),
+        ])
+        .await
+        .expect("import");
+    assert_eq!(summary.contacts_created, 2);
+    for (external_id, email, latest) in [
+        ("ann-1", "ann@example.com", "pro"),
+        ("bob-2", "bob@example.com", "team"),
+    ] {
+        let by_email = fixture
+            .store
+            .contact(fixture.workspace, &key(None, Some(email)))
+            .await;
+        let contact = by_email.expect("contact").expect("found by email");
+        assert_eq!(contact.external_id.as_deref(), Some(external_id));
+        assert_eq!(contact.attributes, plan(latest));
+    }
+}
