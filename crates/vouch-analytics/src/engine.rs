@@ -150,6 +150,10 @@ impl ResponseIndex {
         }
         let start = chunk_index * CHUNK_ROWS;
         let end = (start + CHUNK_ROWS).min(self.ids.len());
+        if self.counts_from_cells(plan, chunk) {
+            count_cells(plan, chunk, accumulator);
+            return;
+        }
         if self.counts_whole_chunk(plan, chunk) {
             for (total, count) in accumulator.total.iter_mut().zip(&chunk.histogram) {
                 *total += u64::from(*count);
@@ -157,6 +161,20 @@ impl ResponseIndex {
             return;
         }
         self.count_rows(plan, chunk, start..end, accumulator);
+    }
+
+    /// True when the chunk's (survey, day) cells answer the plan: nothing filters or groups
+    /// by attribute, word or sum, and the range's ends fall on midnights or outside the chunk.
+    fn counts_from_cells(&self, plan: &QueryPlan, chunk: &ChunkSummary) -> bool {
+        let whole_days = |bound: Option<(i32, i64)>, is_midnight: bool| {
+            is_midnight || bound.is_none_or(|(day, _)| day < chunk.min_day || day > chunk.max_day)
+        };
+        plan.filters.is_empty()
+            && plan.text_rows.is_none()
+            && plan.group_columns.is_empty()
+            && plan.sum_column.is_none()
+            && whole_days(plan.from, plan.from_is_midnight)
+            && whole_days(plan.to, plan.to_is_midnight)
     }
 
     /// True when every live row of the chunk is selected and nothing is grouped or summed.
@@ -325,6 +343,50 @@ impl ResponseIndex {
             }
             for (total, count) in accumulator.total.iter_mut().zip(counts) {
                 *total += u64::from(count);
+            }
+        }
+    }
+}
+
+/// Counts a chunk from its (survey, day) cells; see [`ResponseIndex::counts_from_cells`].
+fn count_cells(plan: &QueryPlan, chunk: &ChunkSummary, accumulator: &mut Accumulator) {
+    let mut first_day = plan.from.map_or(i32::MIN, |(day, _)| day);
+    if !plan.from_is_midnight {
+        // The range starts mid-day outside this chunk: only later days are in it.
+        first_day = first_day.saturating_add(1);
+    }
+    let end_day = plan.to.map_or(i32::MAX, |(day, _)| day);
+    let end_day = if plan.to_is_midnight {
+        end_day
+    } else {
+        end_day.saturating_add(1)
+    };
+    for (&(survey, day), cell) in &chunk.cells {
+        if day < first_day || day >= end_day {
+            continue;
+        }
+        if let Some(allowed) = &plan.surveys
+            && !allowed[survey as usize]
+        {
+            continue;
+        }
+        let mut counts = *cell;
+        if let Some(allowed) = &plan.scores {
+            for (count, keep) in counts.iter_mut().zip(allowed) {
+                if !keep {
+                    *count = 0;
+                }
+            }
+        }
+        match &plan.period_of_day {
+            Some(table) => {
+                let period = table.period_index[(day - table.first_day) as usize] as usize;
+                add_all(&mut accumulator.periods[period], &counts);
+            }
+            None => {
+                for (total, count) in accumulator.total.iter_mut().zip(counts) {
+                    *total += u64::from(count);
+                }
             }
         }
     }

@@ -1,5 +1,7 @@
 //! The columnar index: one row per response, in id order, as compact columns.
 
+use std::collections::BTreeMap;
+
 use foldhash::HashMap;
 use jiff::tz::TimeZone;
 use roaring::RoaringBitmap;
@@ -22,6 +24,9 @@ pub(crate) struct ChunkSummary {
     pub(crate) histogram: [u32; 11],
     /// How many rows of the chunk are deleted.
     pub(crate) deleted: u32,
+    /// Scores of live rows per (survey code, day): enough to answer the commonest dashboard
+    /// queries (a survey, whole days, a trend) without reading the chunk's rows.
+    pub(crate) cells: BTreeMap<(u32, i32), [u32; 11]>,
 }
 
 impl ChunkSummary {
@@ -31,6 +36,7 @@ impl ChunkSummary {
             max_day: i32::MIN,
             histogram: [0; 11],
             deleted: 0,
+            cells: BTreeMap::new(),
         }
     }
 }
@@ -186,6 +192,7 @@ impl ResponseIndex {
         chunk.min_day = chunk.min_day.min(day);
         chunk.max_day = chunk.max_day.max(day);
         chunk.histogram[usize::from(score)] += 1;
+        chunk.cells.entry((survey_code, day)).or_insert([0; 11])[usize::from(score)] += 1;
     }
 
     fn column_index(&mut self, name: &str, kind: AttributeKind) -> usize {
@@ -228,15 +235,21 @@ impl ResponseIndex {
             };
             if self.deleted.insert(row as u32) {
                 let chunk = &mut self.chunks[row / CHUNK_ROWS];
-                chunk.histogram[usize::from(self.scores[row])] -= 1;
+                let score = usize::from(self.scores[row]);
+                chunk.histogram[score] -= 1;
                 chunk.deleted += 1;
+                if let Some(cell) = chunk.cells.get_mut(&(self.surveys[row], self.days[row])) {
+                    cell[score] -= 1;
+                }
             }
         }
     }
 
     /// Sizes of the index.
     pub fn stats(&self) -> IndexStats {
-        let columns = self.ids.capacity() * 8
+        let cells: usize = self.chunks.iter().map(|chunk| chunk.cells.len() * 64).sum();
+        let columns = cells
+            + self.ids.capacity() * 8
             + self.scores.capacity()
             + self.days.capacity() * 4
             + self.created_ms.capacity() * 8

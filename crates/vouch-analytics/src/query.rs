@@ -60,6 +60,10 @@ pub struct QueryPlan {
     pub(crate) surveys: Option<Vec<bool>>,
     pub(crate) from: Option<(i32, i64)>,
     pub(crate) to: Option<(i32, i64)>,
+    /// True when `from` is the first instant of its day (so whole days can be counted).
+    pub(crate) from_is_midnight: bool,
+    /// True when `to` is the first instant of its day.
+    pub(crate) to_is_midnight: bool,
     /// `(column, allowed by code)`.
     pub(crate) filters: Vec<(usize, Vec<bool>)>,
     /// `None` when there is no text filter; an empty set when the word never occurs.
@@ -71,6 +75,14 @@ pub struct QueryPlan {
     pub(crate) sum_column: Option<usize>,
     /// True when some filter can match nothing at all.
     pub(crate) matches_nothing: bool,
+}
+
+/// The first instant of a day in a time zone, in milliseconds.
+fn day_start_ms(day: i32, zone: &jiff::tz::TimeZone) -> Option<i64> {
+    let date = vouch_core::period::date_of_day(day);
+    date.to_zoned(zone.clone())
+        .ok()
+        .map(|zoned| zoned.timestamp().as_millisecond())
 }
 
 /// Period index per day, for days from `first_day` on.
@@ -135,10 +147,16 @@ impl ResponseIndex {
         let zone = self.time_zone();
         let bound =
             |instant: &Timestamp| (day_of_timestamp(*instant, zone), instant.as_millisecond());
+        let (from, to) = (query.from.as_ref().map(bound), query.to.as_ref().map(bound));
+        let is_midnight = |bound: Option<(i32, i64)>| {
+            bound.is_none_or(|(day, ms)| day_start_ms(day, zone) == Some(ms))
+        };
         Ok(QueryPlan {
             surveys,
-            from: query.from.as_ref().map(bound),
-            to: query.to.as_ref().map(bound),
+            from,
+            to,
+            from_is_midnight: is_midnight(from),
+            to_is_midnight: is_midnight(to),
             filters,
             text_rows,
             scores: query.scores,

@@ -14,7 +14,8 @@ use vouch_store::{Deletion, ResponseId, StoredResponse, SurveyId};
 
 const PLANS: [&str; 3] = ["free", "pro", "team"];
 const WORDS: [&str; 5] = ["pricing", "support", "slow", "love", "Pricing!"];
-const START: i64 = 1_700_000_000;
+/// 2023-11-14T00:00:00Z: a midnight, so that range bounds often fall on whole days.
+const START: i64 = 1_699_920_000;
 
 #[derive(Debug, Clone)]
 struct Row {
@@ -26,9 +27,10 @@ struct Row {
     comment: Option<Vec<usize>>,
 }
 
-/// Quarter days over 400 days, so that range bounds often fall exactly on a response.
+/// Whole hours over 120 days, so that range bounds often fall exactly on a response and on
+/// midnights (in UTC and in New York).
 fn hours() -> impl Strategy<Value = i64> {
-    (0i64..(400 * 4)).prop_map(|quarter| quarter * 21_600)
+    (0i64..(120 * 24)).prop_map(|hour| hour * 3_600)
 }
 
 fn row() -> impl Strategy<Value = Row> {
@@ -185,7 +187,38 @@ proptest! {
         deleted in proptest::collection::vec(any::<proptest::sample::Index>(), 0..20),
         selection in selection(),
     ) {
-        let zone = if selection.zone { TimeZone::get("America/New_York").unwrap() } else { TimeZone::UTC };
+        check(rows, deleted, selection)?;
+    }
+
+    /// Only survey, time range and interval: the chunk summaries answer these.
+    #[test]
+    fn chunk_summaries_count_exactly_what_a_naive_scan_counts(
+        rows in proptest::collection::vec(row(), 0..300),
+        deleted in proptest::collection::vec(any::<proptest::sample::Index>(), 0..20),
+        selection in selection(),
+    ) {
+        let selection = Selection {
+            plans: Vec::new(),
+            seats: None,
+            word: None,
+            group_by_plan: false,
+            ..selection
+        };
+        check(rows, deleted, selection)?;
+    }
+}
+
+fn check(
+    rows: Vec<Row>,
+    deleted: Vec<proptest::sample::Index>,
+    selection: Selection,
+) -> Result<(), TestCaseError> {
+    {
+        let zone = if selection.zone {
+            TimeZone::get("America/New_York").unwrap()
+        } else {
+            TimeZone::UTC
+        };
         let mut index = ResponseIndex::new(zone.clone());
         let responses = stored(&rows);
         // Append in two uneven pages, as the loader does.
@@ -194,11 +227,18 @@ proptest! {
         index.append(&responses[split..]);
         let mut gone = vec![false; rows.len()];
         if !rows.is_empty() {
-            let deletions: Vec<Deletion> = deleted.iter().enumerate().map(|(n, i)| {
-                let position = i.index(rows.len());
-                gone[position] = true;
-                Deletion { sequence: n as i64 + 1, response: responses[position].id }
-            }).collect();
+            let deletions: Vec<Deletion> = deleted
+                .iter()
+                .enumerate()
+                .map(|(n, i)| {
+                    let position = i.index(rows.len());
+                    gone[position] = true;
+                    Deletion {
+                        sequence: n as i64 + 1,
+                        response: responses[position].id,
+                    }
+                })
+                .collect();
             index.apply_deletions(&deletions);
         }
 
@@ -226,8 +266,10 @@ proptest! {
         if selection.group_by_plan {
             let groups = report.groups.unwrap();
             let expected: Vec<(Option<String>, Histogram)> = {
-                let mut named: Vec<_> = by_plan.iter()
-                    .map(|(plan, h)| (plan.map(|p| PLANS[p].to_owned()), *h)).collect();
+                let mut named: Vec<_> = by_plan
+                    .iter()
+                    .map(|(plan, h)| (plan.map(|p| PLANS[p].to_owned()), *h))
+                    .collect();
                 named.sort_by(|a, b| match (&a.0, &b.0) {
                     (None, None) => std::cmp::Ordering::Equal,
                     (None, _) => std::cmp::Ordering::Greater,
@@ -236,17 +278,24 @@ proptest! {
                 });
                 named
             };
-            let actual: Vec<(Option<String>, Histogram)> = groups.iter()
-                .map(|g| (g.key[0].as_ref().map(|v| v.canonical()), g.histogram)).collect();
+            let actual: Vec<(Option<String>, Histogram)> = groups
+                .iter()
+                .map(|g| (g.key[0].as_ref().map(|v| v.canonical()), g.histogram))
+                .collect();
             prop_assert_eq!(actual, expected);
         }
         if selection.interval.is_some() {
-            let actual: Vec<(Period, Histogram)> = report.trend.unwrap().iter()
-                .map(|p| (p.period, p.histogram)).collect();
+            let actual: Vec<(Period, Histogram)> = report
+                .trend
+                .unwrap()
+                .iter()
+                .map(|p| (p.period, p.histogram))
+                .collect();
             let expected: Vec<(Period, Histogram)> = by_period.into_iter().collect();
             prop_assert_eq!(actual, expected);
         }
     }
+    Ok(())
 }
 
 #[test]
