@@ -63,8 +63,21 @@ impl Accumulator {
         }
     }
 
-    /// Derives the total from the groups or periods when rows were counted into those only.
-    fn finish(mut self) -> Accumulator {
+    /// Applies the plan's score filter to every histogram (rows are counted whatever their
+    /// score: a score filter is a mask on the bins, not a per-row test), then derives the total
+    /// from the groups or periods when rows were counted into those only.
+    fn finish(mut self, scores: Option<&[bool; 11]>) -> Accumulator {
+        if let Some(allowed) = scores {
+            let histograms = self.groups.iter_mut().chain(self.periods.iter_mut());
+            for histogram in histograms {
+                mask(histogram, allowed);
+            }
+            for (total, keep) in self.total.iter_mut().zip(allowed) {
+                if !keep {
+                    *total = 0;
+                }
+            }
+        }
         let derive_from = if !self.groups.is_empty() {
             Some(&self.groups)
         } else if !self.periods.is_empty() {
@@ -125,7 +138,7 @@ impl ResponseIndex {
                     },
                 )
                 .reduce(|| Accumulator::new(plan), Accumulator::merge)
-                .finish()
+                .finish(plan.scores.as_ref())
         };
         Counts {
             total: Histogram::from_counts(accumulator.total),
@@ -150,14 +163,14 @@ impl ResponseIndex {
         }
         let start = chunk_index * CHUNK_ROWS;
         let end = (start + CHUNK_ROWS).min(self.ids.len());
-        if self.counts_from_cells(plan, chunk) {
-            count_cells(plan, chunk, accumulator);
-            return;
-        }
         if self.counts_whole_chunk(plan, chunk) {
             for (total, count) in accumulator.total.iter_mut().zip(&chunk.histogram) {
                 *total += u64::from(*count);
             }
+            return;
+        }
+        if self.counts_from_cells(plan, chunk) {
+            count_cells(plan, chunk, accumulator);
             return;
         }
         self.count_rows(plan, chunk, start..end, accumulator);
@@ -254,12 +267,6 @@ impl ResponseIndex {
                 days[row] < to_day || (days[row] == to_day && created[row] < to_ms)
             });
         }
-        if let Some(allowed) = &plan.scores {
-            let scores = &self.scores[..];
-            refine(selection, &mut started, &rows, |row| {
-                allowed[usize::from(scores[row])]
-            });
-        }
         for (column, allowed) in &plan.filters {
             let codes = &self.attributes[*column].codes[..];
             refine(selection, &mut started, &rows, |row| {
@@ -289,6 +296,11 @@ impl ResponseIndex {
                 slot * code_count + codes.get(row).map_or(0, |&code| code as usize)
             })
         };
+        // Sums only count rows whose score the plan keeps: 1.0 or 0.0 per score, no branch.
+        let score_weights = plan
+            .scores
+            .map_or([1.0; 11], |allowed| allowed.map(f64::from));
+        let score_weights = &score_weights;
         let sum = plan.sum_column.map(|column| {
             let attribute = &self.attributes[column];
             (&attribute.codes[..], &attribute.numbers[..])
@@ -317,7 +329,8 @@ impl ResponseIndex {
             if let Some((codes, numbers)) = sum {
                 let sums = &mut accumulator.group_sums;
                 for (row, &slot) in rows.clone().zip(&slots) {
-                    sums[slot as usize] += numbers[codes[row] as usize];
+                    let weight = score_weights[usize::from(scores[row])];
+                    sums[slot as usize] += weight * numbers[codes[row] as usize];
                 }
             }
             accumulator.slots = slots;
@@ -332,7 +345,7 @@ impl ResponseIndex {
         if let Some((codes, numbers)) = sum {
             accumulator.total_sum += rows
                 .clone()
-                .map(|row| numbers[codes[row] as usize])
+                .map(|row| score_weights[usize::from(scores[row])] * numbers[codes[row] as usize])
                 .sum::<f64>();
         }
         if grouping.is_empty() && plan.period_of_day.is_none() {
@@ -344,6 +357,14 @@ impl ResponseIndex {
             for (total, count) in accumulator.total.iter_mut().zip(counts) {
                 *total += u64::from(count);
             }
+        }
+    }
+}
+
+fn mask(histogram: &mut [u32; 11], allowed: &[bool; 11]) {
+    for (count, keep) in histogram.iter_mut().zip(allowed) {
+        if !keep {
+            *count = 0;
         }
     }
 }

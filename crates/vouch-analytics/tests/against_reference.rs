@@ -98,10 +98,11 @@ struct Selection {
     group_by_plan: bool,
     interval: Option<Interval>,
     zone: bool,
+    scores: Option<[bool; 11]>,
 }
 
 fn selection() -> impl Strategy<Value = Selection> {
-    (
+    let filters = (
         proptest::option::of(1i64..=3),
         proptest::option::of(hours()),
         proptest::option::of(hours()),
@@ -115,9 +116,10 @@ fn selection() -> impl Strategy<Value = Selection> {
             Just(Interval::Quarter)
         ]),
         any::<bool>(),
-    )
-        .prop_map(
-            |(survey, from, to, plans, seats, word, group_by_plan, interval, zone)| Selection {
+    );
+    (filters, proptest::option::of(any::<[bool; 11]>())).prop_map(
+        |((survey, from, to, plans, seats, word, group_by_plan, interval, zone), scores)| {
+            Selection {
                 survey,
                 from,
                 to,
@@ -127,8 +129,10 @@ fn selection() -> impl Strategy<Value = Selection> {
                 group_by_plan,
                 interval,
                 zone,
-            },
-        )
+                scores,
+            }
+        },
+    )
 }
 
 fn naive_selected(row: &Row, selection: &Selection) -> bool {
@@ -138,6 +142,9 @@ fn naive_selected(row: &Row, selection: &Selection) -> bool {
         && selection.to.is_none_or(|to| seconds < to)
         && (selection.plans.is_empty() || row.plan.is_some_and(|p| selection.plans.contains(&p)))
         && selection.seats.is_none_or(|seats| row.seats == seats)
+        && selection
+            .scores
+            .is_none_or(|allowed| allowed[usize::from(row.score)])
         && selection.word.is_none_or(|word| {
             let wanted = text::search_word(WORDS[word]).unwrap();
             row.comment.as_ref().is_some_and(|words| {
@@ -174,6 +181,8 @@ fn query_of(selection: &Selection) -> Query {
             vec![]
         },
         interval: selection.interval,
+        scores: selection.scores,
+        sum_of: Some("seats".into()),
         ..Query::default()
     }
 }
@@ -248,6 +257,8 @@ fn check(
 
         let mut total = Histogram::default();
         let mut by_plan: BTreeMap<Option<usize>, Histogram> = BTreeMap::new();
+        let mut seats_by_plan: BTreeMap<Option<usize>, f64> = BTreeMap::new();
+        let mut seats = 0.0;
         let mut by_period: BTreeMap<Period, Histogram> = BTreeMap::new();
         for (position, row) in rows.iter().enumerate() {
             if gone[position] || !naive_selected(row, &selection) {
@@ -256,6 +267,8 @@ fn check(
             let score = Score::new(i64::from(row.score)).unwrap();
             total.add(score);
             by_plan.entry(row.plan).or_default().add(score);
+            *seats_by_plan.entry(row.plan).or_default() += f64::from(row.seats);
+            seats += f64::from(row.seats);
             if let Some(interval) = selection.interval {
                 let instant = Timestamp::from_second(START + row.seconds).unwrap();
                 let period = Period::containing(day_of_timestamp(instant, &zone), interval);
@@ -263,6 +276,7 @@ fn check(
             }
         }
         prop_assert_eq!(counts.total, total);
+        prop_assert_eq!(counts.total_sum, seats);
         if selection.group_by_plan {
             let groups = report.groups.unwrap();
             let expected: Vec<(Option<String>, Histogram)> = {
@@ -283,6 +297,12 @@ fn check(
                 .map(|g| (g.key[0].as_ref().map(|v| v.canonical()), g.histogram))
                 .collect();
             prop_assert_eq!(actual, expected);
+            for group in &groups {
+                let plan = group.key[0]
+                    .as_ref()
+                    .map(|v| PLANS.iter().position(|p| *p == v.canonical()).unwrap());
+                prop_assert_eq!(group.sum, Some(seats_by_plan[&plan]));
+            }
         }
         if selection.interval.is_some() {
             let actual: Vec<(Period, Histogram)> = report
