@@ -267,6 +267,15 @@ impl ResponseIndex {
                 days[row] < to_day || (days[row] == to_day && created[row] < to_ms)
             });
         }
+        // Histograms apply a score filter as a mask on their bins (see `Accumulator::finish`),
+        // but a sum must skip the rows themselves, and selecting them first is cheaper than
+        // gathering the summed attribute for every row.
+        if let Some(allowed) = plan.scores.as_ref().filter(|_| plan.sum_column.is_some()) {
+            let scores = &self.scores[..];
+            refine(selection, &mut started, &rows, |row| {
+                allowed[usize::from(scores[row])]
+            });
+        }
         for (column, allowed) in &plan.filters {
             let codes = &self.attributes[*column].codes[..];
             refine(selection, &mut started, &rows, |row| {
