@@ -120,13 +120,16 @@ fn cpu_seconds() -> Option<f64> {
 
 /// CPU time used so far by this process's thread named `name`, on Linux.
 fn thread_cpu_seconds(name: &str) -> Option<f64> {
-    std::fs::read_dir("/proc/self/task").ok()?.flatten().find_map(|task| {
-        let comm = std::fs::read_to_string(task.path().join("comm")).ok()?;
-        (comm.trim() == name)
-            .then(|| std::fs::read_to_string(task.path().join("stat")).ok())
-            .flatten()
-            .and_then(|stat| stat_cpu_seconds(&stat))
-    })
+    std::fs::read_dir("/proc/self/task")
+        .ok()?
+        .flatten()
+        .find_map(|task| {
+            let comm = std::fs::read_to_string(task.path().join("comm")).ok()?;
+            (comm.trim() == name)
+                .then(|| std::fs::read_to_string(task.path().join("stat")).ok())
+                .flatten()
+                .and_then(|stat| stat_cpu_seconds(&stat))
+        })
 }
 
 /// User plus system time from a `/proc/…/stat` line.

@@ -24,6 +24,7 @@
 //! # }
 //! ```
 
+mod attributes;
 mod bulk;
 mod connection;
 mod contact_cache;

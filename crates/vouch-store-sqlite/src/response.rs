@@ -3,9 +3,10 @@
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use vouch_store::{
     AttributeDefinition, Contact, ContactId, ContactKey, Deletion, ResponseId, StoreError,
-    StoreResult, StoredResponse, SurveyId, WorkspaceId, attributes_from_json,
+    StoreResult, StoredResponse, SurveyId, WorkspaceId,
 };
 
+use crate::attributes;
 use crate::error::SqlContext;
 use crate::now_millis;
 use crate::row::{conversion_error, score, timestamp};
@@ -45,8 +46,8 @@ fn stored_response(
     definitions: &[AttributeDefinition],
 ) -> rusqlite::Result<StoredResponse> {
     // Borrowing the JSON text saves a copy per row; a page can be a million rows.
-    let attributes = attributes_from_json(row.get_ref(7)?.as_str()?, definitions)
-        .map_err(|error| conversion_error(7, format!("{error:#}")))?;
+    let attributes = attributes::decode(row.get_ref(7)?.as_str()?, definitions)
+        .map_err(|error| conversion_error(7, format!("stored attributes: {error}")))?;
     Ok(StoredResponse {
         id: ResponseId(row.get(0)?),
         survey: SurveyId(row.get(1)?),
@@ -135,8 +136,10 @@ fn find_contact(
         .and_then(|mut statement| {
             statement
                 .query_row((workspace.0, value), |row| {
-                    let attributes = attributes_from_json(row.get_ref(3)?.as_str()?, definitions)
-                        .map_err(|error| conversion_error(3, format!("{error:#}")))?;
+                    let attributes = attributes::decode(row.get_ref(3)?.as_str()?, definitions)
+                        .map_err(|error| {
+                            conversion_error(3, format!("stored attributes: {error}"))
+                        })?;
                     Ok(Contact {
                         id: ContactId(row.get(0)?),
                         external_id: row.get(1)?,
