@@ -13,7 +13,7 @@ use rand::{Rng, SeedableRng};
 use vouch_core::{AttributeKind, AttributeValue, Score, SurveyKind};
 use vouch_store::{
     AttributeDefinition, Attributes, ContactKey, NewResponse, NewSurvey, ResponseId, Store,
-    SurveyId,
+    SurveyId, WorkspaceId,
 };
 use vouch_store_sqlite::SqliteStore;
 
@@ -37,30 +37,42 @@ fn main() -> anyhow::Result<()> {
 async fn run(rows: usize) -> anyhow::Result<()> {
     let directory = tempfile::tempdir()?;
     let store = SqliteStore::open_path(&directory.path().join("bench.db"))?;
-    let workspace = store.workspace("bench").await?;
+    let workspace = store.workspace("bench").await?.id;
     let mut surveys = Vec::new();
     for number in 1..=SURVEYS {
-        let survey = store
-            .create_survey(
-                workspace.id,
-                NewSurvey {
-                    name: format!("survey {number}"),
-                    kind: SurveyKind::Nps,
-                    question: "How likely are you to recommend Acme to a friend?".to_owned(),
-                    follow_up: "Why?".to_owned(),
-                },
-            )
-            .await?;
-        surveys.push(survey.id);
+        let survey = NewSurvey {
+            name: format!("survey {number}"),
+            kind: SurveyKind::Nps,
+            question: "How likely are you to recommend Acme to a friend?".to_owned(),
+            follow_up: "Why?".to_owned(),
+        };
+        surveys.push(store.create_survey(workspace, survey).await?.id);
     }
-
     let started = Instant::now();
-    let responses = generate(rows, &surveys);
+    let responses = generate(rows, &surveys)?;
     println!("generated {rows} responses in {:.2?}", started.elapsed());
 
+    import(&store, workspace, &responses).await?;
+    load(&store, workspace).await?;
+    let started = Instant::now();
+    let listings = store.surveys(workspace).await?;
+    let counted: u64 = listings.iter().map(|listing| listing.responses).sum();
+    println!(
+        "survey listing: {counted} responses counted in {:.2?}",
+        started.elapsed()
+    );
+    Ok(())
+}
+
+/// Imports the responses in batches, as `vouch import` does, and reports the rate.
+async fn import(
+    store: &SqliteStore,
+    workspace: WorkspaceId,
+    responses: &[NewResponse],
+) -> anyhow::Result<()> {
     let started = Instant::now();
     let cpu_before = cpu_seconds();
-    let mut import = store.begin_import(workspace.id).await?;
+    let mut import = store.begin_import(workspace).await?;
     import.define_attributes(&definitions()).await?;
     for batch in responses.chunks(BATCH) {
         import.write(batch).await?;
@@ -85,14 +97,17 @@ async fn run(rows: usize) -> anyhow::Result<()> {
     if let Some(writer) = writer_cpu {
         println!("import: of which the writer thread {writer:.2} CPU-seconds");
     }
+    Ok(())
+}
 
+/// Loads every response back in pages, as the analytics index does at start, and reports the
+/// rate.
+async fn load(store: &SqliteStore, workspace: WorkspaceId) -> anyhow::Result<()> {
     let started = Instant::now();
     let mut after = ResponseId::default();
     let mut loaded = 0;
     loop {
-        let page = store
-            .responses_after(workspace.id, after, None, PAGE)
-            .await?;
+        let page = store.responses_after(workspace, after, None, PAGE).await?;
         let Some(last) = page.last() else { break };
         after = last.id;
         loaded += page.len();
@@ -101,14 +116,6 @@ async fn run(rows: usize) -> anyhow::Result<()> {
     println!(
         "load: {loaded} responses in {elapsed:.2?}: {:.0} rows/s",
         loaded as f64 / elapsed.as_secs_f64()
-    );
-
-    let started = Instant::now();
-    let listings = store.surveys(workspace.id).await?;
-    let counted: u64 = listings.iter().map(|listing| listing.responses).sum();
-    println!(
-        "survey listing: {counted} responses counted in {:.2?}",
-        started.elapsed()
     );
     Ok(())
 }
@@ -179,7 +186,7 @@ fn zipf(rng: &mut SmallRng, count: usize) -> usize {
     index.saturating_sub(1).min(count - 1)
 }
 
-fn generate(rows: usize, surveys: &[SurveyId]) -> Vec<NewResponse> {
+fn generate(rows: usize, surveys: &[SurveyId]) -> anyhow::Result<Vec<NewResponse>> {
     let mut rng = SmallRng::seed_from_u64(42);
     let attributes: Vec<Attributes> = (0..CONTACTS)
         .map(|_| contact_attributes(&mut rng))
@@ -196,10 +203,14 @@ fn generate(rows: usize, surveys: &[SurveyId]) -> Vec<NewResponse> {
         .collect();
     let start = Timestamp::from_second(1_672_531_200).map_or(0, |t| t.as_millisecond());
     let span_millis = 3 * 365 * 86_400_000_i64;
+    // About 45 % promoters, 30 % passives and 25 % detractors.
     let scores = [
         0, 1, 2, 3, 4, 5, 6, 7, 7, 8, 8, 8, 9, 9, 9, 9, 10, 10, 10, 10,
-    ];
-    (0..rows)
+    ]
+    .into_iter()
+    .map(Score::new)
+    .collect::<Result<Vec<Score>, _>>()?;
+    let responses = (0..rows)
         .map(|index| {
             let contact = (CONTACTS as f64 * rng.random::<f64>().powf(1.7)) as usize;
             let comment = (rng.random::<f64>() < 0.4).then(|| {
@@ -217,12 +228,12 @@ fn generate(rows: usize, surveys: &[SurveyId]) -> Vec<NewResponse> {
                     email: Some(emails[contact].clone()),
                 },
                 attributes: attributes[contact].clone(),
-                score: Score::new(scores[rng.random_range(0..scores.len())])
-                    .unwrap_or_else(|_| unreachable!()),
+                score: scores[rng.random_range(0..scores.len())],
                 comment,
                 created_at: Timestamp::from_millisecond(millis).unwrap_or(Timestamp::UNIX_EPOCH),
                 channel: "import".to_owned(),
             }
         })
-        .collect()
+        .collect();
+    Ok(responses)
 }

@@ -24,6 +24,8 @@
 //! # }
 //! ```
 
+#![deny(missing_docs)]
+
 mod attributes;
 mod bulk;
 mod connection;

@@ -14,8 +14,11 @@
 //! again against one long-lived database (a shared PostgreSQL, say). A backend whose database
 //! is not configured may skip its test, unless [`require_all`] says every backend must run.
 
-mod chapters;
+#![deny(missing_docs)]
+
 mod fixtures;
+mod opening;
+mod sequel;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -44,7 +47,7 @@ use vouch_store::Store;
 ///   `commit`) and writes nothing.
 pub async fn run_story(store: &dyn Store) {
     let run = unique_run_name();
-    let story = chapters::Story::begin(store, &run).await;
+    let story = opening::Story::begin(store, &run).await;
     let surveys = story.surveys().await;
     let first = story.first_import(surveys).await;
     story.later_import_updates_contacts(&first).await;
