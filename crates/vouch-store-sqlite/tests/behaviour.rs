@@ -374,3 +374,25 @@ async fn keys_learnt_later_in_the_same_batch_reach_the_new_contact() {
         assert_eq!(contact.attributes, plan(latest));
     }
 }
+
+#[tokio::test]
+async fn a_new_database_is_a_write_ahead_logged_file_of_16_kib_pages() {
+    let fixture = fixture().await;
+    let connection = rusqlite::Connection::open(fixture.store.path()).expect("raw open");
+    let pragma = |name: &str| -> String {
+        connection
+            .query_row(&format!("PRAGMA {name}"), [], |row| {
+                row.get::<_, rusqlite::types::Value>(0)
+            })
+            .map(|value| format!("{value:?}"))
+            .expect("pragma")
+    };
+    assert_eq!(pragma("journal_mode"), r#"Text("wal")"#);
+    assert_eq!(pragma("page_size"), "Integer(16384)");
+    let version: i64 = connection
+        .query_row("SELECT max(version) FROM schema_migrations", [], |row| {
+            row.get(0)
+        })
+        .expect("migrations recorded");
+    assert_eq!(version, 1);
+}
