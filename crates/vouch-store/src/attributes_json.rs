@@ -6,20 +6,45 @@ use vouch_core::{AttributeKind, AttributeValue};
 use crate::types::{AttributeDefinition, Attributes};
 
 /// Attributes as a JSON object; dates become `YYYY-MM-DD` strings.
+///
+/// Written straight into one string (this runs once per imported row), with serde_json doing
+/// the escaping of names and text.
 pub fn attributes_to_json(attributes: &Attributes) -> String {
-    let object: serde_json::Map<String, serde_json::Value> = attributes
-        .iter()
-        .map(|(name, value)| {
-            let json = match value {
-                AttributeValue::String(text) => serde_json::Value::from(text.as_str()),
-                AttributeValue::Number(number) => serde_json::Value::from(*number),
-                AttributeValue::Boolean(flag) => serde_json::Value::from(*flag),
-                AttributeValue::Date(date) => serde_json::Value::from(date.to_string()),
-            };
-            (name.clone(), json)
-        })
-        .collect();
-    serde_json::Value::Object(object).to_string()
+    use std::fmt::Write as _;
+    let mut json = String::with_capacity(16 + attributes.len() * 24);
+    json.push('{');
+    for (position, (name, value)) in attributes.iter().enumerate() {
+        if position > 0 {
+            json.push(',');
+        }
+        push_json_string(&mut json, name);
+        json.push(':');
+        match value {
+            AttributeValue::String(text) => push_json_string(&mut json, text),
+            // `Display` of a finite f64 is its shortest exact form without an exponent,
+            // which is valid JSON; values are finite by construction.
+            AttributeValue::Number(number) if number.is_finite() => {
+                let _ = write!(json, "{number}");
+            }
+            AttributeValue::Number(_) => json.push_str("null"),
+            AttributeValue::Boolean(flag) => json.push_str(if *flag { "true" } else { "false" }),
+            AttributeValue::Date(date) => {
+                let _ = write!(json, "\"{date}\"");
+            }
+        }
+    }
+    json.push('}');
+    json
+}
+
+fn push_json_string(json: &mut String, text: &str) {
+    if text.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        json.push('"');
+        json.push_str(text);
+        json.push('"');
+    } else {
+        json.push_str(&serde_json::Value::from(text).to_string());
+    }
 }
 
 /// Attributes read back from [`attributes_to_json`]'s text; strings of date attributes
