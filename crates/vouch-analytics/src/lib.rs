@@ -18,6 +18,7 @@
 mod column;
 mod engine;
 mod index;
+pub mod live;
 mod query;
 pub mod report;
 pub mod sync;

@@ -155,6 +155,54 @@ async fn story(writer: &dyn Store, other_process: &dyn Store) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_live_index_refreshes_on_its_own() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("live.db");
+    let store: std::sync::Arc<dyn Store> =
+        std::sync::Arc::new(vouch_store_sqlite::SqliteStore::open_path(&path).unwrap());
+    let other_process = vouch_store_sqlite::SqliteStore::open_path(&path).unwrap();
+    let workspace = store.workspace("live").await.unwrap().id;
+    let survey = store
+        .create_survey(
+            workspace,
+            NewSurvey {
+                name: "Product".into(),
+                kind: SurveyKind::Nps,
+                question: SurveyKind::Nps.default_question(None),
+                follow_up: vouch_core::survey::DEFAULT_FOLLOW_UP.into(),
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+    import(&*store, workspace, survey, &[("a", 10, "pro")]).await;
+    let live = std::sync::Arc::new(
+        vouch_analytics::live::LiveIndex::load(store, workspace, TimeZone::UTC)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(total(&live.read(), &Query::default()), (1, 1, 0));
+    let refresher = live.refresh_every(std::time::Duration::from_millis(20), |_| {});
+    import(
+        &other_process,
+        workspace,
+        survey,
+        &[("b", 0, "free"), ("c", 5, "free")],
+    )
+    .await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while total(&live.read(), &Query::default()).0 < 3 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the live index never caught up"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!(total(&live.read(), &Query::default()), (3, 1, 2));
+    refresher.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_index_follows_a_sqlite_store() {
     let directory = tempfile::tempdir().unwrap();
     let path = directory.path().join("sync.db");
