@@ -183,7 +183,6 @@ fn query_of(selection: &Selection) -> Query {
         interval: selection.interval,
         scores: selection.scores,
         sum_of: Some("seats".into()),
-        ..Query::default()
     }
 }
 
