@@ -9,7 +9,9 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use jiff::Timestamp;
 use vouch_core::SurveyKind;
-use vouch_store::{NewResponse, NewSurvey, ResponseImport, Store, Survey, Workspace};
+use vouch_store::{
+    AttributeDefinition, NewResponse, NewSurvey, ResponseImport, Store, Survey, Workspace,
+};
 
 use super::import_csv::{Layout, LineLengthLimit, MAX_LINE_BYTES, RowError};
 use crate::bad_input;
@@ -45,7 +47,7 @@ pub async fn import_responses(
         Ok(header) => header.clone(),
         Err(error) => bad_input!("{name}: line 1: {}", describe_csv_error(&error)),
     };
-    let mut layout = match Layout::from_header(&header, &known) {
+    let layout = match Layout::from_header(&header, &known) {
         Ok(layout) => layout,
         Err(reason) => bad_input!("{name}: {reason}"),
     };
@@ -59,55 +61,29 @@ pub async fn import_responses(
         defined: HashSet::new(),
     };
 
-    let now = Timestamp::now();
-    let mut errors: Vec<RowError> = Vec::new();
-    let mut bad_rows = 0u64;
-    let mut good_rows = 0u64;
-    let mut batch: Vec<NewResponse> = Vec::with_capacity(BATCH_ROWS);
-    let mut record = csv::StringRecord::new();
-    // The survey may not exist yet; the writer sets the real id on each batch.
-    let survey_id = vouch_store::SurveyId(0);
-    loop {
-        match csv.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(error) => {
-                let line = error.position().map_or(0, |p| p.line());
-                if let csv::ErrorKind::Io(io) = error.kind() {
-                    bad_input!("{name}: {io}; nothing was imported");
-                }
-                bad_rows += 1;
-                errors.push(RowError {
-                    line,
-                    column: None,
-                    reason: describe_csv_error(&error),
-                });
-                continue;
-            }
-        }
-        if record.len() == 1 && record[0].trim().is_empty() {
-            continue; // a blank line
-        }
-        let line = record.position().map_or(0, |p| p.line());
-        match layout.read_row(&record, line, survey_id, now) {
-            Ok(response) => {
-                good_rows += 1;
-                if errors.is_empty() || args.skip_invalid {
-                    batch.push(response);
-                }
-            }
-            Err(row_errors) => {
-                bad_rows += 1;
-                errors.extend(row_errors);
-            }
-        }
-        if batch.len() >= BATCH_ROWS {
-            writer.write(&layout, &known, &mut batch).await?;
-            batch.clear();
-        }
-        if !errors.is_empty() && !args.skip_invalid {
-            batch.clear();
-        }
+    // Parsing and checking run on a thread of their own, so that they overlap with the
+    // store's work on the batches already read.
+    let (batches, mut received) = tokio::sync::mpsc::channel::<ParsedBatch>(2);
+    let reading = {
+        let known = known.clone();
+        let skip_invalid = args.skip_invalid;
+        std::thread::spawn(move || read_rows(csv, layout, known, skip_invalid, batches))
+    };
+    while let Some(mut parsed) = received.recv().await {
+        writer.define(&parsed.definitions).await?;
+        writer.write(&mut parsed.responses).await?;
+    }
+    let Ok(outcome) = reading.join() else {
+        anyhow::bail!("{name}: reading the file failed unexpectedly");
+    };
+    let RowsRead {
+        errors,
+        bad_rows,
+        good_rows,
+        fatal,
+    } = outcome;
+    if let Some(fatal) = fatal {
+        bad_input!("{name}: {fatal}; nothing was imported");
     }
     progress.finish_and_clear();
     report_errors(&name, &errors, bad_rows);
@@ -118,9 +94,6 @@ pub async fn import_responses(
             "{name}: {bad_rows} invalid row(s); nothing was imported \
              (use --skip-invalid to import the {good_rows} valid row(s))"
         );
-    }
-    if !batch.is_empty() {
-        writer.write(&layout, &known, &mut batch).await?;
     }
     let survey_name = args.survey.clone();
     let summary = writer.commit().await?;
@@ -136,6 +109,103 @@ pub async fn import_responses(
     Ok(())
 }
 
+/// Valid rows read from the file, with the attribute kinds decided so far.
+struct ParsedBatch {
+    responses: Vec<NewResponse>,
+    definitions: Vec<AttributeDefinition>,
+}
+
+/// What reading the whole file found.
+struct RowsRead {
+    errors: Vec<RowError>,
+    bad_rows: u64,
+    good_rows: u64,
+    /// A problem that stopped the reading (a line over the limit, an unreadable file).
+    fatal: Option<String>,
+}
+
+/// Reads and checks every row, sending valid ones in batches. After the first invalid row,
+/// and without `skip_invalid`, rows are still checked (to report them all) but no longer sent.
+fn read_rows<R: std::io::Read>(
+    mut csv: csv::Reader<R>,
+    mut layout: Layout,
+    known: Vec<AttributeDefinition>,
+    skip_invalid: bool,
+    batches: tokio::sync::mpsc::Sender<ParsedBatch>,
+) -> RowsRead {
+    let now = Timestamp::now();
+    let mut read = RowsRead {
+        errors: Vec::new(),
+        bad_rows: 0,
+        good_rows: 0,
+        fatal: None,
+    };
+    let mut batch: Vec<NewResponse> = Vec::with_capacity(BATCH_ROWS);
+    let mut record = csv::StringRecord::new();
+    // The survey may not exist yet; the writer sets the real id on each batch.
+    let survey_id = vouch_store::SurveyId(0);
+    let mut sending = true;
+    loop {
+        match csv.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(error) => {
+                if let csv::ErrorKind::Io(io) = error.kind() {
+                    read.fatal = Some(io.to_string());
+                    return read;
+                }
+                let line = error.position().map_or(0, |p| p.line());
+                read.bad_rows += 1;
+                read.errors.push(RowError {
+                    line,
+                    column: None,
+                    reason: describe_csv_error(&error),
+                });
+                sending &= skip_invalid;
+                continue;
+            }
+        }
+        if record.len() == 1 && record[0].trim().is_empty() {
+            continue; // a blank line
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        match layout.read_row(&record, line, survey_id, now) {
+            Ok(response) => {
+                read.good_rows += 1;
+                if sending {
+                    batch.push(response);
+                }
+            }
+            Err(row_errors) => {
+                read.bad_rows += 1;
+                read.errors.extend(row_errors);
+                sending &= skip_invalid;
+                if !sending {
+                    batch.clear();
+                }
+            }
+        }
+        if batch.len() >= BATCH_ROWS {
+            let responses = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
+            let parsed = ParsedBatch {
+                responses,
+                definitions: layout.new_definitions(&known),
+            };
+            if batches.blocking_send(parsed).is_err() {
+                return read; // the writer stopped: its error is the one to report
+            }
+        }
+    }
+    if sending && !batch.is_empty() {
+        let parsed = ParsedBatch {
+            responses: batch,
+            definitions: layout.new_definitions(&known),
+        };
+        let _ = batches.blocking_send(parsed);
+    }
+    read
+}
+
 /// Owns the import transaction, opened (and the survey created) only when the first valid
 /// batch is written.
 struct Writer<'a> {
@@ -149,50 +219,58 @@ struct Writer<'a> {
 }
 
 impl Writer<'_> {
-    async fn write(
-        &mut self,
-        layout: &Layout,
-        known: &[vouch_store::AttributeDefinition],
-        batch: &mut [NewResponse],
-    ) -> anyhow::Result<()> {
-        let survey_id = match &self.survey {
-            Some(survey) => survey.id,
-            None => {
-                let kind = kind_of(self.args.kind.unwrap_or(KindArg::Nps));
-                let survey = self
-                    .store
-                    .create_survey(
-                        self.workspace.id,
-                        NewSurvey {
-                            name: self.args.survey.clone(),
-                            kind,
-                            question: kind.default_question(None),
-                            follow_up: vouch_core::survey::DEFAULT_FOLLOW_UP.to_owned(),
-                        },
-                    )
-                    .await?;
-                let id = survey.id;
-                self.survey = Some(survey);
-                id
-            }
-        };
+    /// Records attribute kinds first decided in this file (once each).
+    async fn define(&mut self, definitions: &[AttributeDefinition]) -> anyhow::Result<()> {
+        let new: Vec<AttributeDefinition> = definitions
+            .iter()
+            .filter(|definition| self.defined.insert(definition.name.clone()))
+            .cloned()
+            .collect();
+        if !new.is_empty() {
+            self.begin().await?.define_attributes(&new).await?;
+        }
+        Ok(())
+    }
+
+    async fn begin(&mut self) -> anyhow::Result<&mut Box<dyn ResponseImport>> {
         if self.import.is_none() {
+            self.survey_id().await?;
             self.import = Some(self.store.begin_import(self.workspace.id).await?);
         }
-        let import = self.import.as_mut().expect("the import was begun above");
-        let definitions: Vec<_> = layout
-            .new_definitions(known)
-            .into_iter()
-            .filter(|definition| self.defined.insert(definition.name.clone()))
-            .collect();
-        if !definitions.is_empty() {
-            import.define_attributes(&definitions).await?;
+        Ok(self.import.as_mut().expect("the import was begun above"))
+    }
+
+    async fn write(&mut self, batch: &mut [NewResponse]) -> anyhow::Result<()> {
+        if batch.is_empty() {
+            return Ok(());
         }
+        let survey_id = self.survey_id().await?;
         for response in batch.iter_mut() {
             response.survey = survey_id;
         }
-        import.write(batch).await?;
+        self.begin().await?.write(batch).await?;
         Ok(())
+    }
+
+    /// The survey's id, creating the survey on first use.
+    async fn survey_id(&mut self) -> anyhow::Result<vouch_store::SurveyId> {
+        if let Some(survey) = &self.survey {
+            return Ok(survey.id);
+        }
+        let kind = kind_of(self.args.kind.unwrap_or(KindArg::Nps));
+        let new_survey = NewSurvey {
+            name: self.args.survey.clone(),
+            kind,
+            question: kind.default_question(None),
+            follow_up: vouch_core::survey::DEFAULT_FOLLOW_UP.to_owned(),
+        };
+        let survey = self
+            .store
+            .create_survey(self.workspace.id, new_survey)
+            .await?;
+        let id = survey.id;
+        self.survey = Some(survey);
+        Ok(id)
     }
 
     async fn commit(self) -> anyhow::Result<vouch_store::ImportSummary> {
