@@ -6,11 +6,13 @@
 //! Responses are identified by a monotonic `ResponseId`; the analytics index loads responses in
 //! id order and then tails new ids and [`Deletion`]s, so the database stays the source of truth.
 
+mod access;
 mod attributes_json;
 mod types;
 
 use async_trait::async_trait;
 
+pub use access::*;
 pub use attributes_json::{attributes_from_json, attributes_to_json};
 pub use types::*;
 
@@ -104,6 +106,102 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Erases a contact and every response it gave (GDPR), recording a [`Deletion`] for each
     /// response so that indexes forget them too. Returns the number of responses erased.
     async fn delete_contact(&self, workspace: WorkspaceId, contact: ContactId) -> StoreResult<u64>;
+
+    /// The workspace with this id, if any.
+    async fn workspace_by_id(&self, id: WorkspaceId) -> StoreResult<Option<Workspace>>;
+
+    /// Stores a new API key; [`StoreError::Conflict`] if a key that is not revoked has the name.
+    async fn create_api_key(&self, workspace: WorkspaceId, key: NewApiKey) -> StoreResult<ApiKey>;
+
+    /// Every API key of the workspace, revoked ones included, oldest first.
+    async fn api_keys(&self, workspace: WorkspaceId) -> StoreResult<Vec<ApiKey>>;
+
+    /// The key whose secret has this hash (revoked or not: the caller decides).
+    async fn api_key_by_hash(&self, secret_hash: &str) -> StoreResult<Option<ApiKey>>;
+
+    /// Revokes the workspace's key of this name that is not yet revoked; `NotFound` otherwise.
+    async fn revoke_api_key(&self, workspace: WorkspaceId, name: &str) -> StoreResult<ApiKey>;
+
+    /// Changes a survey's name, wording or archived flag; `NotFound`, or `Conflict` when the
+    /// new name is taken.
+    async fn update_survey(
+        &self,
+        workspace: WorkspaceId,
+        id: SurveyId,
+        changes: SurveyChanges,
+    ) -> StoreResult<Survey>;
+
+    /// Writes many single responses in one transaction (group commit) and returns one outcome
+    /// per request, in order. When it returns, everything `Created` is durable. Each request's
+    /// contact is upserted with its attributes merged in; idempotency keys are recorded in the
+    /// same transaction (a key repeated within the batch replays the first). A survey of
+    /// another workspace, or an archived one, fails the whole call with `NotFound`.
+    async fn ingest(
+        &self,
+        workspace: WorkspaceId,
+        requests: Vec<IngestRequest>,
+    ) -> StoreResult<Vec<IngestOutcome>>;
+
+    /// One response of the workspace.
+    async fn response(
+        &self,
+        workspace: WorkspaceId,
+        id: ResponseId,
+    ) -> StoreResult<Option<StoredResponse>>;
+
+    /// The workspace's responses with these ids, in the order given; unknown ids are skipped.
+    async fn responses_by_ids(
+        &self,
+        workspace: WorkspaceId,
+        ids: &[ResponseId],
+    ) -> StoreResult<Vec<StoredResponse>>;
+
+    /// Creates or updates a contact: attributes given replace those of the same name, others
+    /// are kept. Kinds of new attributes are recorded from `definitions`.
+    async fn upsert_contact(
+        &self,
+        workspace: WorkspaceId,
+        key: &ContactKey,
+        attributes: &Attributes,
+        definitions: &[AttributeDefinition],
+    ) -> StoreResult<Contact>;
+
+    /// The contact with this id in the workspace, if any.
+    async fn contact_by_id(
+        &self,
+        workspace: WorkspaceId,
+        id: ContactId,
+    ) -> StoreResult<Option<Contact>>;
+
+    /// A page of contacts in id order; see [`ContactQuery`].
+    async fn contacts(
+        &self,
+        workspace: WorkspaceId,
+        query: &ContactQuery,
+    ) -> StoreResult<Vec<Contact>>;
+
+    /// Every response a contact gave, oldest first.
+    async fn contact_responses(
+        &self,
+        workspace: WorkspaceId,
+        contact: ContactId,
+    ) -> StoreResult<Vec<StoredResponse>>;
+
+    /// The reply remembered for an idempotency key, if any.
+    async fn saved_reply(
+        &self,
+        workspace: WorkspaceId,
+        key: &str,
+    ) -> StoreResult<Option<SavedReply>>;
+
+    /// Remembers a reply for an idempotency key; false (and nothing changed) when the key
+    /// already has one.
+    async fn save_reply(
+        &self,
+        workspace: WorkspaceId,
+        key: &str,
+        reply: &SavedReply,
+    ) -> StoreResult<bool>;
 }
 
 /// One all-or-nothing write of many responses. See [`Store::begin_import`].
