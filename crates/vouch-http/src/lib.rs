@@ -1,4 +1,58 @@
-//! The HTTP layer of Vouch. It alone knows JSON and HTML: [`wire`] holds the JSON shapes that
-//! the API and `vouch report --json` share, so both print exactly the same object.
+//! The HTTP layer of Vouch: the JSON API under `/api/v1`, `/healthz`, `/metrics`, and the
+//! wire shapes of every figure ([`wire`], shared with `vouch report --json`).
+//!
+//! It alone knows HTTP and JSON. [`serve`] runs a router on a listener until a shutdown
+//! signal, then stops accepting, lets in-flight requests finish and returns.
 
+pub mod api;
+mod health;
+pub mod indexes;
+pub mod ingest;
+mod observe;
+pub mod state;
 pub mod wire;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::Router;
+use tokio::net::TcpListener;
+use vouch_store::Store;
+
+pub use state::{AppState, Limits, ServerConfig};
+
+/// Every route of the server, with its middleware (request ids, logs, metrics, body limit).
+pub fn router(state: AppState) -> Router {
+    let api = api::router(state.clone());
+    Router::new()
+        .merge(health::router())
+        .merge(observe::metrics_router())
+        .merge(api)
+        .layer(axum::extract::DefaultBodyLimit::max(
+            state.limits().body_bytes,
+        ))
+        .layer(axum::middleware::from_fn(observe::record_request))
+        .layer(observe::request_id_layers())
+        .with_state(state)
+}
+
+/// Serves Vouch on `listener` until `shutdown` completes, then drains in-flight requests.
+///
+/// Starts the background work the server owns (index refreshes, the ingest writer) and stops
+/// it on the way out.
+pub async fn serve(
+    store: Arc<dyn Store>,
+    config: ServerConfig,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let metrics = observe::install_recorder()?;
+    let state = AppState::new(store, config, metrics);
+    let refresher = state.indexes().refresh_every(state.config().index_refresh);
+    let app = router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let outcome = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await;
+    refresher.abort();
+    outcome.map_err(anyhow::Error::from)
+}

@@ -1,0 +1,138 @@
+//! What every request handler shares: the store, the live indexes, the ingest queue, limits.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use metrics_exporter_prometheus::PrometheusHandle;
+use vouch_store::Store;
+
+use crate::indexes::IndexRegistry;
+use crate::ingest::IngestQueue;
+
+/// Numbers that bound what a client may send. Each has a 4xx error naming it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// The largest request body, in bytes (413 beyond).
+    pub body_bytes: usize,
+    /// The longest comment, in characters.
+    pub comment_chars: usize,
+    /// The most attributes one contact may be given in one request.
+    pub attributes: usize,
+    /// The longest attribute name, in characters.
+    pub attribute_name_chars: usize,
+    /// The longest attribute value, in characters.
+    pub attribute_value_chars: usize,
+    /// The longest email or external id, in characters.
+    pub key_chars: usize,
+    /// The longest survey name, question or follow-up, in characters.
+    pub wording_chars: usize,
+    /// The largest page a list may return.
+    pub max_page_size: usize,
+    /// The page size when the client gives none.
+    pub default_page_size: usize,
+    /// The longest `Idempotency-Key`, in characters.
+    pub idempotency_key_chars: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            body_bytes: 1 << 20,
+            comment_chars: 10_000,
+            attributes: 100,
+            attribute_name_chars: 64,
+            attribute_value_chars: 1_000,
+            key_chars: 254,
+            wording_chars: 500,
+            max_page_size: 1_000,
+            default_page_size: 100,
+            idempotency_key_chars: 255,
+        }
+    }
+}
+
+/// How the server runs.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Request limits.
+    pub limits: Limits,
+    /// How often every live index reads what other processes wrote.
+    pub index_refresh: Duration,
+    /// The most responses committed in one transaction.
+    pub ingest_batch: usize,
+    /// The base of every link the server hands out (emails, snippets).
+    pub public_url: String,
+}
+
+impl Default for ServerConfig {
+    fn default() -> ServerConfig {
+        ServerConfig {
+            limits: Limits::default(),
+            index_refresh: Duration::from_secs(1),
+            ingest_batch: 1_000,
+            public_url: "http://127.0.0.1:8080".into(),
+        }
+    }
+}
+
+/// Shared by every handler; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    store: Arc<dyn Store>,
+    indexes: Arc<IndexRegistry>,
+    ingest: IngestQueue,
+    metrics: PrometheusHandle,
+    config: ServerConfig,
+}
+
+impl AppState {
+    /// State over a store; starts the ingest writer (it stops when the state is dropped).
+    pub fn new(store: Arc<dyn Store>, config: ServerConfig, metrics: PrometheusHandle) -> AppState {
+        let ingest = IngestQueue::start(Arc::clone(&store), config.ingest_batch);
+        let indexes = Arc::new(IndexRegistry::new(Arc::clone(&store)));
+        AppState {
+            inner: Arc::new(Inner {
+                store,
+                indexes,
+                ingest,
+                metrics,
+                config,
+            }),
+        }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &dyn Store {
+        self.inner.store.as_ref()
+    }
+
+    /// The live analytics indexes, one per workspace.
+    pub fn indexes(&self) -> &Arc<IndexRegistry> {
+        &self.inner.indexes
+    }
+
+    /// The group-commit queue for single responses.
+    pub fn ingest(&self) -> &IngestQueue {
+        &self.inner.ingest
+    }
+
+    /// The Prometheus registry's renderer.
+    pub fn metrics(&self) -> &PrometheusHandle {
+        &self.inner.metrics
+    }
+
+    /// Request limits.
+    pub fn limits(&self) -> &Limits {
+        &self.inner.config.limits
+    }
+
+    /// The server's configuration.
+    pub fn config(&self) -> &ServerConfig {
+        &self.inner.config
+    }
+}
