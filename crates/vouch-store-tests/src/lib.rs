@@ -19,6 +19,7 @@
 mod fixtures;
 mod opening;
 mod sequel;
+mod server;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -45,6 +46,26 @@ use vouch_store::Store;
 /// - Workspaces are isolated: nothing of one is seen through another, names may repeat across
 ///   workspaces, and an import that names another workspace's survey fails (at `write` or at
 ///   `commit`) and writes nothing.
+/// - `workspace_by_id` finds a workspace, or none.
+/// - API keys: created with their fields, a name taken by a live key is `Conflict` (in its
+///   workspace only), so is a secret hash used twice; found by hash (revoked ones too);
+///   listed oldest first; revoking twice or another workspace's key is `NotFound`; a revoked
+///   key's name may be used again.
+/// - `update_survey` renames, rewords, archives and restores; a taken name is `Conflict`, a
+///   survey of another workspace `NotFound`.
+/// - `ingest` returns one outcome per request in order: `Created`, `Replayed` for a key seen
+///   before with the same fingerprint (in the same call or an earlier one), `KeyReused` with
+///   another fingerprint (writing nothing, not even definitions or the contact). Contacts get
+///   the given attributes merged into theirs (given ones win) and each response keeps the
+///   merged set; an email alone names a contact that also has an external id. A call naming
+///   an archived survey, another workspace's or an unknown one is `NotFound` and writes
+///   nothing, its idempotency keys included. Ids grow across calls. Keys are per workspace.
+/// - `response`, `responses_by_ids` (order given, unknown and foreign ids skipped) and
+///   `contact_responses` (oldest `created_at` first) read back exactly what `ingest` returned.
+/// - `upsert_contact` creates, then merges attributes; `contact_by_id`; `contacts` pages by
+///   cursor in id order and filters by canonical values: text exactly, numbers as numbers
+///   (`3` matches `3.0`), booleans, dates, several filters ANDed.
+/// - `save_reply` keeps the first reply for a key (a second save is `false`), per workspace.
 pub async fn run_story(store: &dyn Store) {
     let run = unique_run_name();
     let story = opening::Story::begin(store, &run).await;
@@ -55,6 +76,7 @@ pub async fn run_story(store: &dyn Store) {
     story.paging_and_filters(&first).await;
     story.erasing_a_contact(&first).await;
     story.workspaces_are_isolated(&first).await;
+    server::chapters(store, &run).await;
 }
 
 /// True when `VOUCH_TEST_REQUIRE_ALL=1`: a backend whose database is not configured must then
