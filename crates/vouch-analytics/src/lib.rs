@@ -18,6 +18,7 @@
 mod column;
 mod engine;
 mod index;
+mod listing;
 pub mod live;
 mod query;
 pub mod report;

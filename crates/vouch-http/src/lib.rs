@@ -5,6 +5,8 @@
 //! signal, then stops accepting, lets in-flight requests finish and returns.
 
 pub mod api;
+pub mod auth;
+pub mod error;
 mod health;
 pub mod indexes;
 pub mod ingest;

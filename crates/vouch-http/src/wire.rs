@@ -6,7 +6,7 @@ use vouch_analytics::report::{GroupFigures, PeriodFigures, Report};
 use vouch_core::{AttributeValue, NpsFigures};
 
 /// The six figures every element of a report carries. All `null` when anonymity hides them.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct FiguresJson {
     /// 100 × (promoters − detractors) / responses, unrounded.
     pub nps: Option<f64>,
@@ -37,7 +37,7 @@ impl From<Option<&NpsFigures>> for FiguresJson {
 
 /// One group of a breakdown: `key` is the attribute's value, or an array of two values when
 /// grouped by two attributes; `null` stands for "no value".
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct GroupJson {
     /// The group's value(s).
     pub key: Value,
@@ -47,7 +47,7 @@ pub struct GroupJson {
 }
 
 /// One period of a trend.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct PeriodJson {
     /// `2026-W09`, `2026-03` or `2026-Q1`.
     pub period: String,
@@ -57,7 +57,7 @@ pub struct PeriodJson {
 }
 
 /// The report object of `vouch report --json` and `GET /api/v1/surveys/{id}/report`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ReportJson {
     /// The selection's figures.
     #[serde(flatten)]
