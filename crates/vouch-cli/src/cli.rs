@@ -22,6 +22,9 @@ pub struct Cli {
         default_value = "default"
     )]
     pub workspace: String,
+    /// A TOML settings file (see `vouch default-config`); flags and environment win over it.
+    #[arg(long, global = true, env = "VOUCH_CONFIG")]
+    pub config: Option<std::path::PathBuf>,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -44,8 +47,15 @@ pub enum Command {
     /// Manage the workspace's settings.
     #[command(subcommand)]
     Workspace(WorkspaceCommand),
-    /// Build a fresh demo database full of realistic data and print its reports.
+    /// Serve the API (and background work) until SIGINT or SIGTERM.
+    Serve(ServeArgs),
+    /// Build a fresh demo database full of realistic data, print its reports, and serve it.
     Demo(DemoArgs),
+    /// Manage API keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Print a documented settings file with every default.
+    DefaultConfig,
     /// Measure the analytics engine on the data in the database.
     Bench(BenchArgs),
 }
@@ -159,9 +169,63 @@ pub enum WorkspaceCommand {
     },
 }
 
+/// Flags of `vouch serve`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ServeArgs {
+    /// The address to listen on (default 127.0.0.1:8080).
+    #[arg(long, env = "VOUCH_ADDR")]
+    pub addr: Option<String>,
+    /// The base of every link the server hands out, e.g. https://nps.example.com.
+    #[arg(long, env = "VOUCH_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Log one JSON object per line instead of text.
+    #[arg(long, env = "VOUCH_LOG_JSON")]
+    pub log_json: bool,
+}
+
+/// `vouch keys …`
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Create an API key; the key is printed once, alone on the last line.
+    Create {
+        /// A name to recognise the key by.
+        #[arg(long)]
+        name: String,
+        /// What the key may do.
+        #[arg(long, value_enum, default_value_t = ScopeArg::Write)]
+        scope: ScopeArg,
+    },
+    /// List the workspace's keys (never the keys themselves).
+    List {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a key by name: it stops working at once.
+    Revoke {
+        /// The key's name.
+        name: String,
+    },
+}
+
+/// API key scopes on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScopeArg {
+    /// Read only.
+    Read,
+    /// Read and write.
+    Write,
+}
+
 /// Flags of `vouch demo`.
 #[derive(Debug, Args)]
 pub struct DemoArgs {
+    /// Serving flags (address, public URL, logs).
+    #[command(flatten)]
+    pub serve: ServeArgs,
+    /// Write the demo database and print its reports, but do not serve it.
+    #[arg(long)]
+    pub no_serve: bool,
     /// Customers in the demo company.
     #[arg(long, default_value_t = 3_000)]
     pub customers: usize,

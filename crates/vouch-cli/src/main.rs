@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod input_error;
 mod open_store;
+mod settings;
 mod table;
 
 use std::process::ExitCode;
@@ -15,13 +16,7 @@ use crate::input_error::InputError;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("VOUCH_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    init_logs(&cli);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -50,5 +45,26 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         }
+    }
+}
+
+/// Logs go to stderr: `info` for the server (its address, requests), `warn` for one-off
+/// commands whose output is on stdout. `VOUCH_LOG` overrides (e.g. `VOUCH_LOG=debug`).
+fn init_logs(cli: &cli::Cli) {
+    let (serving, json) = match &cli.command {
+        cli::Command::Serve(args) => (true, args.log_json),
+        cli::Command::Demo(args) => (!args.no_serve, args.serve.log_json),
+        _ => (false, false),
+    };
+    let default = if serving { "info" } else { "warn" };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("VOUCH_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if json {
+        logs.json().init();
+    } else {
+        logs.init();
     }
 }

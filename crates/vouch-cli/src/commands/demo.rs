@@ -9,6 +9,7 @@ use vouch_store::{AttributeDefinition, NewResponse, NewSurvey, Store, Survey, Wo
 
 use crate::cli::{DemoArgs, IntervalArg, ReportArgs};
 use crate::open_store::open_store;
+use crate::settings::ServeSettings;
 
 /// The demo database when no `--database-url` is given; rebuilt from scratch on every run.
 pub const DEMO_DATABASE_FILE: &str = "vouch-demo.db";
@@ -20,6 +21,7 @@ pub async fn demo(
     database_url: Option<&str>,
     workspace: &str,
     args: &DemoArgs,
+    serve: ServeSettings,
 ) -> anyhow::Result<()> {
     let url = match database_url {
         Some(url) => url.to_owned(),
@@ -35,8 +37,8 @@ pub async fn demo(
             format!("sqlite://{DEMO_DATABASE_FILE}")
         }
     };
-    let store = open_store(&url).await?;
-    let store = store.as_ref();
+    let shared_store = open_store(&url).await?;
+    let store = shared_store.as_ref();
     let workspace = store.workspace(workspace).await?;
     let config = DemoConfig {
         seed: args.seed,
@@ -79,7 +81,37 @@ pub async fn demo(
         "Explore it: vouch --database-url {url} report --survey {:?} --by country --interval month",
         vouch_demo::CUSTOMER_SURVEY_NAME
     );
-    Ok(())
+    if args.no_serve {
+        return Ok(());
+    }
+    let key = demo_api_key(store, &workspace).await?;
+    let survey = store
+        .survey_by_name(workspace.id, vouch_demo::CUSTOMER_SURVEY_NAME)
+        .await?;
+    let survey_id = survey.map_or(1, |s| s.id.0);
+    outln!(
+        "\nServing the demo at http://{addr} (Ctrl-C stops it). Try:\n  \
+         curl -H 'Authorization: Bearer {key}' 'http://{addr}/api/v1/surveys/{survey_id}/report?interval=quarter&by=plan'",
+        addr = serve.addr,
+    );
+    super::serve::serve(shared_store, serve).await
+}
+
+/// A fresh write key named "demo …" for trying the API on the demo data.
+async fn demo_api_key(store: &dyn Store, workspace: &Workspace) -> anyhow::Result<String> {
+    let (secret, prefix) = vouch_http::auth::generate_api_key();
+    let name = format!(
+        "demo {}",
+        jiff::Timestamp::now().strftime("%Y-%m-%d %H:%M:%S")
+    );
+    let key = vouch_store::NewApiKey {
+        name,
+        scope: vouch_store::KeyScope::Write,
+        prefix,
+        secret_hash: vouch_http::auth::hash_api_key(&secret),
+    };
+    store.create_api_key(workspace.id, key).await?;
+    Ok(secret)
 }
 
 /// Creates one demo survey (unless it exists) and writes its responses; returns how many.

@@ -5,24 +5,42 @@ mod contacts;
 mod demo;
 mod import;
 mod import_csv;
+mod keys;
 mod report;
+mod serve;
 mod surveys;
 mod workspace;
 
 use crate::cli::{Cli, Command, ContactsCommand, ImportCommand, SurveysCommand, WorkspaceCommand};
 use crate::open_store::open_store;
+use crate::settings;
 
 /// Runs the command the user asked for.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    if let Command::Demo(args) = &cli.command {
-        return demo::demo(cli.database_url.as_deref(), &cli.workspace, args).await;
+    let file = settings::load_file(cli.config.as_deref())?;
+    match &cli.command {
+        Command::DefaultConfig => {
+            crate::out!("{}", settings::DEFAULT_CONFIG);
+            return Ok(());
+        }
+        Command::Demo(args) => {
+            let serve = settings::serve_settings(&args.serve, &file)?;
+            let url = cli.database_url.as_deref().or(file.database_url.as_deref());
+            return demo::demo(url, &cli.workspace, args, serve).await;
+        }
+        _ => {}
     }
     let url = cli
         .database_url
         .as_deref()
+        .or(file.database_url.as_deref())
         .unwrap_or(crate::cli::DEFAULT_DATABASE_URL);
-    let store = open_store(url).await?;
-    let store = store.as_ref();
+    let shared_store = open_store(url).await?;
+    if let Command::Serve(args) = &cli.command {
+        let serve = settings::serve_settings(args, &file)?;
+        return serve::serve(shared_store, serve).await;
+    }
+    let store = shared_store.as_ref();
     let workspace = store.workspace(&cli.workspace).await?;
     match &cli.command {
         Command::Import(ImportCommand::Responses(args)) => {
@@ -39,6 +57,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             workspace::set_time_zone(store, &workspace, time_zone).await
         }
         Command::Bench(args) => bench::bench(store, &workspace, args).await,
-        Command::Demo(_) => unreachable!("handled above"),
+        Command::Keys(command) => keys::keys(store, &workspace, command).await,
+        Command::Demo(_) | Command::Serve(_) | Command::DefaultConfig => {
+            unreachable!("handled above")
+        }
     }
 }

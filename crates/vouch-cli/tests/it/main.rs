@@ -3,3 +3,4 @@
 mod helpers;
 mod import_errors;
 mod report;
+mod serve;

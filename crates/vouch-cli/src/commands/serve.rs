@@ -1,0 +1,66 @@
+//! `vouch serve`: the API and background work until SIGINT or SIGTERM.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use vouch_store::Store;
+
+use crate::bad_input;
+use crate::settings::ServeSettings;
+
+/// How long in-flight requests may take to finish after a shutdown signal.
+const DRAIN_SECONDS: u64 = 10;
+
+/// Serves until a shutdown signal, then drains and returns.
+pub async fn serve(store: Arc<dyn Store>, settings: ServeSettings) -> anyhow::Result<()> {
+    let listener = match TcpListener::bind(&settings.addr).await {
+        Ok(listener) => listener,
+        Err(error) => bad_input!("--addr {}: cannot listen: {error}", settings.addr),
+    };
+    let address = listener.local_addr()?;
+    tracing::info!(
+        backend = store.backend_name(),
+        "listening on http://{address}"
+    );
+    let (signalled, on_signal) = tokio::sync::oneshot::channel::<()>();
+    let shutdown = async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down: finishing in-flight requests");
+        let _ = signalled.send(());
+    };
+    // In-flight requests get DRAIN_SECONDS after the signal; then the process exits anyway.
+    tokio::spawn(async move {
+        if on_signal.await.is_ok() {
+            tokio::time::sleep(Duration::from_secs(DRAIN_SECONDS)).await;
+            tracing::warn!("requests still running after {DRAIN_SECONDS} s: exiting");
+            std::process::exit(0);
+        }
+    });
+    vouch_http::serve(store, settings.server, listener, shutdown).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,173 @@
+//! Settings layered as defaults → TOML file → environment → flags.
+//!
+//! clap reads flags and `VOUCH_…` variables; this module reads the optional file and fills in
+//! whatever neither gave.
+
+use std::path::Path;
+use std::time::Duration;
+
+use serde::Deserialize;
+use vouch_http::{Limits, ServerConfig};
+
+use crate::bad_input;
+use crate::cli::ServeArgs;
+
+/// The documented settings file `vouch default-config` prints.
+pub const DEFAULT_CONFIG: &str = include_str!("default-config.toml");
+
+/// The settings file, every field optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileSettings {
+    /// Where data lives.
+    pub database_url: Option<String>,
+    /// `[server]`.
+    #[serde(default)]
+    pub server: ServerSection,
+    /// `[limits]`.
+    #[serde(default)]
+    pub limits: LimitsSection,
+}
+
+/// `[server]` of the settings file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSection {
+    addr: Option<String>,
+    public_url: Option<String>,
+    index_refresh_ms: Option<u64>,
+    ingest_batch: Option<usize>,
+}
+
+/// `[limits]` of the settings file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsSection {
+    body_bytes: Option<usize>,
+    comment_chars: Option<usize>,
+    attributes: Option<usize>,
+    attribute_name_chars: Option<usize>,
+    attribute_value_chars: Option<usize>,
+    key_chars: Option<usize>,
+    wording_chars: Option<usize>,
+    default_page_size: Option<usize>,
+    max_page_size: Option<usize>,
+    idempotency_key_chars: Option<usize>,
+}
+
+/// Reads the settings file, if one was given.
+pub fn load_file(path: Option<&Path>) -> anyhow::Result<FileSettings> {
+    let Some(path) = path else {
+        return Ok(FileSettings::default());
+    };
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) => bad_input!("--config {}: cannot read: {error}", path.display()),
+    };
+    match toml::from_str(&text) {
+        Ok(settings) => Ok(settings),
+        Err(error) => bad_input!("--config {}: {error}", path.display()),
+    }
+}
+
+/// What `vouch serve` runs with, once every layer is applied.
+#[derive(Debug, Clone)]
+pub struct ServeSettings {
+    /// The address to listen on.
+    pub addr: String,
+    /// The server's configuration.
+    pub server: ServerConfig,
+}
+
+/// Applies flags and environment over the file over the defaults.
+pub fn serve_settings(args: &ServeArgs, file: &FileSettings) -> anyhow::Result<ServeSettings> {
+    let defaults = ServerConfig::default();
+    let limits = limits(&file.limits);
+    if limits.default_page_size == 0 || limits.default_page_size > limits.max_page_size {
+        bad_input!("limits.default_page_size must be between 1 and limits.max_page_size");
+    }
+    let refresh_ms = file.server.index_refresh_ms.unwrap_or(1_000);
+    if refresh_ms == 0 {
+        bad_input!("server.index_refresh_ms must be at least 1");
+    }
+    let server = ServerConfig {
+        limits,
+        index_refresh: Duration::from_millis(refresh_ms),
+        ingest_batch: file
+            .server
+            .ingest_batch
+            .unwrap_or(defaults.ingest_batch)
+            .max(1),
+        public_url: args
+            .public_url
+            .clone()
+            .or_else(|| file.server.public_url.clone())
+            .unwrap_or(defaults.public_url),
+    };
+    Ok(ServeSettings {
+        addr: args
+            .addr
+            .clone()
+            .or_else(|| file.server.addr.clone())
+            .unwrap_or_else(|| "127.0.0.1:8080".into()),
+        server,
+    })
+}
+
+fn limits(section: &LimitsSection) -> Limits {
+    let d = Limits::default();
+    Limits {
+        body_bytes: section.body_bytes.unwrap_or(d.body_bytes),
+        comment_chars: section.comment_chars.unwrap_or(d.comment_chars),
+        attributes: section.attributes.unwrap_or(d.attributes),
+        attribute_name_chars: section
+            .attribute_name_chars
+            .unwrap_or(d.attribute_name_chars),
+        attribute_value_chars: section
+            .attribute_value_chars
+            .unwrap_or(d.attribute_value_chars),
+        key_chars: section.key_chars.unwrap_or(d.key_chars),
+        wording_chars: section.wording_chars.unwrap_or(d.wording_chars),
+        default_page_size: section.default_page_size.unwrap_or(d.default_page_size),
+        max_page_size: section.max_page_size.unwrap_or(d.max_page_size),
+        idempotency_key_chars: section
+            .idempotency_key_chars
+            .unwrap_or(d.idempotency_key_chars),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_config_parses_to_the_defaults() {
+        let file: FileSettings = toml::from_str(DEFAULT_CONFIG).unwrap();
+        let settings = serve_settings(&ServeArgs::default(), &file).unwrap();
+        assert_eq!(settings.server.limits, Limits::default());
+        assert_eq!(settings.addr, "127.0.0.1:8080");
+        assert_eq!(
+            file.database_url.as_deref(),
+            Some(crate::cli::DEFAULT_DATABASE_URL)
+        );
+    }
+
+    #[test]
+    fn flags_win_over_the_file() {
+        let file: FileSettings = toml::from_str("[server]\naddr = \"0.0.0.0:9000\"\n").unwrap();
+        let args = ServeArgs {
+            addr: Some("127.0.0.1:1".into()),
+            ..ServeArgs::default()
+        };
+        assert_eq!(serve_settings(&args, &file).unwrap().addr, "127.0.0.1:1");
+        assert_eq!(
+            serve_settings(&ServeArgs::default(), &file).unwrap().addr,
+            "0.0.0.0:9000"
+        );
+    }
+
+    #[test]
+    fn unknown_settings_are_refused() {
+        assert!(toml::from_str::<FileSettings>("[server]\nadress = \"x\"\n").is_err());
+    }
+}
