@@ -241,7 +241,14 @@ mod tests {
 
     #[test]
     fn a_body_that_is_not_a_json_object_is_a_400() {
-        for body in ["", "[1]", "7", r#"{"score": 7,"#, "{\"score\": 7} x", "nul"] {
+        for body in [
+            "",
+            "[1]",
+            "7",
+            r#"{"score": 7,"#,
+            "{\"score\": 7, \"contact\": {}} x",
+            "nul",
+        ] {
             let (status, code, _) = check(body);
             assert_eq!((status, code.as_str()), (400, "invalid_json"), "{body:?}");
         }
