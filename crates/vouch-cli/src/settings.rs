@@ -37,6 +37,7 @@ pub struct ServerSection {
     public_url: Option<String>,
     index_refresh_ms: Option<u64>,
     ingest_batch: Option<usize>,
+    ingest_writers: Option<usize>,
 }
 
 /// `[limits]` of the settings file.
@@ -98,6 +99,8 @@ pub fn serve_settings(args: &ServeArgs, file: &FileSettings) -> anyhow::Result<S
             .ingest_batch
             .unwrap_or(defaults.ingest_batch)
             .max(1),
+        // 0 means "what suits the database": decided once the store is open.
+        ingest_writers: file.server.ingest_writers.unwrap_or(0),
         public_url: args
             .public_url
             .clone()

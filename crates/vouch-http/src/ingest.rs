@@ -4,8 +4,9 @@
 //! Handlers submit an [`IngestRequest`] and wait. One writer task takes whatever is queued
 //! (up to the batch size), writes it with one [`Store::ingest`] call, and answers every waiting
 //! request. While a batch commits the next one queues, so batches grow with the load and a
-//! lone request is never delayed by a timer. Concurrency invariant: exactly one writer task
-//! per server, so that SQLite sees one writer and batches never interleave.
+//! lone request is never delayed by a timer. Concurrency invariant: on SQLite exactly one
+//! writer task per server (SQLite has one writer at a time anyway); on PostgreSQL a few, each
+//! committing its own batch, since the server commits them in parallel.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -40,10 +41,18 @@ impl std::fmt::Debug for Job {
 }
 
 impl IngestQueue {
-    /// Starts the writer task over `store`, committing at most `batch` requests at a time.
-    pub fn start(store: Arc<dyn Store>, batch: usize) -> IngestQueue {
+    /// Starts `writers` writer tasks over `store`, each committing at most `batch` requests
+    /// at a time.
+    pub fn start(store: Arc<dyn Store>, batch: usize, writers: usize) -> IngestQueue {
         let (jobs, queue) = mpsc::channel(QUEUE_CAPACITY);
-        tokio::spawn(write_batches(store, queue, batch.max(1)));
+        let queue = Arc::new(tokio::sync::Mutex::new(queue));
+        for _ in 0..writers.max(1) {
+            tokio::spawn(write_batches(
+                Arc::clone(&store),
+                Arc::clone(&queue),
+                batch.max(1),
+            ));
+        }
         IngestQueue { jobs }
     }
 
@@ -67,9 +76,14 @@ impl IngestQueue {
     }
 }
 
-async fn write_batches(store: Arc<dyn Store>, mut queue: mpsc::Receiver<Job>, batch: usize) {
+async fn write_batches(
+    store: Arc<dyn Store>,
+    queue: Arc<tokio::sync::Mutex<mpsc::Receiver<Job>>>,
+    batch: usize,
+) {
     let mut jobs = Vec::with_capacity(batch);
-    while queue.recv_many(&mut jobs, batch).await > 0 {
+    // Take what is queued (holding the queue only while taking), then commit it.
+    while queue.lock().await.recv_many(&mut jobs, batch).await > 0 {
         // One transaction per workspace present in the batch (usually one).
         let mut by_workspace: BTreeMap<WorkspaceId, Vec<Job>> = BTreeMap::new();
         for job in jobs.drain(..) {

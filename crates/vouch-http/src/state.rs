@@ -60,6 +60,9 @@ pub struct ServerConfig {
     pub index_refresh: Duration,
     /// The most responses committed in one transaction.
     pub ingest_batch: usize,
+    /// Transactions of single responses committed at once: 1 suits SQLite (one writer at a
+    /// time); PostgreSQL commits several in parallel.
+    pub ingest_writers: usize,
     /// The base of every link the server hands out (emails, snippets).
     pub public_url: String,
 }
@@ -70,6 +73,7 @@ impl Default for ServerConfig {
             limits: Limits::default(),
             index_refresh: Duration::from_secs(1),
             ingest_batch: 1_000,
+            ingest_writers: 1,
             public_url: "http://127.0.0.1:8080".into(),
         }
     }
@@ -93,7 +97,11 @@ struct Inner {
 impl AppState {
     /// State over a store; starts the ingest writer (it stops when the state is dropped).
     pub fn new(store: Arc<dyn Store>, config: ServerConfig, metrics: PrometheusHandle) -> AppState {
-        let ingest = IngestQueue::start(Arc::clone(&store), config.ingest_batch);
+        let ingest = IngestQueue::start(
+            Arc::clone(&store),
+            config.ingest_batch,
+            config.ingest_writers,
+        );
         let indexes = Arc::new(IndexRegistry::new(Arc::clone(&store)));
         AppState {
             inner: Arc::new(Inner {

@@ -13,7 +13,15 @@ use crate::settings::ServeSettings;
 const DRAIN_SECONDS: u64 = 10;
 
 /// Serves until a shutdown signal, then drains and returns.
-pub async fn serve(store: Arc<dyn Store>, settings: ServeSettings) -> anyhow::Result<()> {
+pub async fn serve(store: Arc<dyn Store>, mut settings: ServeSettings) -> anyhow::Result<()> {
+    if settings.server.ingest_writers == 0 {
+        // SQLite has one writer at a time; PostgreSQL commits a few transactions in parallel.
+        settings.server.ingest_writers = if store.backend_name() == "sqlite" {
+            1
+        } else {
+            4
+        };
+    }
     let listener = match TcpListener::bind(&settings.addr).await {
         Ok(listener) => listener,
         Err(error) => bad_input!("--addr {}: cannot listen: {error}", settings.addr),
