@@ -2,7 +2,7 @@
 //!
 //! One million responses from 200 000 contacts (external id and email), three attributes per
 //! contact (`plan`, `country`, `mrr`), 20 surveys, 40 % of rows with a 5–20 word comment,
-//! created over three years in time order. Run with `cargo bench -p vouch-store-sqlite`;
+//! created over three years in time order. Run with `cargo bench -p vouch-store-sqlite --bench import`;
 //! `VOUCH_BENCH_ROWS` changes the number of responses.
 
 use std::time::Instant;

@@ -7,7 +7,13 @@ use crate::error::{SqlContext, other};
 use crate::now_millis;
 
 /// Every migration, by version, in order. Append new ones; never edit one that was released.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/0001_initial.sql")),
+    (
+        2,
+        include_str!("../migrations/0002_api_keys_and_idempotency.sql"),
+    ),
+];
 
 /// Applies the migrations the database has not seen yet, all in one transaction, and records
 /// each in `schema_migrations`. Two processes opening the same file at once are serialised by

@@ -1,5 +1,7 @@
 //! Reading responses, deletions and contacts; erasing a contact.
 
+use std::collections::HashMap;
+
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use vouch_store::{
     AttributeDefinition, Contact, ContactId, ContactKey, Deletion, ResponseId, StoreError,
@@ -41,7 +43,12 @@ pub(crate) fn responses_after(
     Ok(responses)
 }
 
-fn stored_response(
+/// The columns [`stored_response`] reads, in order.
+pub(crate) const RESPONSE_COLUMNS: &str =
+    "id, survey_id, contact_id, score, comment, created_at, channel, attributes";
+
+/// A response from a row of [`RESPONSE_COLUMNS`], its attributes typed by `definitions`.
+pub(crate) fn stored_response(
     row: &rusqlite::Row<'_>,
     definitions: &[AttributeDefinition],
 ) -> rusqlite::Result<StoredResponse> {
@@ -180,6 +187,14 @@ pub(crate) fn delete_contact(
             (contact.0, now_millis()),
         )
         .sql_context("failed to log the erased responses")?;
+    // A fingerprint is a digest of a body that named the contact: it goes with the responses.
+    transaction
+        .execute(
+            "DELETE FROM idempotency_keys WHERE workspace_id = ?2 AND response_id IN
+                 (SELECT id FROM responses WHERE contact_id = ?1)",
+            (contact.0, workspace.0),
+        )
+        .sql_context("failed to forget the idempotency keys of the erased responses")?;
     transaction
         .execute("DELETE FROM responses WHERE contact_id = ?1", [contact.0])
         .sql_context("failed to erase the contact's responses")?;
@@ -190,4 +205,80 @@ pub(crate) fn delete_contact(
         .commit()
         .sql_context("failed to commit the erasure")?;
     Ok(erased as u64)
+}
+
+/// One response of the workspace, its attributes typed by `definitions`.
+pub(crate) fn by_id(
+    connection: &Connection,
+    workspace: WorkspaceId,
+    id: ResponseId,
+    definitions: &[AttributeDefinition],
+) -> StoreResult<Option<StoredResponse>> {
+    connection
+        .prepare_cached(&format!(
+            "SELECT {RESPONSE_COLUMNS} FROM responses WHERE id = ?1 AND workspace_id = ?2"
+        ))
+        .and_then(|mut statement| {
+            statement
+                .query_row((id.0, workspace.0), |row| stored_response(row, definitions))
+                .optional()
+        })
+        .sql_context("failed to read a response")
+}
+
+/// The workspace's responses with these ids, in the order given; unknown ids are skipped.
+pub(crate) fn by_ids(
+    connection: &Connection,
+    workspace: WorkspaceId,
+    ids: &[ResponseId],
+) -> StoreResult<Vec<StoredResponse>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let definitions = attribute_definitions(connection, workspace)?;
+    let mut list = String::with_capacity(ids.len() * 8 + 2);
+    list.push('[');
+    for (position, id) in ids.iter().enumerate() {
+        if position > 0 {
+            list.push(',');
+        }
+        list.push_str(&id.0.to_string());
+    }
+    list.push(']');
+    let mut statement = connection
+        .prepare_cached(&format!(
+            "SELECT {RESPONSE_COLUMNS} FROM responses
+             WHERE workspace_id = ?1 AND id IN (SELECT value FROM json_each(?2))"
+        ))
+        .sql_context("failed to prepare the response lookup")?;
+    let found: HashMap<ResponseId, StoredResponse> = statement
+        .query_map((workspace.0, &list), |row| {
+            let response = stored_response(row, &definitions)?;
+            Ok((response.id, response))
+        })
+        .and_then(|rows| rows.collect())
+        .sql_context("failed to read responses")?;
+    Ok(ids.iter().filter_map(|id| found.get(id).cloned()).collect())
+}
+
+/// Every response the contact gave in the workspace, oldest first.
+pub(crate) fn of_contact(
+    connection: &Connection,
+    workspace: WorkspaceId,
+    contact: ContactId,
+) -> StoreResult<Vec<StoredResponse>> {
+    let definitions = attribute_definitions(connection, workspace)?;
+    let mut statement = connection
+        .prepare_cached(&format!(
+            "SELECT {RESPONSE_COLUMNS} FROM responses
+             WHERE contact_id = ?1 AND workspace_id = ?2
+             ORDER BY created_at, id"
+        ))
+        .sql_context("failed to prepare the contact's responses")?;
+    statement
+        .query_map((contact.0, workspace.0), |row| {
+            stored_response(row, &definitions)
+        })
+        .and_then(|rows| rows.collect())
+        .sql_context("failed to read the contact's responses")
 }

@@ -1,8 +1,8 @@
 //! Surveys.
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use vouch_store::{
-    NewSurvey, StoreError, StoreResult, Survey, SurveyId, SurveyListing, WorkspaceId,
+    NewSurvey, StoreError, StoreResult, Survey, SurveyChanges, SurveyId, SurveyListing, WorkspaceId,
 };
 
 use crate::error::{SqlContext, is_unique_violation};
@@ -96,4 +96,53 @@ pub(crate) fn list(
         })
         .and_then(|rows| rows.collect())
         .sql_context("failed to list the surveys")
+}
+
+/// Changes a survey's name, wording or archived flag, in one transaction with reading it
+/// back; a taken name is a [`StoreError::Conflict`].
+pub(crate) fn update(
+    connection: &mut Connection,
+    workspace: WorkspaceId,
+    id: SurveyId,
+    changes: &SurveyChanges,
+) -> StoreResult<Survey> {
+    let transaction = connection
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .sql_context("failed to start changing a survey")?;
+    let updated = transaction
+        .prepare_cached(
+            "UPDATE surveys SET
+                 name = coalesce(?3, name),
+                 question = coalesce(?4, question),
+                 follow_up = coalesce(?5, follow_up),
+                 archived = coalesce(?6, archived)
+             WHERE workspace_id = ?1 AND id = ?2",
+        )
+        .and_then(|mut update| {
+            update.execute((
+                workspace.0,
+                id.0,
+                &changes.name,
+                &changes.question,
+                &changes.follow_up,
+                changes.archived,
+            ))
+        });
+    match updated {
+        Ok(0) => return Err(StoreError::NotFound(format!("survey {}", id.0))),
+        Ok(_) => {}
+        Err(error) if is_unique_violation(&error) => {
+            return Err(StoreError::Conflict(format!(
+                "a survey named {:?} already exists",
+                changes.name.as_deref().unwrap_or_default()
+            )));
+        }
+        Err(error) => return Err(error).sql_context("failed to change a survey"),
+    }
+    let survey = by_id(&transaction, workspace, id)?
+        .ok_or_else(|| StoreError::NotFound(format!("survey {}", id.0)))?;
+    transaction
+        .commit()
+        .sql_context("failed to commit a survey change")?;
+    Ok(survey)
 }

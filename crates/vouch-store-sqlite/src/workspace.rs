@@ -47,6 +47,24 @@ fn find(connection: &Connection, slug: &str) -> StoreResult<Option<Workspace>> {
         .sql_context("failed to read a workspace")
 }
 
+/// The workspace with this id.
+pub(crate) fn by_id(connection: &Connection, id: WorkspaceId) -> StoreResult<Option<Workspace>> {
+    connection
+        .prepare_cached("SELECT id, slug, time_zone FROM workspaces WHERE id = ?1")
+        .and_then(|mut statement| {
+            statement
+                .query_row([id.0], |row| {
+                    Ok(Workspace {
+                        id: WorkspaceId(row.get(0)?),
+                        slug: row.get(1)?,
+                        time_zone: row.get(2)?,
+                    })
+                })
+                .optional()
+        })
+        .sql_context("failed to read a workspace")
+}
+
 /// True when the workspace exists.
 pub(crate) fn exists(connection: &Connection, workspace: WorkspaceId) -> StoreResult<bool> {
     connection
