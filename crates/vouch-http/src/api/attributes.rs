@@ -155,6 +155,9 @@ fn typed_value(
             if text.is_empty() {
                 return Ok(None);
             }
+            if text.contains('\0') {
+                return Err("a value may not contain NUL characters".into());
+            }
             if text.chars().count() > limits.attribute_value_chars {
                 return Err(format!(
                     "a value may have at most {} characters",
@@ -287,6 +290,7 @@ mod tests {
             (json!({"a=b": 1}), "contact.attributes.a=b"),
             (json!({"email": "x"}), "contact.attributes.email"),
             (json!({"plan": "x".repeat(1001)}), "contact.attributes.plan"),
+            (json!({"plan": "a\u{0}b"}), "contact.attributes.plan"),
             (
                 json!({"p".repeat(65): 1}),
                 &format!("contact.attributes.{}", "p".repeat(65)),

@@ -31,6 +31,15 @@ impl Params {
                 ),
             ));
         }
+        if let Some((name, _)) = pairs
+            .iter()
+            .find(|(name, value)| name.contains('\0') || value.contains('\0'))
+        {
+            return Err(ApiError::validation(
+                name.as_str(),
+                "query parameters may not contain NUL characters",
+            ));
+        }
         Ok(Params { pairs })
     }
 

@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, spawn_app, spawn_postgres_app};
 
 /// Field names the routes know, and some they do not.
 const NAMES: [&str; 16] = [
@@ -127,14 +127,16 @@ fn check(runtime: &tokio::runtime::Runtime, app: &TestApp, path: &str, body: Vec
     }
 }
 
-#[test]
-fn random_bodies_never_get_a_5xx() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .expect("a runtime");
-    let app = runtime.block_on(spawn_app());
+        .expect("a runtime")
+}
+
+/// Throws random bodies at the write routes of `app`.
+fn fuzz(runtime: &tokio::runtime::Runtime, app: &TestApp) {
     let survey = runtime.block_on(app.create_survey("Fuzzed", "nps"));
     let config = ProptestConfig {
         cases: 192,
@@ -142,7 +144,22 @@ fn random_bodies_never_get_a_5xx() {
         ..ProptestConfig::default()
     };
     proptest!(config, |(answer in body(survey), survey_body in body(survey))| {
-        check(&runtime, &app, "/api/v1/responses", answer);
-        check(&runtime, &app, "/api/v1/surveys", survey_body);
+        check(runtime, app, "/api/v1/responses", answer);
+        check(runtime, app, "/api/v1/surveys", survey_body);
     });
+}
+
+#[test]
+fn random_bodies_never_get_a_5xx_on_sqlite() {
+    let runtime = runtime();
+    let app = runtime.block_on(spawn_app());
+    fuzz(&runtime, &app);
+}
+
+#[test]
+fn random_bodies_never_get_a_5xx_on_postgres() {
+    let runtime = runtime();
+    if let Some(app) = runtime.block_on(spawn_postgres_app()) {
+        fuzz(&runtime, &app);
+    }
 }

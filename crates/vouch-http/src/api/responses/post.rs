@@ -257,6 +257,12 @@ fn checked_response(
                 ),
             ));
         }
+        Some(text) if text.contains('\0') => {
+            return Err(ApiError::validation(
+                "comment",
+                "a comment may not contain NUL characters",
+            ));
+        }
         Some(text) => Some(text.to_owned()),
     };
     let created_at = match given.created_at.as_deref() {
