@@ -208,6 +208,45 @@ mod tests {
     }
 
     #[test]
+    fn pages_cross_chunk_boundaries_and_skip_chunks_outside_the_range() {
+        // Two and a half chunks; days go round a 200-day cycle so every chunk spans the range.
+        let rows = 2 * crate::index::CHUNK_ROWS + 1_000;
+        let start: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+        let responses: Vec<StoredResponse> = (1..=rows as i64)
+            .map(|id| {
+                let plan = if id % 3 == 0 { "pro" } else { "free" };
+                let mut response = response(1, 1, plan, id % 11, None);
+                response.id = ResponseId(id);
+                response.created_at = start + jiff::SignedDuration::from_hours((id % 200) * 24);
+                response
+            })
+            .collect();
+        let mut index = ResponseIndex::new(TimeZone::UTC);
+        index.append(&responses);
+        let query = Query {
+            filters: vec![("plan".into(), vec!["pro".into()])],
+            from: Some(start + jiff::SignedDuration::from_hours(10 * 24)),
+            to: Some(start + jiff::SignedDuration::from_hours(20 * 24)),
+            ..Query::default()
+        };
+        let expected: Vec<i64> = responses
+            .iter()
+            .rev()
+            .filter(|r| r.id.0 % 3 == 0 && (10..20).contains(&(r.id.0 % 200)))
+            .map(|r| r.id.0)
+            .collect();
+        let mut listed = Vec::new();
+        let mut before = None;
+        loop {
+            let page = ids(&index, &query, before, 997);
+            let Some(&last) = page.last() else { break };
+            listed.extend(page);
+            before = Some(last);
+        }
+        assert_eq!(listed, expected);
+    }
+
+    #[test]
     fn erased_responses_are_not_listed() {
         let mut index = index();
         index.apply_deletions(&[Deletion {
