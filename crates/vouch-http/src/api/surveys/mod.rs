@@ -1,0 +1,263 @@
+//! `/api/v1/surveys`: create, list, read, change, archive and restore surveys.
+
+mod cache;
+pub(super) mod write;
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use vouch_core::SurveyKind;
+use vouch_store::{Store, Survey, SurveyId, WorkspaceId};
+
+use crate::api::json::{PathId, path_id};
+use crate::api::openapi::ReadErrors;
+use crate::api::{ApiState, Routes};
+use crate::auth::Caller;
+use crate::error::{ApiError, Result};
+use crate::state::Limits;
+
+pub(crate) use cache::SurveyCache;
+
+/// NPS (customers) or eNPS (employees, reported anonymously).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum KindJson {
+    /// Customer Net Promoter Score.
+    Nps,
+    /// Employee Net Promoter Score: reports hide groups under 5 responses.
+    Enps,
+}
+
+impl From<SurveyKind> for KindJson {
+    fn from(kind: SurveyKind) -> KindJson {
+        match kind {
+            SurveyKind::Nps => KindJson::Nps,
+            SurveyKind::Enps => KindJson::Enps,
+        }
+    }
+}
+
+impl From<KindJson> for SurveyKind {
+    fn from(kind: KindJson) -> SurveyKind {
+        match kind {
+            KindJson::Nps => SurveyKind::Nps,
+            KindJson::Enps => SurveyKind::Enps,
+        }
+    }
+}
+
+/// A survey.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SurveyJson {
+    /// Its id.
+    pub id: i64,
+    /// Unique within the workspace.
+    pub name: String,
+    /// `nps` or `enps`.
+    pub kind: KindJson,
+    /// The 0–10 question.
+    pub question: String,
+    /// The "why?" asked after the score.
+    pub follow_up: String,
+    /// Archived surveys take no new responses.
+    pub archived: bool,
+    /// When it was created (RFC 3339).
+    pub created_at: String,
+    /// How many responses it has.
+    pub responses: u64,
+}
+
+impl SurveyJson {
+    fn new(survey: &Survey, responses: u64) -> SurveyJson {
+        SurveyJson {
+            id: survey.id.0,
+            name: survey.name.clone(),
+            kind: survey.kind.into(),
+            question: survey.question.clone(),
+            follow_up: survey.follow_up.clone(),
+            archived: survey.archived,
+            created_at: survey.created_at.to_string(),
+            responses,
+        }
+    }
+}
+
+/// A list of surveys, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SurveyList {
+    /// The surveys.
+    pub data: Vec<SurveyJson>,
+}
+
+/// A survey to create.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewSurveyBody {
+    /// Unique within the workspace.
+    #[schema(example = "Checkout")]
+    pub name: String,
+    /// `nps` (the default) or `enps`.
+    #[serde(default)]
+    pub kind: Option<KindJson>,
+    /// The 0–10 question; a standard wording for the kind by default.
+    #[serde(default)]
+    pub question: Option<String>,
+    /// The "why?" asked after the score; a standard wording by default.
+    #[serde(default)]
+    pub follow_up: Option<String>,
+}
+
+/// Changes to a survey; fields left out stay as they are.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SurveyPatch {
+    /// A new name, unique within the workspace.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// A new question.
+    #[serde(default)]
+    pub question: Option<String>,
+    /// A new follow-up.
+    #[serde(default)]
+    pub follow_up: Option<String>,
+}
+
+/// The survey routes.
+pub(crate) fn routes(routes: Routes) -> Routes {
+    routes
+        .add::<write::__path_create_survey, _, _>(write::create_survey)
+        .add::<__path_list_surveys, _, _>(list_surveys)
+        .add::<__path_get_survey, _, _>(get_survey)
+        .add::<write::__path_update_survey, _, _>(write::update_survey)
+        .add::<write::__path_archive_survey, _, _>(write::archive_survey)
+        .add::<write::__path_unarchive_survey, _, _>(write::unarchive_survey)
+}
+
+/// A name, question or follow-up: trimmed, not blank, within the wording limit.
+pub(crate) fn wording(field: &str, text: &str, limits: &Limits) -> Result<String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(ApiError::validation(
+            field,
+            format!("{field} must not be blank"),
+        ));
+    }
+    if text.chars().count() > limits.wording_chars {
+        return Err(ApiError::validation(
+            field,
+            format!(
+                "{field} may have at most {} characters",
+                limits.wording_chars
+            ),
+        ));
+    }
+    if text.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(ApiError::validation(
+            field,
+            format!("{field} may not contain control characters"),
+        ));
+    }
+    Ok(text.to_owned())
+}
+
+pub(crate) fn name_taken(name: &str) -> ApiError {
+    ApiError::Conflict {
+        message: format!("a survey named {name:?} already exists in this workspace"),
+        field: Some("name".into()),
+    }
+}
+
+/// List the workspace's surveys with their response counts, oldest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/surveys",
+    tag = "surveys",
+    responses((status = 200, description = "Every survey", body = SurveyList), ReadErrors),
+    security(("api_key" = []))
+)]
+pub(crate) async fn list_surveys(
+    State(state): State<ApiState>,
+    caller: Caller,
+) -> Result<Response> {
+    let listings = state.store().surveys(caller.workspace).await?;
+    let data = listings
+        .iter()
+        .map(|listing| SurveyJson::new(&listing.survey, listing.responses))
+        .collect();
+    Ok(axum::Json(SurveyList { data }).into_response())
+}
+
+/// The survey with its response count, or 404.
+pub(crate) async fn survey_json(
+    store: &dyn Store,
+    workspace: WorkspaceId,
+    id: SurveyId,
+) -> Result<SurveyJson> {
+    let listings = store.surveys(workspace).await?;
+    listings
+        .iter()
+        .find(|listing| listing.survey.id == id)
+        .map(|listing| SurveyJson::new(&listing.survey, listing.responses))
+        .ok_or_else(|| no_survey(id.0))
+}
+
+/// The 404 of a survey id.
+pub(crate) fn no_survey(id: i64) -> ApiError {
+    ApiError::not_found(format!("no survey with id {id}"))
+}
+
+/// The survey with this id in the caller's workspace, or 404.
+pub(crate) async fn find_survey(state: &ApiState, caller: &Caller, id: &str) -> Result<Survey> {
+    let id = path_id(id, "survey")?;
+    state
+        .store()
+        .survey(caller.workspace, SurveyId(id))
+        .await?
+        .ok_or_else(|| no_survey(id))
+}
+
+/// Read one survey.
+#[utoipa::path(
+    get,
+    path = "/api/v1/surveys/{id}",
+    tag = "surveys",
+    params(("id" = i64, Path, description = "The survey's id")),
+    responses((status = 200, description = "The survey", body = SurveyJson), ReadErrors),
+    security(("api_key" = []))
+)]
+pub(crate) async fn get_survey(
+    State(state): State<ApiState>,
+    caller: Caller,
+    PathId(id): PathId,
+) -> Result<Response> {
+    let id = path_id(&id, "survey")?;
+    let survey = survey_json(state.store(), caller.workspace, SurveyId(id)).await?;
+    Ok(axum::Json(survey).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wording_is_trimmed_and_bounded() {
+        let limits = Limits::default();
+        assert_eq!(wording("name", "  Checkout ", &limits).unwrap(), "Checkout");
+        for bad in ["", "   ", "a\u{0}b"] {
+            let error = wording("name", bad, &limits).unwrap_err();
+            assert_eq!(error.body().error.field.as_deref(), Some("name"), "{bad:?}");
+        }
+        let long = "x".repeat(limits.wording_chars + 1);
+        let error = wording("question", &long, &limits).unwrap_err();
+        assert!(error.to_string().contains("500"), "{error}");
+    }
+
+    #[test]
+    fn kinds_are_written_in_lower_case() {
+        assert_eq!(serde_json::to_value(KindJson::Enps).unwrap(), "enps");
+        let body: NewSurveyBody =
+            serde_json::from_str(r#"{"name": "People", "kind": "enps"}"#).unwrap();
+        assert_eq!(body.kind, Some(KindJson::Enps));
+    }
+}
