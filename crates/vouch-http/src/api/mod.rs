@@ -1,9 +1,9 @@
 //! The JSON API under `/api/v1`: one module per resource, merged here.
 //!
-//! Every route is registered through [`Routes::add`], which takes the method and path from the
+//! Every route is registered through `Routes::add`, which takes the method and path from the
 //! handler's `#[utoipa::path]` annotation, so that what is served and what `openapi.json`
 //! documents cannot drift apart (a test compares the two). Every reply that is not a success
-//! is an [`ApiError`](crate::error::ApiError) with the shape of the HTTP contract, including
+//! is an [`ApiError`] with the shape of the HTTP contract, including
 //! unknown paths, wrong methods, oversized bodies and unreadable JSON.
 
 mod attributes;
