@@ -207,12 +207,14 @@ pub(crate) fn no_survey(id: i64) -> ApiError {
     ApiError::not_found(format!("no survey with id {id}"))
 }
 
-/// The survey with this id in the caller's workspace, or 404.
+/// The survey with this id in the caller's workspace, or 404; possibly as read a second ago
+/// (its kind never changes, and reports do not depend on the rest).
 pub(crate) async fn find_survey(state: &ApiState, caller: &Caller, id: &str) -> Result<Survey> {
     let id = path_id(id, "survey")?;
     state
-        .store()
-        .survey(caller.workspace, SurveyId(id))
+        .caches()
+        .surveys
+        .survey(state.store(), caller.workspace, SurveyId(id))
         .await?
         .ok_or_else(|| no_survey(id))
 }
