@@ -24,6 +24,11 @@ const LATENCY_BUCKETS: [f64; 13] = [
 /// Installs the process-wide Prometheus recorder once and returns its renderer.
 pub fn install_recorder() -> anyhow::Result<PrometheusHandle> {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    // Servers started at once in one process (tests) must not both try to install it.
+    static INSTALLING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_at_a_time = INSTALLING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some(handle) = HANDLE.get() {
         return Ok(handle.clone());
     }

@@ -109,14 +109,14 @@ async fn spawn_over(store: Arc<dyn Store>, storage: Storage) -> TestApp {
         index_refresh: Duration::from_secs(3_600),
         ..ServerConfig::default()
     };
-    tokio::spawn(vouch_http::serve(
-        Arc::clone(&store),
-        config,
-        listener,
-        async move {
-            let _ = stop.await;
-        },
-    ));
+    let serving = vouch_http::serve(Arc::clone(&store), config, listener, async move {
+        let _ = stop.await;
+    });
+    tokio::spawn(async move {
+        if let Err(error) = serving.await {
+            eprintln!("the test server stopped: {error:#}");
+        }
+    });
     let workspace = store.workspace("api-tests").await.expect("a workspace");
     let mut app = TestApp {
         base: format!("http://{address}"),
