@@ -5,8 +5,8 @@ use jiff::Timestamp;
 use tokio_postgres::Row;
 use vouch_core::{AttributeKind, SurveyKind};
 use vouch_store::{
-    AttributeDefinition, NewSurvey, StoreError, StoreResult, Survey, SurveyId, SurveyListing,
-    Workspace, WorkspaceId,
+    AttributeDefinition, NewSurvey, StoreError, StoreResult, Survey, SurveyChanges, SurveyId,
+    SurveyListing, Workspace, WorkspaceId,
 };
 
 use crate::error::{PgContext, other};
@@ -84,21 +84,37 @@ pub(crate) async fn set_time_zone(
     }
 }
 
+/// The workspace's attribute definitions (`$1`), by name; see [`definitions_of_rows`].
+pub(crate) const SELECT_DEFINITIONS: &str =
+    "SELECT name, kind FROM attribute_definitions WHERE workspace_id = $1 ORDER BY name";
+
+/// Records attribute kinds not defined yet: `$1` workspace, `$2` names, `$3` kinds. Rows are
+/// inserted in name order, so that writers defining the same names never wait for each other
+/// in a circle.
+pub(crate) const DEFINE_ATTRIBUTES: &str = "
+    INSERT INTO attribute_definitions (workspace_id, name, kind)
+    SELECT $1, u.name, u.kind FROM unnest($2::text[], $3::text[]) AS u (name, kind)
+    ORDER BY u.name
+    ON CONFLICT (workspace_id, name) DO NOTHING";
+
 /// The workspace's attribute definitions, by name.
 pub(crate) async fn attribute_definitions(
     client: &ClientWrapper,
     workspace: WorkspaceId,
 ) -> StoreResult<Vec<AttributeDefinition>> {
     let statement = client
-        .prepare_cached(
-            "SELECT name, kind FROM attribute_definitions WHERE workspace_id = $1 ORDER BY name",
-        )
+        .prepare_cached(SELECT_DEFINITIONS)
         .await
         .pg_context("failed to prepare the attribute definitions")?;
     let rows = client
         .query(&statement, &[&workspace.0])
         .await
         .pg_context("failed to read the attribute definitions")?;
+    definitions_of_rows(&rows)
+}
+
+/// The definitions [`SELECT_DEFINITIONS`] returned.
+pub(crate) fn definitions_of_rows(rows: &[Row]) -> StoreResult<Vec<AttributeDefinition>> {
     rows.iter()
         .map(|row| {
             let name: String = row.try_get(0).pg_context("failed to read an attribute")?;
@@ -110,8 +126,22 @@ pub(crate) async fn attribute_definitions(
         .collect()
 }
 
+/// The parameters of [`DEFINE_ATTRIBUTES`]: each name once (the first kind given), by name.
+pub(crate) fn definition_columns<'a>(
+    definitions: impl IntoIterator<Item = &'a AttributeDefinition>,
+) -> (Vec<&'a str>, Vec<&'a str>) {
+    let mut by_name: Vec<(&str, &str)> = Vec::new();
+    for definition in definitions {
+        by_name.push((definition.name.as_str(), definition.kind.as_str()));
+    }
+    // A stable sort keeps the first kind given for a name first; dedup keeps that one.
+    by_name.sort_by_key(|(name, _)| *name);
+    by_name.dedup_by_key(|(name, _)| *name);
+    by_name.into_iter().unzip()
+}
+
 /// The columns [`survey_of_row`] reads, from `surveys s`.
-const SURVEY_COLUMNS: &str =
+pub(crate) const SURVEY_COLUMNS: &str =
     "s.id, s.name, s.kind, s.question, s.follow_up, s.created_at, s.archived";
 
 /// Creates a survey; a taken name is a [`StoreError::Conflict`].
@@ -216,7 +246,8 @@ pub(crate) async fn surveys(
         .collect()
 }
 
-fn survey_of_row(row: &Row) -> StoreResult<Survey> {
+/// The survey in the [`SURVEY_COLUMNS`] of `row`.
+pub(crate) fn survey_of_row(row: &Row) -> StoreResult<Survey> {
     let kind: &str = row.try_get(2).pg_context("failed to read a survey")?;
     let created_at: i64 = row.try_get(5).pg_context("failed to read a survey")?;
     Ok(Survey {
@@ -229,6 +260,71 @@ fn survey_of_row(row: &Row) -> StoreResult<Survey> {
         created_at: timestamp(created_at)?,
         archived: row.try_get(6).pg_context("failed to read a survey")?,
     })
+}
+
+/// The workspace with this id.
+pub(crate) async fn workspace_by_id(
+    client: &ClientWrapper,
+    id: WorkspaceId,
+) -> StoreResult<Option<Workspace>> {
+    let statement = client
+        .prepare_cached("SELECT id, slug, time_zone FROM workspaces WHERE id = $1")
+        .await
+        .pg_context("failed to prepare the workspace lookup")?;
+    let row = client
+        .query_opt(&statement, &[&id.0])
+        .await
+        .pg_context("failed to read a workspace")?;
+    row.map(|row| {
+        Ok::<_, tokio_postgres::Error>(Workspace {
+            id: WorkspaceId(row.try_get(0)?),
+            slug: row.try_get(1)?,
+            time_zone: row.try_get(2)?,
+        })
+    })
+    .transpose()
+    .pg_context("failed to read a workspace")
+}
+
+/// Changes a survey's name, wording or archived flag; a taken name is a
+/// [`StoreError::Conflict`].
+pub(crate) async fn update_survey(
+    client: &ClientWrapper,
+    workspace: WorkspaceId,
+    id: SurveyId,
+    changes: &SurveyChanges,
+) -> StoreResult<Survey> {
+    let sql = format!(
+        "UPDATE surveys AS s
+         SET name = coalesce($3::text, s.name),
+             question = coalesce($4::text, s.question),
+             follow_up = coalesce($5::text, s.follow_up),
+             archived = coalesce($6::boolean, s.archived)
+         WHERE s.workspace_id = $1 AND s.id = $2
+         RETURNING {SURVEY_COLUMNS}"
+    );
+    let updated = client
+        .query_opt(
+            &sql,
+            &[
+                &workspace.0,
+                &id.0,
+                &changes.name,
+                &changes.question,
+                &changes.follow_up,
+                &changes.archived,
+            ],
+        )
+        .await;
+    match updated.pg_context("failed to change a survey") {
+        Ok(Some(row)) => survey_of_row(&row),
+        Ok(None) => Err(StoreError::NotFound(format!("survey {}", id.0))),
+        Err(StoreError::Conflict(_)) => Err(StoreError::Conflict(format!(
+            "a survey named {:?} already exists",
+            changes.name.as_deref().unwrap_or_default()
+        ))),
+        Err(error) => Err(error),
+    }
 }
 
 /// A stored millisecond count as a timestamp.

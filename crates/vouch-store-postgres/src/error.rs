@@ -4,7 +4,7 @@ use tokio_postgres::error::SqlState;
 use vouch_store::StoreError;
 
 /// Adds what was being done to a driver error; a broken uniqueness rule becomes
-/// [`StoreError::Conflict`].
+/// [`StoreError::Conflict`], a reference to a row that does not exist [`StoreError::NotFound`].
 pub(crate) trait PgContext<T> {
     /// The result with `context` ("failed to …") attached to its error.
     fn pg_context(self, context: &str) -> Result<T, StoreError>;
@@ -33,6 +33,11 @@ pub(crate) fn database_error(error: tokio_postgres::Error, context: &str) -> Sto
         && *database.code() == SqlState::UNIQUE_VIOLATION
     {
         return StoreError::Conflict(format!("{context}: {}", database.message()));
+    }
+    if let Some(database) = error.as_db_error()
+        && *database.code() == SqlState::FOREIGN_KEY_VIOLATION
+    {
+        return StoreError::NotFound(format!("{context}: {}", database.message()));
     }
     StoreError::Other(anyhow::Error::new(error).context(context.to_owned()))
 }

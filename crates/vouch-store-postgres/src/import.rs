@@ -27,23 +27,15 @@ use vouch_store::{
     WorkspaceId, attributes_to_json,
 };
 
-use crate::catalog::workspace_exists;
+use crate::catalog::{DEFINE_ATTRIBUTES, definition_columns, workspace_exists};
 use crate::contacts::{ContactCache, RowKey};
 use crate::copy::{COPY_RESPONSES, ResponseColumns, ResponseEncoder};
 use crate::error::{PgContext, other};
+use crate::ids::{self, BEGIN_WRITER, Reservation};
 use crate::now_millis;
 
 /// Bytes of COPY data sent at a time.
 const COPY_CHUNK: usize = 256 * 1024;
-
-/// Starts the transaction and registers it as a writer (see the `read` module): the shared
-/// advisory lock is taken *before* the transaction id, with a key that is a lower bound of it.
-/// The isolation level is spelled out because a horizon is only right if each statement sees
-/// a fresh snapshot.
-const BEGIN: &str = "
-    BEGIN ISOLATION LEVEL READ COMMITTED;
-    SELECT pg_advisory_xact_lock_shared(pg_snapshot_xmax(pg_current_snapshot())::text::bigint);
-    SELECT pg_current_xact_id();";
 
 /// An import in progress; see [`vouch_store::Store::begin_import`].
 pub(crate) struct PostgresImport {
@@ -101,7 +93,7 @@ impl Row {
 struct Writer {
     /// The import's own connection: dropping it closes the connection.
     client: ClientWrapper,
-    /// Where id ranges are reserved, each in a short transaction of its own.
+    /// Where id ranges are reserved, each in a short transaction of its own (see [`ids`]).
     pool: Pool,
     workspace: i64,
     /// Surveys known to belong to the workspace.
@@ -151,7 +143,7 @@ impl Writer {
         workspace: WorkspaceId,
     ) -> StoreResult<Writer> {
         client
-            .batch_execute(BEGIN)
+            .batch_execute(BEGIN_WRITER)
             .await
             .pg_context("failed to begin the import")?;
         if !workspace_exists(&client, workspace).await? {
@@ -232,7 +224,10 @@ impl Writer {
             .contacts
             .resolve(&self.client, &keys, &attributes)
             .await?;
-        let (first_id, horizon) = self.reserve_ids(batch.len()).await?;
+        let Reservation {
+            first: first_id,
+            horizon,
+        } = ids::reserve(&self.pool, batch.len()).await?;
         let sink = self
             .client
             .copy_in::<_, Bytes>(&self.copy)
@@ -256,7 +251,7 @@ impl Writer {
                 created_at: row.created_at,
                 channel: &row.channel,
                 attributes: &row.attributes,
-                horizon,
+                horizon: horizon.unsigned_abs(),
             })?;
             if encoder.len() >= COPY_CHUNK {
                 sink.send(encoder.take())
@@ -273,42 +268,10 @@ impl Writer {
         Ok(())
     }
 
-    /// Reserves `count` response ids; returns the first and the horizon to store with them.
-    async fn reserve_ids(&self, count: usize) -> StoreResult<(i64, u64)> {
-        let client = self
-            .pool
-            .get()
-            .await
-            .pg_context("failed to reserve response ids")?;
-        let statement = client
-            .prepare_cached("SELECT last_id, horizon::text::bigint FROM reserve_response_ids($1)")
-            .await
-            .pg_context("failed to prepare the id reservation")?;
-        let count = i64::try_from(count).map_err(|_| other("the batch is too large"))?;
-        let row = client
-            .query_one(&statement, &[&count])
-            .await
-            .pg_context("failed to reserve response ids")?;
-        let last_id: i64 = row
-            .try_get(0)
-            .pg_context("failed to reserve response ids")?;
-        let horizon: i64 = row
-            .try_get(1)
-            .pg_context("failed to reserve response ids")?;
-        let horizon = u64::try_from(horizon).map_err(|_| other("a negative transaction id"))?;
-        Ok((last_id - count + 1, horizon))
-    }
-
     async fn define(&mut self, definitions: &[AttributeDefinition]) -> StoreResult<()> {
-        let names: Vec<&str> = definitions.iter().map(|d| d.name.as_str()).collect();
-        let kinds: Vec<&str> = definitions.iter().map(|d| d.kind.as_str()).collect();
+        let (names, kinds) = definition_columns(definitions);
         self.client
-            .execute(
-                "INSERT INTO attribute_definitions (workspace_id, name, kind)
-                 SELECT $1, u.name, u.kind FROM unnest($2::text[], $3::text[]) AS u (name, kind)
-                 ON CONFLICT (workspace_id, name) DO NOTHING",
-                &[&self.workspace, &names, &kinds],
-            )
+            .execute(DEFINE_ATTRIBUTES, &[&self.workspace, &names, &kinds])
             .await
             .pg_context("failed to define attributes")?;
         Ok(())

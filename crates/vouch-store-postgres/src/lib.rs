@@ -9,8 +9,19 @@
 //! then streams its responses with a binary `COPY`. Dropping the import closes the connection,
 //! and the server rolls the transaction back.
 //!
+//! A group commit ([`vouch_store::Store::ingest`], the API's way in) is one transaction of a
+//! fixed number of round trips for the whole batch: idempotency keys claimed and attribute kinds
+//! recorded in one statement, contacts locked in id order and merged in memory, new contacts,
+//! changed contacts and responses each written by one statement over arrays (see the `ingest`
+//! and `contact_book` modules). Concurrent calls, from this server or others, wait for each other
+//! on the contacts they share but do not deadlock; a call that loses a race to create a contact
+//! applies its batch again within its transaction, and one the server aborts runs again whole.
+//! Transactions on pooled connections that a caller abandons close their connection, so none is
+//! handed out again mid-transaction.
+//!
 //! Readers tail `responses` by id; the `read` module explains why no id can show up behind one
-//! already read, although transactions commit in any order.
+//! already read, although transactions commit in any order. Every writer of responses — import
+//! or ingest — follows the protocol of the `ids` module.
 //!
 //! ```no_run
 //! use vouch_store::Store;
@@ -26,16 +37,23 @@
 //! # }
 //! ```
 
+mod access;
 mod catalog;
+mod contact_book;
 mod contacts;
 mod copy;
 #[cfg(test)]
 mod database_tests;
 mod error;
+mod ids;
 mod import;
+mod ingest;
 mod migrate;
 mod read;
+#[cfg(test)]
+mod server_tests;
 mod test_database;
+mod transaction;
 
 use std::fmt;
 use std::str::FromStr;
@@ -47,9 +65,10 @@ use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod, R
 use tokio_postgres::NoTls;
 use tokio_postgres::config::Host;
 use vouch_store::{
-    AttributeDefinition, Contact, ContactId, ContactKey, Deletion, NewSurvey, ResponseId,
-    ResponseImport, Store, StoreResult, StoredResponse, Survey, SurveyId, SurveyListing, Workspace,
-    WorkspaceId,
+    ApiKey, AttributeDefinition, Attributes, Contact, ContactId, ContactKey, ContactQuery,
+    Deletion, IngestOutcome, IngestRequest, NewApiKey, NewSurvey, ResponseId, ResponseImport,
+    SavedReply, Store, StoreResult, StoredResponse, Survey, SurveyChanges, SurveyId, SurveyListing,
+    Workspace, WorkspaceId,
 };
 
 pub use test_database::TestDatabase;
@@ -58,6 +77,11 @@ use crate::error::{PgContext, other};
 
 /// Connections the pool keeps open at most.
 const POOL_SIZE: usize = 16;
+
+/// Connections kept apart for reserving response ids. A writer reserves ids while it holds a
+/// connection of the main pool, so reservations taken from that pool could wait forever for
+/// one another; and they are serialised by a lock anyway, so a few connections are enough.
+const RESERVATION_POOL_SIZE: usize = 4;
 
 /// How long a caller waits for a free connection before giving up.
 const POOL_WAIT: Duration = Duration::from_secs(30);
@@ -69,6 +93,8 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Clone)]
 pub struct PostgresStore {
     pool: Pool,
+    /// Where writers reserve response ids (see the `ids` module).
+    reservations: Pool,
     /// The URL without its password, for `Debug` and error messages.
     redacted_url: Arc<str>,
 }
@@ -99,20 +125,13 @@ impl PostgresStore {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
         let redacted_url: Arc<str> = describe(&config).into();
-        let manager = Manager::from_config(
-            config,
-            NoTls,
-            ManagerConfig {
-                recycling_method: RecyclingMethod::Fast,
-            },
-        );
-        let pool = Pool::builder(manager)
-            .max_size(POOL_SIZE)
-            .wait_timeout(Some(POOL_WAIT))
-            .runtime(Runtime::Tokio1)
-            .build()
-            .map_err(|error| other(format!("failed to set up the connection pool: {error}")))?;
-        let store = PostgresStore { pool, redacted_url };
+        let pool = build_pool(config.clone(), POOL_SIZE)?;
+        let reservations = build_pool(ids::reservation_config(config), RESERVATION_POOL_SIZE)?;
+        let store = PostgresStore {
+            pool,
+            reservations,
+            redacted_url,
+        };
         let mut client = store.client().await?;
         migrate::migrate(&mut client).await?;
         Ok(store)
@@ -128,6 +147,23 @@ impl PostgresStore {
         let context = format!("failed to connect to {}", self.redacted_url);
         self.pool.get().await.pg_context(&context)
     }
+}
+
+/// A pool of at most `size` connections made with `config`.
+fn build_pool(config: tokio_postgres::Config, size: usize) -> StoreResult<Pool> {
+    let manager = Manager::from_config(
+        config,
+        NoTls,
+        ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        },
+    );
+    Pool::builder(manager)
+        .max_size(size)
+        .wait_timeout(Some(POOL_WAIT))
+        .runtime(Runtime::Tokio1)
+        .build()
+        .map_err(|error| other(format!("failed to set up the connection pool: {error}")))
 }
 
 /// The parts of a connection configuration that are safe to show: never the password.
@@ -254,7 +290,7 @@ impl Store for PostgresStore {
     async fn begin_import(&self, workspace: WorkspaceId) -> StoreResult<Box<dyn ResponseImport>> {
         let connection = Object::take(self.client().await?);
         let import =
-            import::PostgresImport::begin(connection, self.pool.clone(), workspace).await?;
+            import::PostgresImport::begin(connection, self.reservations.clone(), workspace).await?;
         Ok(Box::new(import))
     }
 
@@ -288,6 +324,115 @@ impl Store for PostgresStore {
     async fn delete_contact(&self, workspace: WorkspaceId, contact: ContactId) -> StoreResult<u64> {
         let mut client = self.client().await?;
         read::delete_contact(&mut client, workspace, contact).await
+    }
+
+    async fn workspace_by_id(&self, id: WorkspaceId) -> StoreResult<Option<Workspace>> {
+        catalog::workspace_by_id(&*self.client().await?, id).await
+    }
+
+    async fn create_api_key(&self, workspace: WorkspaceId, key: NewApiKey) -> StoreResult<ApiKey> {
+        access::create_api_key(&*self.client().await?, workspace, &key).await
+    }
+
+    async fn api_keys(&self, workspace: WorkspaceId) -> StoreResult<Vec<ApiKey>> {
+        access::api_keys(&*self.client().await?, workspace).await
+    }
+
+    async fn api_key_by_hash(&self, secret_hash: &str) -> StoreResult<Option<ApiKey>> {
+        access::api_key_by_hash(&*self.client().await?, secret_hash).await
+    }
+
+    async fn revoke_api_key(&self, workspace: WorkspaceId, name: &str) -> StoreResult<ApiKey> {
+        access::revoke_api_key(&*self.client().await?, workspace, name).await
+    }
+
+    async fn update_survey(
+        &self,
+        workspace: WorkspaceId,
+        id: SurveyId,
+        changes: SurveyChanges,
+    ) -> StoreResult<Survey> {
+        catalog::update_survey(&*self.client().await?, workspace, id, &changes).await
+    }
+
+    async fn ingest(
+        &self,
+        workspace: WorkspaceId,
+        requests: Vec<IngestRequest>,
+    ) -> StoreResult<Vec<IngestOutcome>> {
+        if requests.is_empty() {
+            return Ok(Vec::new());
+        }
+        let client = self.client().await?;
+        ingest::ingest(client, &self.reservations, workspace, &requests).await
+    }
+
+    async fn response(
+        &self,
+        workspace: WorkspaceId,
+        id: ResponseId,
+    ) -> StoreResult<Option<StoredResponse>> {
+        read::response(&*self.client().await?, workspace, id).await
+    }
+
+    async fn responses_by_ids(
+        &self,
+        workspace: WorkspaceId,
+        ids: &[ResponseId],
+    ) -> StoreResult<Vec<StoredResponse>> {
+        read::responses_by_ids(&*self.client().await?, workspace, ids).await
+    }
+
+    async fn upsert_contact(
+        &self,
+        workspace: WorkspaceId,
+        key: &ContactKey,
+        attributes: &Attributes,
+        definitions: &[AttributeDefinition],
+    ) -> StoreResult<Contact> {
+        let client = self.client().await?;
+        contact_book::upsert_contact(client, workspace, key, attributes, definitions).await
+    }
+
+    async fn contact_by_id(
+        &self,
+        workspace: WorkspaceId,
+        id: ContactId,
+    ) -> StoreResult<Option<Contact>> {
+        read::contact_by_id(&*self.client().await?, workspace, id).await
+    }
+
+    async fn contacts(
+        &self,
+        workspace: WorkspaceId,
+        query: &ContactQuery,
+    ) -> StoreResult<Vec<Contact>> {
+        read::contacts(&*self.client().await?, workspace, query).await
+    }
+
+    async fn contact_responses(
+        &self,
+        workspace: WorkspaceId,
+        contact: ContactId,
+    ) -> StoreResult<Vec<StoredResponse>> {
+        read::contact_responses(&*self.client().await?, workspace, contact).await
+    }
+
+    async fn saved_reply(
+        &self,
+        workspace: WorkspaceId,
+        key: &str,
+    ) -> StoreResult<Option<SavedReply>> {
+        access::saved_reply(&*self.client().await?, workspace, key).await
+    }
+
+    async fn save_reply(
+        &self,
+        workspace: WorkspaceId,
+        key: &str,
+        reply: &SavedReply,
+    ) -> StoreResult<bool> {
+        access::save_reply(&*self.client().await?, workspace, key, reply).await
     }
 }
 

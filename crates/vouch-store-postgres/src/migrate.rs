@@ -7,7 +7,10 @@ use crate::error::{PgContext, other};
 use crate::now_millis;
 
 /// Every migration, by version, in order. Append new ones; never edit one that was released.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/0001_initial.sql")),
+    (2, include_str!("../migrations/0002_server.sql")),
+];
 
 /// Applies the migrations the database has not seen yet, all in one transaction, and records
 /// each in `schema_migrations`. Servers starting at the same time queue on a transaction-scoped

@@ -33,15 +33,20 @@
 //! Erasures are simpler: they are short, so they hold an exclusive advisory lock until they
 //! commit, and their sequence numbers become visible in order.
 
+use std::collections::HashMap;
+
 use deadpool_postgres::ClientWrapper;
+use futures_util::future::try_join;
 use tokio_postgres::Row;
-use vouch_core::Score;
+use tokio_postgres::types::ToSql;
+use vouch_core::{AttributeKind, AttributeValue, Score};
 use vouch_store::{
-    AttributeDefinition, Attributes, Contact, ContactId, ContactKey, Deletion, ResponseId,
-    StoreError, StoreResult, StoredResponse, SurveyId, WorkspaceId, attributes_from_json,
+    AttributeDefinition, Attributes, Contact, ContactId, ContactKey, ContactQuery, Deletion,
+    ResponseId, StoreError, StoreResult, StoredResponse, SurveyId, WorkspaceId,
+    attributes_from_json,
 };
 
-use crate::catalog::{attribute_definitions, timestamp};
+use crate::catalog::{SELECT_DEFINITIONS, attribute_definitions, definitions_of_rows, timestamp};
 use crate::error::{PgContext, other};
 use crate::now_millis;
 
@@ -54,8 +59,13 @@ const READ_BOUND: &str = "
           WHERE l.locktype = 'advisory' AND l.objsubid = 1
             AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())))";
 
-const RESPONSE_COLUMNS: &str =
+/// The columns [`stored_response`] reads, in its order.
+pub(crate) const RESPONSE_COLUMNS: &str =
     "id, survey_id, contact_id, score, comment, created_at, channel, attributes";
+
+/// [`RESPONSE_COLUMNS`] of `responses r`, for joins.
+pub(crate) const RESPONSE_COLUMNS_OF_R: &str =
+    "r.id, r.survey_id, r.contact_id, r.score, r.comment, r.created_at, r.channel, r.attributes";
 
 /// Up to `limit` responses of the workspace after `after`, in id order.
 pub(crate) async fn responses_after(
@@ -112,33 +122,35 @@ pub(crate) async fn responses_after(
     .pg_context("failed to read responses")?;
     let mut decoder = AttributeDecoder::new(&definitions);
     rows.iter()
-        .map(|row| stored_response(row, &mut decoder))
+        .map(|row| stored_response(row, 0, &mut decoder))
         .collect()
 }
 
-fn stored_response<'r>(
+/// The response in the columns [`RESPONSE_COLUMNS`] of `row`, the first one at `first`.
+pub(crate) fn stored_response<'r>(
     row: &'r Row,
+    first: usize,
     decoder: &mut AttributeDecoder<'_, 'r>,
 ) -> StoreResult<StoredResponse> {
     let context = "failed to read a response";
-    let score: i16 = row.try_get(3).pg_context(context)?;
-    let created_at: i64 = row.try_get(5).pg_context(context)?;
+    let score: i16 = row.try_get(first + 3).pg_context(context)?;
+    let created_at: i64 = row.try_get(first + 5).pg_context(context)?;
     Ok(StoredResponse {
-        id: ResponseId(row.try_get(0).pg_context(context)?),
-        survey: SurveyId(row.try_get(1).pg_context(context)?),
-        contact: ContactId(row.try_get(2).pg_context(context)?),
+        id: ResponseId(row.try_get(first).pg_context(context)?),
+        survey: SurveyId(row.try_get(first + 1).pg_context(context)?),
+        contact: ContactId(row.try_get(first + 2).pg_context(context)?),
         score: Score::new(score.into())
             .map_err(|error| other(format!("a stored score is invalid: {error}")))?,
-        comment: row.try_get(4).pg_context(context)?,
+        comment: row.try_get(first + 4).pg_context(context)?,
         created_at: timestamp(created_at)?,
-        channel: row.try_get(6).pg_context(context)?,
-        attributes: decoder.decode(row.try_get(7).pg_context(context)?)?,
+        channel: row.try_get(first + 6).pg_context(context)?,
+        attributes: decoder.decode(row.try_get(first + 7).pg_context(context)?)?,
     })
 }
 
 /// Parses attribute JSON, remembering the last few texts: consecutive responses often carry
 /// the same snapshot, and a clone is cheaper than a parse.
-struct AttributeDecoder<'d, 'r> {
+pub(crate) struct AttributeDecoder<'d, 'r> {
     definitions: &'d [AttributeDefinition],
     recent: Vec<(&'r str, Attributes)>,
     next_slot: usize,
@@ -147,7 +159,8 @@ struct AttributeDecoder<'d, 'r> {
 impl<'d, 'r> AttributeDecoder<'d, 'r> {
     const SLOTS: usize = 8;
 
-    fn new(definitions: &'d [AttributeDefinition]) -> Self {
+    /// A decoder that types values by `definitions`.
+    pub(crate) fn new(definitions: &'d [AttributeDefinition]) -> Self {
         AttributeDecoder {
             definitions,
             recent: Vec::with_capacity(Self::SLOTS),
@@ -155,7 +168,8 @@ impl<'d, 'r> AttributeDecoder<'d, 'r> {
         }
     }
 
-    fn decode(&mut self, text: &'r str) -> StoreResult<Attributes> {
+    /// The attributes in `text`.
+    pub(crate) fn decode(&mut self, text: &'r str) -> StoreResult<Attributes> {
         if let Some((_, attributes)) = self.recent.iter().find(|(seen, _)| *seen == text) {
             return Ok(attributes.clone());
         }
@@ -228,15 +242,208 @@ pub(crate) async fn contact(
     };
     let Some(row) = found else { return Ok(None) };
     let definitions = attribute_definitions(client, workspace).await?;
+    contact_of_row(&row, &definitions).map(Some)
+}
+
+/// The contact in the columns `id, external_id, email, attributes` of `row`.
+fn contact_of_row(row: &Row, definitions: &[AttributeDefinition]) -> StoreResult<Contact> {
     let context = "failed to read a contact";
-    let attributes = attributes_from_json(row.try_get(3).pg_context(context)?, &definitions)
+    let attributes = attributes_from_json(row.try_get(3).pg_context(context)?, definitions)
         .map_err(|error| other(format!("a contact's attributes are unreadable: {error:#}")))?;
-    Ok(Some(Contact {
+    Ok(Contact {
         id: ContactId(row.try_get(0).pg_context(context)?),
         external_id: row.try_get(1).pg_context(context)?,
         email: row.try_get(2).pg_context(context)?,
         attributes,
-    }))
+    })
+}
+
+/// The contact with this id in the workspace.
+pub(crate) async fn contact_by_id(
+    client: &ClientWrapper,
+    workspace: WorkspaceId,
+    id: ContactId,
+) -> StoreResult<Option<Contact>> {
+    let (statement, definitions) = try_join(
+        client.prepare_cached(
+            "SELECT id, external_id, email, attributes FROM contacts
+             WHERE workspace_id = $1 AND id = $2",
+        ),
+        client.prepare_cached(SELECT_DEFINITIONS),
+    )
+    .await
+    .pg_context("failed to prepare the contact lookup")?;
+    let (row, definitions) = try_join(
+        client.query_opt(&statement, &[&workspace.0, &id.0]),
+        client.query(&definitions, &[&workspace.0]),
+    )
+    .await
+    .pg_context("failed to read a contact")?;
+    let Some(row) = row else { return Ok(None) };
+    contact_of_row(&row, &definitions_of_rows(&definitions)?).map(Some)
+}
+
+/// A page of the workspace's contacts without filters: `$1` workspace, `$2` cursor, `$3` limit.
+const CONTACT_PAGE: &str = "
+    SELECT id, external_id, email, attributes FROM contacts
+    WHERE workspace_id = $1 AND id > $2
+    ORDER BY id LIMIT $3";
+
+/// A page of the workspace's contacts whose attributes have the values `$4` names, `$5`
+/// canonical values, `$6` the values as numbers (NULL when a value is no number). A stored
+/// number matches a value equal as a number (`3` and `3.0`), a stored boolean its name in any
+/// case, anything else (text, dates) the same text.
+const FILTERED_CONTACT_PAGE: &str = "
+    SELECT c.id, c.external_id, c.email, c.attributes
+    FROM contacts c CROSS JOIN LATERAL (SELECT c.attributes::jsonb AS attributes) j
+    WHERE c.workspace_id = $1 AND c.id > $2
+      AND NOT EXISTS (
+          SELECT 1 FROM unnest($4::text[], $5::text[], $6::float8[]) AS f (name, value, number)
+          WHERE NOT coalesce(
+              CASE jsonb_typeof(j.attributes -> f.name)
+                  WHEN 'number' THEN (j.attributes -> f.name)::float8 = f.number
+                  WHEN 'boolean' THEN (j.attributes ->> f.name) = lower(f.value)
+                  ELSE (j.attributes ->> f.name) = f.value
+              END,
+              false))
+    ORDER BY c.id LIMIT $3";
+
+/// A page of contacts; see [`vouch_store::ContactQuery`].
+pub(crate) async fn contacts(
+    client: &ClientWrapper,
+    workspace: WorkspaceId,
+    query: &ContactQuery,
+) -> StoreResult<Vec<Contact>> {
+    let sql = match query.filters.is_empty() {
+        true => CONTACT_PAGE,
+        false => FILTERED_CONTACT_PAGE,
+    };
+    let (statement, definitions) = try_join(
+        client.prepare_cached(sql),
+        client.prepare_cached(SELECT_DEFINITIONS),
+    )
+    .await
+    .pg_context("failed to prepare the contact page")?;
+    let after = query.after.map_or(0, |id| id.0);
+    let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);
+    let names: Vec<&str> = query
+        .filters
+        .iter()
+        .map(|(name, _)| name.as_str())
+        .collect();
+    let values: Vec<&str> = query
+        .filters
+        .iter()
+        .map(|(_, value)| value.as_str())
+        .collect();
+    let numbers: Vec<Option<f64>> = values
+        .iter()
+        .map(
+            |value| match AttributeValue::parse_as(value, AttributeKind::Number) {
+                Ok(AttributeValue::Number(number)) => Some(number),
+                _ => None,
+            },
+        )
+        .collect();
+    let page = async {
+        match query.filters.is_empty() {
+            true => {
+                client
+                    .query(&statement, &[&workspace.0, &after, &limit])
+                    .await
+            }
+            false => {
+                let parameters: [&(dyn ToSql + Sync); 6] =
+                    [&workspace.0, &after, &limit, &names, &values, &numbers];
+                client.query(&statement, &parameters).await
+            }
+        }
+    };
+    let (rows, definitions) = try_join(page, client.query(&definitions, &[&workspace.0]))
+        .await
+        .pg_context("failed to read contacts")?;
+    let definitions = definitions_of_rows(&definitions)?;
+    rows.iter()
+        .map(|row| contact_of_row(row, &definitions))
+        .collect()
+}
+
+/// Responses of the workspace chosen by `condition` (on `responses`, parameters from `$2`, the
+/// workspace being `$1`), ordered by `order`.
+async fn responses_where(
+    client: &ClientWrapper,
+    workspace: WorkspaceId,
+    condition: &str,
+    order: &str,
+    parameters: &[&(dyn ToSql + Sync)],
+) -> StoreResult<Vec<StoredResponse>> {
+    let sql = format!(
+        "SELECT {RESPONSE_COLUMNS} FROM responses WHERE workspace_id = $1 AND {condition} {order}"
+    );
+    let (statement, definitions) = try_join(
+        client.prepare_cached(&sql),
+        client.prepare_cached(SELECT_DEFINITIONS),
+    )
+    .await
+    .pg_context("failed to prepare the response lookup")?;
+    let mut all: Vec<&(dyn ToSql + Sync)> = vec![&workspace.0];
+    all.extend_from_slice(parameters);
+    let (rows, definitions) = try_join(
+        client.query(&statement, &all),
+        client.query(&definitions, &[&workspace.0]),
+    )
+    .await
+    .pg_context("failed to read responses")?;
+    let definitions = definitions_of_rows(&definitions)?;
+    let mut decoder = AttributeDecoder::new(&definitions);
+    rows.iter()
+        .map(|row| stored_response(row, 0, &mut decoder))
+        .collect()
+}
+
+/// One response of the workspace.
+pub(crate) async fn response(
+    client: &ClientWrapper,
+    workspace: WorkspaceId,
+    id: ResponseId,
+) -> StoreResult<Option<StoredResponse>> {
+    let found = responses_where(client, workspace, "id = $2", "", &[&id.0]).await?;
+    Ok(found.into_iter().next())
+}
+
+/// The workspace's responses with these ids, in the order given.
+pub(crate) async fn responses_by_ids(
+    client: &ClientWrapper,
+    workspace: WorkspaceId,
+    ids: &[ResponseId],
+) -> StoreResult<Vec<StoredResponse>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let wanted: Vec<i64> = ids.iter().map(|id| id.0).collect();
+    let found =
+        responses_where(client, workspace, "id = ANY($2::bigint[])", "", &[&wanted]).await?;
+    let by_id: HashMap<ResponseId, StoredResponse> = found
+        .into_iter()
+        .map(|response| (response.id, response))
+        .collect();
+    Ok(ids.iter().filter_map(|id| by_id.get(id).cloned()).collect())
+}
+
+/// Every response a contact gave, oldest first.
+pub(crate) async fn contact_responses(
+    client: &ClientWrapper,
+    workspace: WorkspaceId,
+    contact: ContactId,
+) -> StoreResult<Vec<StoredResponse>> {
+    responses_where(
+        client,
+        workspace,
+        "contact_id = $2",
+        "ORDER BY created_at, id",
+        &[&contact.0],
+    )
+    .await
 }
 
 async fn find_contact(
@@ -280,6 +487,18 @@ pub(crate) async fn delete_contact(
     if found.is_none() {
         return Err(StoreError::NotFound(format!("contact {}", contact.0)));
     }
+    // Keys of erased responses are forgotten: they could not be replayed, and their fingerprint
+    // is a digest of what the person sent.
+    transaction
+        .execute(
+            "DELETE FROM idempotency_keys
+             WHERE workspace_id = $2 AND response_id IN (
+                 SELECT id FROM responses WHERE contact_id = $1 AND workspace_id = $2
+             )",
+            &[&contact.0, &workspace.0],
+        )
+        .await
+        .pg_context("failed to forget the contact's idempotency keys")?;
     let erased = transaction
         .execute(
             "WITH erased AS (
