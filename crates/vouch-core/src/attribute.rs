@@ -132,6 +132,15 @@ impl AttributeValue {
     }
 }
 
+/// The message for an attribute nobody has: names the ones that exist, or says there are none.
+pub fn unknown_attribute_message(name: &str, known: &[&str]) -> String {
+    if known.is_empty() {
+        format!("unknown attribute {name:?} (no contact has any attribute yet)")
+    } else {
+        format!("unknown attribute {name:?} (known: {})", known.join(", "))
+    }
+}
+
 /// Digits with an optional sign, point and exponent, and no leading zero before other digits.
 fn looks_like_a_quantity(text: &str) -> bool {
     let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);

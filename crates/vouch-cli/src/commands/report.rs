@@ -133,10 +133,8 @@ fn known_attribute(
         Some(definition) => Ok(definition.kind),
         None => {
             let known: Vec<&str> = definitions.iter().map(|d| d.name.as_str()).collect();
-            bad_input!(
-                "{flag}: unknown attribute {name:?} (known: {})",
-                known.join(", ")
-            )
+            let message = vouch_core::attribute::unknown_attribute_message(name, &known);
+            bad_input!("{flag}: {message}")
         }
     }
 }

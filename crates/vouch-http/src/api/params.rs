@@ -165,7 +165,7 @@ pub(crate) fn known_attribute(
         known.sort_unstable();
         ApiError::validation(
             parameter,
-            format!("unknown attribute {name:?} (known: {})", known.join(", ")),
+            vouch_core::attribute::unknown_attribute_message(name, &known),
         )
     })
 }
