@@ -123,6 +123,36 @@ pub fn day_of_timestamp(timestamp: Timestamp, time_zone: &TimeZone) -> i32 {
     day_of_date(timestamp.to_zoned(time_zone.clone()).date())
 }
 
+/// Why a text is not an instant.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InstantError {
+    /// Nothing was given.
+    #[error("empty: expected an RFC 3339 time or a YYYY-MM-DD date")]
+    Empty,
+    /// The text is neither form.
+    #[error("{0:?} is not an RFC 3339 time (2026-03-01T09:30:00Z) or a date (2026-03-01)")]
+    Unreadable(String),
+}
+
+/// An instant as every Vouch input takes one: RFC 3339 (`2026-03-01T09:30:00Z`, `…+02:00`)
+/// or a bare date (`2026-03-01`), which means midnight UTC.
+pub fn parse_instant(text: &str) -> Result<Timestamp, InstantError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(InstantError::Empty);
+    }
+    if text.len() == 10
+        && let Ok(date) = text.parse::<Date>()
+    {
+        return date
+            .to_zoned(TimeZone::UTC)
+            .map(|zoned| zoned.timestamp())
+            .map_err(|_| InstantError::Unreadable(text.to_owned()));
+    }
+    text.parse::<Timestamp>()
+        .map_err(|_| InstantError::Unreadable(text.to_owned()))
+}
+
 /// True for Saturday and Sunday.
 pub fn is_weekend(day: i32) -> bool {
     matches!(
@@ -164,6 +194,23 @@ mod tests {
             Period::containing(monday, Interval::Week).label(),
             "2025-W01"
         );
+    }
+
+    #[test]
+    fn instants_are_rfc_3339_or_dates_at_midnight_utc() {
+        let midnight: Timestamp = "2026-03-01T00:00:00Z".parse().unwrap();
+        assert_eq!(parse_instant(" 2026-03-01 "), Ok(midnight));
+        let offset = parse_instant("2026-03-01T10:00:00+02:00").unwrap();
+        assert_eq!(offset.to_string(), "2026-03-01T08:00:00Z");
+        assert_eq!(parse_instant(""), Err(InstantError::Empty));
+        assert!(matches!(
+            parse_instant("2026-02-30"),
+            Err(InstantError::Unreadable(_))
+        ));
+        assert!(matches!(
+            parse_instant("yesterday"),
+            Err(InstantError::Unreadable(_))
+        ));
     }
 
     #[test]

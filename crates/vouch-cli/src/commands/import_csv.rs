@@ -5,7 +5,6 @@ use std::fmt;
 use std::io::{self, Read};
 
 use jiff::Timestamp;
-use jiff::civil::Date;
 use vouch_core::{AttributeKind, AttributeValue, Score};
 use vouch_store::{AttributeDefinition, Attributes, ContactKey, NewResponse, SurveyId};
 
@@ -311,20 +310,7 @@ fn check_email(address: &str) -> Result<(), String> {
 
 /// RFC 3339 (`2026-03-01T09:30:00Z`, `…+02:00`) or a date (`2026-03-01`, midnight UTC).
 pub fn parse_instant(text: &str) -> Result<Timestamp, String> {
-    if text.is_empty() {
-        return Err("empty: expected an RFC 3339 time or a YYYY-MM-DD date".into());
-    }
-    if text.len() == 10
-        && let Ok(date) = text.parse::<Date>()
-    {
-        return date
-            .to_zoned(jiff::tz::TimeZone::UTC)
-            .map(|zoned| zoned.timestamp())
-            .map_err(|error| format!("{text:?}: {error}"));
-    }
-    text.parse::<Timestamp>().map_err(|_| {
-        format!("{text:?} is not an RFC 3339 time (2026-03-01T09:30:00Z) or a date (2026-03-01)")
-    })
+    vouch_core::period::parse_instant(text).map_err(|error| error.to_string())
 }
 
 /// A reader that fails with a clear error as soon as a line is longer than `limit` bytes, so

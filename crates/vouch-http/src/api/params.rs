@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 use std::collections::HashMap;
 
 use jiff::Timestamp;
-use jiff::civil::Date;
 use vouch_core::{AttributeKind, AttributeValue};
 
 use crate::error::ApiError;
@@ -110,18 +109,7 @@ impl Params {
 /// RFC 3339 (`2026-03-01T09:30:00Z`, `…+02:00`) or a date (`2026-03-01`, midnight UTC), as
 /// `vouch report --from/--to` read them.
 pub(crate) fn parse_instant(text: &str) -> Result<Timestamp, String> {
-    let text = text.trim();
-    if text.len() == 10
-        && let Ok(date) = text.parse::<Date>()
-    {
-        return date
-            .to_zoned(jiff::tz::TimeZone::UTC)
-            .map(|zoned| zoned.timestamp())
-            .map_err(|error| format!("{text:?}: {error}"));
-    }
-    text.parse::<Timestamp>().map_err(|_| {
-        format!("{text:?} is not an RFC 3339 time (2026-03-01T09:30:00Z) or a date (2026-03-01)")
-    })
+    vouch_core::period::parse_instant(text).map_err(|error| error.to_string())
 }
 
 /// `where=ATTR=VALUE` filters: each attribute known, each value readable as its kind; values
