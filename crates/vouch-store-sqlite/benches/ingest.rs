@@ -48,6 +48,8 @@ async fn run(calls: usize, batch: usize) -> anyhow::Result<()> {
     let mut surveys = Vec::new();
     for number in 1..=SURVEYS {
         let survey = NewSurvey {
+            slug: None,
+            settings: Default::default(),
             name: format!("survey {number}"),
             kind: SurveyKind::Nps,
             question: "How likely are you to recommend Acme to a friend?".to_owned(),

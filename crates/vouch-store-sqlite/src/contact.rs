@@ -1,5 +1,6 @@
-//! Contacts one at a time: matching a key inside a write transaction with attributes merged
-//! in, reading by id, and listing pages filtered by attribute values.
+//! Contacts: matching a key inside a write transaction with attributes merged in (one, or many
+//! in one transaction), reading by id, listing pages filtered by attribute values, and the
+//! contacts a campaign may ask now.
 //!
 //! Keys are matched by the rules of [`crate::contact_cache`], which imports follow in bulk:
 //! an external id first (filling in a missing email no one else has), else an email whose
@@ -8,8 +9,8 @@
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use vouch_core::{AttributeKind, AttributeValue};
 use vouch_store::{
-    AttributeDefinition, Attributes, Contact, ContactId, ContactKey, ContactQuery, StoreError,
-    StoreResult, WorkspaceId, attributes_to_json,
+    AttributeDefinition, Attributes, Contact, ContactId, ContactKey, ContactQuery, Eligibility,
+    StoreError, StoreResult, WorkspaceId, attributes_to_json,
 };
 
 use crate::attributes;
@@ -46,6 +47,8 @@ pub(crate) struct Resolved {
     pub(crate) email: Option<String>,
     /// Its attributes: the stored ones with the given ones merged in.
     pub(crate) attributes: Attributes,
+    /// True when the key matched no contact and this one was created.
+    pub(crate) created: bool,
 }
 
 /// A contact row as found while matching.
@@ -123,6 +126,7 @@ pub(crate) fn resolve(
             external_id: external_id.map(str::to_owned),
             email: email.map(str::to_owned),
             attributes: given.clone(),
+            created: true,
         });
     };
 
@@ -163,6 +167,7 @@ pub(crate) fn resolve(
         external_id: found.external_id.or(set_external_id.map(str::to_owned)),
         email: found.email.or(set_email.map(str::to_owned)),
         attributes,
+        created: false,
     })
 }
 
@@ -247,6 +252,38 @@ pub(crate) fn upsert(
         email: resolved.email,
         attributes: resolved.attributes,
     })
+}
+
+/// Creates or updates many contacts in one transaction; see
+/// [`vouch_store::Store::upsert_contacts`]. Returns (created, updated): every entry whose key
+/// matched a contact that already existed (or one created earlier in the same call) counts as
+/// updated, whether or not its attributes changed.
+pub(crate) fn upsert_many(
+    connection: &mut Connection,
+    workspace: WorkspaceId,
+    contacts: &[(ContactKey, Attributes)],
+    definitions: &[AttributeDefinition],
+) -> StoreResult<(u64, u64)> {
+    let transaction = connection
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .sql_context("failed to start writing contacts")?;
+    if !crate::workspace::exists(&transaction, workspace)? {
+        return Err(StoreError::NotFound(format!("workspace {}", workspace.0)));
+    }
+    define(&transaction, workspace.0, definitions)?;
+    let known = attribute_definitions(&transaction, workspace)?;
+    let now = now_millis();
+    let (mut created, mut updated) = (0, 0);
+    for (key, given) in contacts {
+        match resolve(&transaction, workspace.0, key, given, &known, now)?.created {
+            true => created += 1,
+            false => updated += 1,
+        }
+    }
+    transaction
+        .commit()
+        .sql_context("failed to commit the contacts")?;
+    Ok((created, updated))
 }
 
 /// The contact with this id in the workspace.
@@ -372,6 +409,103 @@ pub(crate) fn page(
         Ok(())
     };
     bind(&mut statement).sql_context("failed to bind the contact page")?;
+    let mut rows = statement.raw_query();
+    let mut contacts = Vec::new();
+    while let Some(row) = rows.next().sql_context("failed to read contacts")? {
+        contacts.push(contact(row, &definitions).sql_context("failed to read a contact")?);
+    }
+    Ok(contacts)
+}
+
+/// The condition that keeps contacts matching every attribute of `filters` with one of the
+/// values given for it (AND across attributes, OR between values of one attribute), each
+/// compared as [`filter_sql`] does, with the filters' parameters numbered from `first`. Returns
+/// the condition and the filters in the order their parameters are numbered.
+fn grouped_filters_sql(filters: &[(String, String)], first: usize) -> (String, Vec<Filter>) {
+    let mut names: Vec<&str> = Vec::new();
+    for (name, _) in filters {
+        if !names.contains(&name.as_str()) {
+            names.push(name);
+        }
+    }
+    let mut sql = String::from("1");
+    let mut bound = Vec::with_capacity(filters.len());
+    for name in names {
+        let alternatives: Vec<String> = filters
+            .iter()
+            .filter(|(other, _)| other == name)
+            .map(|(_, value)| {
+                let filter = Filter::of(name, value);
+                let condition = filter_sql(&filter, first + 3 * bound.len());
+                bound.push(filter);
+                condition
+            })
+            .collect();
+        sql.push_str(" AND (");
+        sql.push_str(&alternatives.join(" OR "));
+        sql.push(')');
+    }
+    (sql, bound)
+}
+
+/// Contacts that may be asked now; see [`vouch_store::Store::eligible_contacts`]. The throttle
+/// looks for an invitation (of any survey or channel) or a response of the contact at or after
+/// `not_surveyed_since`, through the contact's index on each table; addresses are compared
+/// lower-cased with the workspace's suppressions.
+pub(crate) fn eligible(
+    connection: &Connection,
+    workspace: WorkspaceId,
+    query: &Eligibility,
+) -> StoreResult<Vec<Contact>> {
+    if query.limit == 0 {
+        return Ok(Vec::new());
+    }
+    let definitions = attribute_definitions(connection, workspace)?;
+    const FIRST_FILTER: usize = 8;
+    let (filters_sql, filters) = grouped_filters_sql(&query.filters, FIRST_FILTER);
+    let sql = format!(
+        "SELECT {CONTACT_COLUMNS} FROM contacts
+         WHERE workspace_id = ?1 AND id > ?2
+           AND NOT EXISTS (SELECT 1 FROM invitations i
+                           WHERE i.contact_id = contacts.id AND i.created_at >= ?4)
+           AND NOT EXISTS (SELECT 1 FROM responses r
+                           WHERE r.contact_id = contacts.id AND r.created_at >= ?4)
+           AND (?5 IS NULL OR NOT EXISTS (
+                   SELECT 1 FROM invitations i
+                   WHERE i.contact_id = contacts.id AND i.campaign_id = ?5
+                     AND i.created_at >= ?6))
+           AND (?7 = 0 OR (email IS NOT NULL AND NOT EXISTS (
+                   SELECT 1 FROM email_suppressions s
+                   WHERE s.workspace_id = ?1 AND s.email = lower(contacts.email))))
+           AND {filters_sql}
+         ORDER BY id LIMIT ?3"
+    );
+    let mut statement = connection
+        .prepare_cached(&sql)
+        .sql_context("failed to prepare the eligible contacts")?;
+    let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);
+    let after = query.after.map_or(0, |after| after.0);
+    let (campaign, cycle) = match query.campaign {
+        Some((campaign, since)) => (Some(campaign.0), Some(since.as_millisecond())),
+        None => (None, None),
+    };
+    let bind = |statement: &mut rusqlite::Statement<'_>| -> rusqlite::Result<()> {
+        statement.raw_bind_parameter(1, workspace.0)?;
+        statement.raw_bind_parameter(2, after)?;
+        statement.raw_bind_parameter(3, limit)?;
+        statement.raw_bind_parameter(4, query.not_surveyed_since.as_millisecond())?;
+        statement.raw_bind_parameter(5, campaign)?;
+        statement.raw_bind_parameter(6, cycle)?;
+        statement.raw_bind_parameter(7, query.need_email)?;
+        for (index, filter) in filters.iter().enumerate() {
+            let first = FIRST_FILTER + 3 * index;
+            statement.raw_bind_parameter(first, &filter.name)?;
+            statement.raw_bind_parameter(first + 1, &filter.text)?;
+            statement.raw_bind_parameter(first + 2, filter.number)?;
+        }
+        Ok(())
+    };
+    bind(&mut statement).sql_context("failed to bind the eligible contacts")?;
     let mut rows = statement.raw_query();
     let mut contacts = Vec::new();
     while let Some(row) = rows.next().sql_context("failed to read contacts")? {

@@ -21,6 +21,16 @@
 //! changes pages at random places in two indexes (the contact's responses and the idempotency
 //! keys), and writing those pages to the log becomes what limits the rate.
 //!
+//! Answer collection (invitations, answers, campaigns, suppressions, widget keys) and the job
+//! queue write through the same pooled connections as every other call, each call one
+//! transaction (`BEGIN IMMEDIATE` when it reads before it writes, a single statement
+//! otherwise), so that they queue for the one write lock like every other writer: commit order
+//! stays id order, which the analytics index relies on when it tails responses by id.
+//! An answer that replaces an earlier one erases it (a row in `response_deletions`) and writes
+//! the new one in the same transaction. Claiming jobs reads what is due and marks it running
+//! under that lock, so two workers, in one process or in several on the same file, never
+//! claim one job.
+//!
 //! ```no_run
 //! use vouch_store::Store;
 //! use vouch_store_sqlite::SqliteStore;
@@ -37,9 +47,11 @@
 
 #![deny(missing_docs)]
 
+mod answer;
 mod api_key;
 mod attributes;
 mod bulk;
+mod campaign;
 mod connection;
 mod contact;
 mod contact_cache;
@@ -48,10 +60,15 @@ mod error;
 mod idempotency;
 mod import;
 mod ingest;
+mod invitation;
+mod job;
 mod migrate;
 mod response;
 mod row;
+mod secret;
+mod suppression;
 mod survey;
+mod widget_key;
 mod workspace;
 mod writer;
 
@@ -60,12 +77,15 @@ use std::path::Path;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use jiff::Timestamp;
 use rusqlite::Connection;
 use vouch_store::{
-    ApiKey, AttributeDefinition, Attributes, Contact, ContactId, ContactKey, ContactQuery,
-    Deletion, IngestOutcome, IngestRequest, NewApiKey, NewSurvey, ResponseId, ResponseImport,
-    SavedReply, Store, StoreResult, StoredResponse, Survey, SurveyChanges, SurveyId, SurveyListing,
-    Workspace, WorkspaceId,
+    Answer, ApiKey, AttributeDefinition, Attributes, Campaign, CampaignId, CampaignNumbers,
+    Contact, ContactId, ContactKey, ContactQuery, Deletion, Eligibility, IngestOutcome,
+    IngestRequest, Invitation, InvitationId, Job, JobId, JobQuery, NewApiKey, NewCampaign,
+    NewInvitation, NewJob, NewSurvey, NewWidgetKey, ResponseId, ResponseImport, SavedReply,
+    SendOutcome, Store, StoreResult, StoredResponse, SuppressionReason, Survey, SurveyChanges,
+    SurveyId, SurveyListing, WidgetKey, Workspace, WorkspaceId,
 };
 
 use crate::connection::{Pool, path_of_url};
@@ -379,6 +399,257 @@ impl Store for SqliteStore {
     ) -> StoreResult<bool> {
         let (key, reply) = (key.to_owned(), reply.clone());
         self.run(move |connection| idempotency::save_reply(connection, workspace, &key, &reply))
+            .await
+    }
+
+    async fn link_secret(&self) -> StoreResult<Vec<u8>> {
+        self.run(|connection| secret::link_secret(connection)).await
+    }
+
+    async fn survey_by_slug(&self, slug: &str) -> StoreResult<Option<(WorkspaceId, Survey)>> {
+        let slug = slug.to_owned();
+        self.run(move |connection| survey::by_slug(connection, &slug))
+            .await
+    }
+
+    async fn upsert_contacts(
+        &self,
+        workspace: WorkspaceId,
+        contacts: &[(ContactKey, Attributes)],
+        definitions: &[AttributeDefinition],
+    ) -> StoreResult<(u64, u64)> {
+        let (contacts, definitions) = (contacts.to_vec(), definitions.to_vec());
+        self.run(move |connection| {
+            contact::upsert_many(connection, workspace, &contacts, &definitions)
+        })
+        .await
+    }
+
+    async fn last_surveyed(
+        &self,
+        workspace: WorkspaceId,
+        contact: ContactId,
+    ) -> StoreResult<Option<Timestamp>> {
+        self.run(move |connection| invitation::last_surveyed(connection, workspace, contact))
+            .await
+    }
+
+    async fn eligible_contacts(
+        &self,
+        workspace: WorkspaceId,
+        query: &Eligibility,
+    ) -> StoreResult<Vec<Contact>> {
+        let query = query.clone();
+        self.run(move |connection| contact::eligible(connection, workspace, &query))
+            .await
+    }
+
+    async fn invite(
+        &self,
+        workspace: WorkspaceId,
+        invitations: &[NewInvitation],
+    ) -> StoreResult<Vec<Invitation>> {
+        let invitations = invitations.to_vec();
+        self.run(move |connection| invitation::invite(connection, workspace, &invitations))
+            .await
+    }
+
+    async fn invitation(&self, id: InvitationId) -> StoreResult<Option<Invitation>> {
+        self.run(move |connection| invitation::by_id(connection, id))
+            .await
+    }
+
+    async fn mark_opened(&self, id: InvitationId, at: Timestamp) -> StoreResult<()> {
+        self.run(move |connection| invitation::mark_opened(connection, id, at.as_millisecond()))
+            .await
+    }
+
+    async fn record_send(
+        &self,
+        id: InvitationId,
+        outcome: &SendOutcome,
+        at: Timestamp,
+    ) -> StoreResult<()> {
+        let outcome = outcome.clone();
+        self.run(move |connection| {
+            invitation::record_send(connection, id, &outcome, at.as_millisecond())
+        })
+        .await
+    }
+
+    async fn record_answer(&self, answer: &Answer) -> StoreResult<StoredResponse> {
+        let answer = answer.clone();
+        self.run(move |connection| answer::record(connection, &answer))
+            .await
+    }
+
+    async fn suppress_email(
+        &self,
+        workspace: WorkspaceId,
+        email: &str,
+        reason: SuppressionReason,
+        at: Timestamp,
+    ) -> StoreResult<()> {
+        let email = email.to_owned();
+        self.run(move |connection| {
+            suppression::suppress_email(connection, workspace, &email, reason, at.as_millisecond())
+        })
+        .await
+    }
+
+    async fn suppression(
+        &self,
+        workspace: WorkspaceId,
+        email: &str,
+    ) -> StoreResult<Option<SuppressionReason>> {
+        let email = email.to_owned();
+        self.run(move |connection| suppression::reason(connection, workspace, &email))
+            .await
+    }
+
+    async fn create_campaign(
+        &self,
+        workspace: WorkspaceId,
+        campaign: NewCampaign,
+    ) -> StoreResult<Campaign> {
+        self.run(move |connection| campaign::create(connection, workspace, &campaign))
+            .await
+    }
+
+    async fn campaign(
+        &self,
+        workspace: WorkspaceId,
+        id: CampaignId,
+    ) -> StoreResult<Option<Campaign>> {
+        self.run(move |connection| campaign::by_id(connection, workspace, id))
+            .await
+    }
+
+    async fn campaigns(
+        &self,
+        workspace: WorkspaceId,
+    ) -> StoreResult<Vec<(Campaign, CampaignNumbers)>> {
+        self.run(move |connection| campaign::list(connection, workspace))
+            .await
+    }
+
+    async fn campaign_numbers(
+        &self,
+        workspace: WorkspaceId,
+        id: CampaignId,
+    ) -> StoreResult<CampaignNumbers> {
+        self.run(move |connection| campaign::numbers_of(connection, workspace, id))
+            .await
+    }
+
+    async fn finish_campaign_run(
+        &self,
+        workspace: WorkspaceId,
+        id: CampaignId,
+        ran_at: Timestamp,
+        next_run_at: Option<Timestamp>,
+    ) -> StoreResult<()> {
+        self.run(move |connection| {
+            campaign::finish_run(connection, workspace, id, ran_at, next_run_at)
+        })
+        .await
+    }
+
+    async fn queue_reminders(
+        &self,
+        workspace: WorkspaceId,
+        id: CampaignId,
+        sent_before: Timestamp,
+        now: Timestamp,
+    ) -> StoreResult<u64> {
+        self.run(move |connection| {
+            campaign::queue_reminders(
+                connection,
+                workspace,
+                id,
+                sent_before.as_millisecond(),
+                now.as_millisecond(),
+            )
+        })
+        .await
+    }
+
+    async fn create_widget_key(
+        &self,
+        workspace: WorkspaceId,
+        key: NewWidgetKey,
+    ) -> StoreResult<WidgetKey> {
+        self.run(move |connection| widget_key::create(connection, workspace, &key))
+            .await
+    }
+
+    async fn widget_key(&self, key: &str) -> StoreResult<Option<WidgetKey>> {
+        let key = key.to_owned();
+        self.run(move |connection| widget_key::by_key(connection, &key))
+            .await
+    }
+
+    async fn widget_keys(&self, workspace: WorkspaceId) -> StoreResult<Vec<WidgetKey>> {
+        self.run(move |connection| widget_key::list(connection, workspace))
+            .await
+    }
+
+    async fn revoke_widget_key(&self, workspace: WorkspaceId, key: &str) -> StoreResult<()> {
+        let key = key.to_owned();
+        self.run(move |connection| widget_key::revoke(connection, workspace, &key))
+            .await
+    }
+
+    async fn enqueue_job(&self, workspace: WorkspaceId, job: NewJob) -> StoreResult<Job> {
+        self.run(move |connection| job::enqueue(connection, workspace, &job))
+            .await
+    }
+
+    async fn claim_jobs(
+        &self,
+        now: Timestamp,
+        locked_until: Timestamp,
+        limit: usize,
+    ) -> StoreResult<Vec<Job>> {
+        self.run(move |connection| {
+            job::claim(
+                connection,
+                now.as_millisecond(),
+                locked_until.as_millisecond(),
+                limit,
+            )
+        })
+        .await
+    }
+
+    async fn complete_job(&self, id: JobId, at: Timestamp) -> StoreResult<()> {
+        self.run(move |connection| job::complete(connection, id, at.as_millisecond()))
+            .await
+    }
+
+    async fn fail_job(
+        &self,
+        id: JobId,
+        error: &str,
+        retry_at: Option<Timestamp>,
+        at: Timestamp,
+    ) -> StoreResult<()> {
+        let error = error.to_owned();
+        self.run(move |connection| {
+            job::fail(
+                connection,
+                id,
+                &error,
+                retry_at.map(|retry_at| retry_at.as_millisecond()),
+                at.as_millisecond(),
+            )
+        })
+        .await
+    }
+
+    async fn jobs(&self, query: &JobQuery) -> StoreResult<Vec<Job>> {
+        let query = query.clone();
+        self.run(move |connection| job::list(connection, &query))
             .await
     }
 }

@@ -13,6 +13,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         2,
         include_str!("../migrations/0002_api_keys_and_idempotency.sql"),
     ),
+    (3, include_str!("../migrations/0003_collection.sql")),
 ];
 
 /// Applies the migrations the database has not seen yet, all in one transaction, and records
@@ -83,5 +84,76 @@ mod tests {
             })
             .unwrap();
         assert_eq!(count, MIGRATIONS.len() as i64);
+    }
+
+    #[test]
+    fn surveys_made_before_public_links_get_a_random_slug_and_default_settings() {
+        let mut connection = Connection::open_in_memory().unwrap();
+        connection
+            .execute_batch(
+                "CREATE TABLE schema_migrations (
+                     version    INTEGER PRIMARY KEY,
+                     applied_at INTEGER NOT NULL
+                 )",
+            )
+            .unwrap();
+        for (version, sql) in &MIGRATIONS[..2] {
+            connection.execute_batch(sql).unwrap();
+            connection
+                .execute(
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, 0)",
+                    [version],
+                )
+                .unwrap();
+        }
+        connection
+            .execute_batch(
+                "INSERT INTO workspaces (id, slug, created_at) VALUES (1, 'acme', 0);
+                 INSERT INTO surveys (workspace_id, name, kind, question, follow_up, created_at)
+                 VALUES (1, 'Onboarding', 'nps', 'Q', 'F', 0),
+                        (1, 'Pulse', 'enps', 'Q', 'F', 0);",
+            )
+            .unwrap();
+
+        migrate(&mut connection).unwrap();
+
+        let slugs: Vec<String> = connection
+            .prepare("SELECT slug FROM surveys ORDER BY id")
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(slugs.len(), 2);
+        for slug in &slugs {
+            let digits = slug.strip_prefix("survey-").unwrap();
+            assert_eq!(digits.len(), 10, "{slug}");
+            assert!(
+                digits
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)),
+                "{slug}"
+            );
+            assert!(vouch_store::is_valid_slug(slug));
+        }
+        assert_ne!(slugs[0], slugs[1], "each survey gets its own");
+        for id in [1, 2] {
+            let survey = crate::survey::by_id(
+                &connection,
+                vouch_store::WorkspaceId(1),
+                vouch_store::SurveyId(id),
+            )
+            .unwrap()
+            .unwrap();
+            assert_eq!(survey.settings, vouch_store::SurveySettings::default());
+        }
+        let without_slug = connection.execute(
+            "INSERT INTO surveys (workspace_id, name, kind, question, follow_up, created_at)
+             VALUES (1, 'Third', 'nps', 'Q', 'F', 0)",
+            [],
+        );
+        assert!(without_slug.is_err(), "a survey needs a slug from now on");
+        let emptied = connection.execute("UPDATE surveys SET slug = '' WHERE id = 1", []);
+        assert!(emptied.is_err(), "a slug cannot be emptied");
     }
 }

@@ -159,7 +159,8 @@ fn find_contact(
         .sql_context("failed to read a contact")
 }
 
-/// Erases a contact and its responses, logging one deletion per response, in one transaction.
+/// Erases a contact, its responses and its invitations, logging one deletion per response, in
+/// one transaction.
 pub(crate) fn delete_contact(
     connection: &mut Connection,
     workspace: WorkspaceId,
@@ -198,6 +199,11 @@ pub(crate) fn delete_contact(
     transaction
         .execute("DELETE FROM responses WHERE contact_id = ?1", [contact.0])
         .sql_context("failed to erase the contact's responses")?;
+    // Its invitations would go with it (ON DELETE CASCADE); deleting them here does not
+    // depend on the connection enforcing foreign keys.
+    transaction
+        .execute("DELETE FROM invitations WHERE contact_id = ?1", [contact.0])
+        .sql_context("failed to erase the contact's invitations")?;
     transaction
         .execute("DELETE FROM contacts WHERE id = ?1", [contact.0])
         .sql_context("failed to erase the contact")?;

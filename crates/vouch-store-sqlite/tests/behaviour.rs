@@ -26,6 +26,8 @@ async fn fixture() -> Fixture {
         .create_survey(
             workspace,
             NewSurvey {
+                slug: None,
+                settings: Default::default(),
                 name: "Onboarding".into(),
                 kind: SurveyKind::Nps,
                 question: "How likely are you to recommend Acme?".into(),
@@ -290,6 +292,8 @@ async fn a_dropped_import_lets_the_next_writer_in() {
         .expect("write");
     drop(import);
     let survey = NewSurvey {
+        slug: None,
+        settings: Default::default(),
         name: "Second".into(),
         kind: SurveyKind::Enps,
         question: "Q".into(),
@@ -394,5 +398,5 @@ async fn a_new_database_is_a_write_ahead_logged_file_of_16_kib_pages() {
             row.get(0)
         })
         .expect("migrations recorded");
-    assert_eq!(version, 2);
+    assert_eq!(version, 3);
 }

@@ -23,6 +23,8 @@ async fn setup(store: &SqliteStore) -> (WorkspaceId, SurveyId) {
         .create_survey(
             workspace,
             NewSurvey {
+                slug: None,
+                settings: Default::default(),
                 name: "Onboarding".into(),
                 kind: SurveyKind::Nps,
                 question: "How likely are you to recommend Acme?".into(),

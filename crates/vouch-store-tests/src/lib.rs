@@ -16,6 +16,7 @@
 
 #![deny(missing_docs)]
 
+mod collect;
 mod fixtures;
 mod opening;
 mod sequel;
@@ -66,6 +67,40 @@ use vouch_store::Store;
 ///   cursor in id order and filters by canonical values: text exactly, numbers as numbers
 ///   (`3` matches `3.0`), booleans, dates, several filters ANDed.
 /// - `save_reply` keeps the first reply for a key (a second save is `false`), per workspace.
+/// - Survey links: a slug is made from the name (`customer-nps-` and six hex digits) unless
+///   given; slugs are unique across the server (a given one that is taken is `Conflict`, an
+///   invalid one an error); `survey_by_slug` finds a survey in any workspace; `update_survey`
+///   moves a slug (the old one is free) and replaces settings whole; settings round-trip
+///   through every read; `link_secret` is 32 bytes, the same every time.
+/// - `upsert_contacts` counts created and updated contacts (every key that matched counts as
+///   updated, changed or not) and merges attributes as `upsert_contact` does.
+/// - `eligible_contacts`: filters (AND across attributes, OR between values of one),
+///   throttled by responses and by invitations of any channel at or after the time, the
+///   campaign's cycle, suppressed or missing emails when an email is needed, cursor and
+///   limit; `last_surveyed` is the latest invitation or response.
+/// - `suppress_email` compares addresses trimmed and lower-cased, keeps the first reason, and
+///   outlives the contact's erasure.
+/// - `invite` returns the invitations as created and queues one `send_email` job (payload
+///   `{"invitation":ID,"reminder":false}`, 8 attempts, due now) per email invitation, none
+///   for link and widget ones; a contact or survey of another workspace is `NotFound` and
+///   writes nothing.
+/// - `mark_opened` keeps the first time; `record_send` of each outcome and the campaign's
+///   numbers after each (a bounce suppresses the address).
+/// - `record_answer`: the first answer takes the invitation's survey, contact, channel and the
+///   contact's attributes; the same answer again changes nothing; a changed answer erases the
+///   first (a deletion) and gets a new id with the first one's `created_at`.
+/// - `queue_reminders` reminds only invitations sent before the time, not answered, bounced,
+///   reminded or suppressed, with a job (payload `{"invitation":ID,"reminder":true}`) due at
+///   `now`; `create_campaign` and `finish_campaign_run` queue `run_campaign` jobs (payload
+///   `{"campaign":ID}`, 5 attempts); `campaigns` lists newest first with numbers.
+/// - Widget keys: created, found by key, unique across the server (`Conflict`), listed oldest
+///   first, revoked (again: the first time stays; another workspace's: `NotFound`).
+/// - Erasing an invited contact erases its invitations and answers.
+/// - Jobs (on a fake clock in 2001): claimed oldest `run_at` first across workspaces, with a
+///   lease and one more attempt each time (`updated_at` is the claim's `now`), never while the
+///   lease holds, again once it ran out; completed, retried at a time, failed for good;
+///   listed newest first by workspace, status and kind; two workers claiming at once never
+///   get the same job.
 pub async fn run_story(store: &dyn Store) {
     let run = unique_run_name();
     let story = opening::Story::begin(store, &run).await;
@@ -77,6 +112,7 @@ pub async fn run_story(store: &dyn Store) {
     story.erasing_a_contact(&first).await;
     story.workspaces_are_isolated(&first).await;
     server::chapters(store, &run).await;
+    collect::chapters(store, &run).await;
 }
 
 /// True when `VOUCH_TEST_REQUIRE_ALL=1`: a backend whose database is not configured must then

@@ -279,6 +279,8 @@ impl<'s> Story<'s> {
 
 pub(crate) fn new_survey(name: &str, kind: SurveyKind) -> NewSurvey {
     NewSurvey {
+        slug: None,
+        settings: Default::default(),
         name: name.to_owned(),
         kind,
         question: format!("How likely are you to recommend {name}?"),
