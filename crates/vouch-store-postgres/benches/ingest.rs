@@ -175,6 +175,8 @@ async fn main() -> anyhow::Result<()> {
         .create_survey(
             workspace,
             NewSurvey {
+                slug: None,
+                settings: Default::default(),
                 name: "Q1".into(),
                 kind: SurveyKind::Nps,
                 question: "How likely are you to recommend Acme to a friend or colleague?".into(),

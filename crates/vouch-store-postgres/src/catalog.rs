@@ -6,10 +6,10 @@ use tokio_postgres::Row;
 use vouch_core::{AttributeKind, SurveyKind};
 use vouch_store::{
     AttributeDefinition, NewSurvey, StoreError, StoreResult, Survey, SurveyChanges, SurveyId,
-    SurveyListing, Workspace, WorkspaceId,
+    SurveyListing, SurveySettings, Workspace, WorkspaceId, generate_slug, is_valid_slug,
 };
 
-use crate::error::{PgContext, other};
+use crate::error::{PgContext, database_error, other};
 use crate::now_millis;
 
 /// The workspace with this slug, created on first use.
@@ -142,9 +142,21 @@ pub(crate) fn definition_columns<'a>(
 
 /// The columns [`survey_of_row`] reads, from `surveys s`.
 pub(crate) const SURVEY_COLUMNS: &str =
-    "s.id, s.name, s.kind, s.question, s.follow_up, s.created_at, s.archived";
+    "s.id, s.name, s.kind, s.question, s.follow_up, s.created_at, s.archived, s.slug, s.settings";
 
-/// Creates a survey; a taken name is a [`StoreError::Conflict`].
+/// How many columns [`SURVEY_COLUMNS`] names: the first column after them.
+const SURVEY_COLUMN_COUNT: usize = 9;
+
+/// The unique index that keeps slugs unique across the server (see migration 3).
+const SLUG_INDEX: &str = "surveys_slug";
+
+/// How many generated slugs are tried before giving up: each has 24 random bits, so a second
+/// collision in a row would already be remarkable.
+const SLUG_ATTEMPTS: u32 = 5;
+
+/// Creates a survey; a taken name, or a taken slug the caller chose, is a
+/// [`StoreError::Conflict`]. Without a slug, one is generated from the name, and generated
+/// again should it be taken.
 pub(crate) async fn create_survey(
     client: &ClientWrapper,
     workspace: WorkspaceId,
@@ -153,30 +165,108 @@ pub(crate) async fn create_survey(
     if !workspace_exists(client, workspace).await? {
         return Err(StoreError::NotFound(format!("workspace {}", workspace.0)));
     }
-    let inserted = client
-        .query_one(
-            &format!(
-                "INSERT INTO surveys AS s (workspace_id, name, kind, question, follow_up, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING {SURVEY_COLUMNS}"
-            ),
-            &[
-                &workspace.0,
-                &new.name,
-                &new.kind.as_str(),
-                &new.question,
-                &new.follow_up,
-                &now_millis(),
-            ],
-        )
-        .await;
-    match inserted.pg_context("failed to create a survey") {
-        Ok(row) => survey_of_row(&row),
-        Err(StoreError::Conflict(_)) => Err(StoreError::Conflict(format!(
-            "a survey named {:?} already exists",
-            new.name
-        ))),
-        Err(error) => Err(error),
+    if let Some(slug) = &new.slug {
+        check_slug(slug)?;
     }
+    let settings = settings_json(&new.settings)?;
+    let statement = client
+        .prepare_cached(&format!(
+            "INSERT INTO surveys AS s
+                 (workspace_id, name, kind, question, follow_up, created_at, slug, settings)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {SURVEY_COLUMNS}"
+        ))
+        .await
+        .pg_context("failed to prepare creating a survey")?;
+    for _ in 0..SLUG_ATTEMPTS {
+        let slug = new.slug.clone().unwrap_or_else(|| generate_slug(&new.name));
+        let inserted = client
+            .query_one(
+                &statement,
+                &[
+                    &workspace.0,
+                    &new.name,
+                    &new.kind.as_str(),
+                    &new.question,
+                    &new.follow_up,
+                    &now_millis(),
+                    &slug,
+                    &settings,
+                ],
+            )
+            .await;
+        match inserted {
+            Ok(row) => return survey_of_row(&row),
+            Err(error) if broke_index(&error, SLUG_INDEX) => {
+                if new.slug.is_some() {
+                    return Err(slug_taken(&slug));
+                }
+            }
+            Err(error) => {
+                return match database_error(error, "failed to create a survey") {
+                    StoreError::Conflict(_) => Err(StoreError::Conflict(format!(
+                        "a survey named {:?} already exists",
+                        new.name
+                    ))),
+                    error => Err(error),
+                };
+            }
+        }
+    }
+    Err(other(format!(
+        "no free slug found for survey {:?} after {SLUG_ATTEMPTS} attempts",
+        new.name
+    )))
+}
+
+/// An error unless `slug` is a valid public link slug.
+fn check_slug(slug: &str) -> StoreResult<()> {
+    match is_valid_slug(slug) {
+        true => Ok(()),
+        false => Err(other(format!(
+            "invalid slug {slug:?}: use 1 to 64 characters of a-z, 0-9 and inner dashes"
+        ))),
+    }
+}
+
+/// The conflict reported when another survey has the slug.
+fn slug_taken(slug: &str) -> StoreError {
+    StoreError::Conflict(format!("the slug {slug:?} is taken by another survey"))
+}
+
+/// True when `error` is a uniqueness violation of the constraint or index `name`.
+fn broke_index(error: &tokio_postgres::Error, name: &str) -> bool {
+    error.as_db_error().is_some_and(|database| {
+        *database.code() == tokio_postgres::error::SqlState::UNIQUE_VIOLATION
+            && database.constraint() == Some(name)
+    })
+}
+
+/// Survey settings as stored: their JSON.
+fn settings_json(settings: &SurveySettings) -> StoreResult<String> {
+    serde_json::to_string(settings)
+        .map_err(|error| other(format!("failed to write survey settings: {error}")))
+}
+
+/// The survey whose public link has this slug, with its workspace.
+pub(crate) async fn survey_by_slug(
+    client: &ClientWrapper,
+    slug: &str,
+) -> StoreResult<Option<(WorkspaceId, Survey)>> {
+    let statement = client
+        .prepare_cached(&format!(
+            "SELECT {SURVEY_COLUMNS}, s.workspace_id FROM surveys s WHERE s.slug = $1"
+        ))
+        .await
+        .pg_context("failed to prepare the survey lookup")?;
+    let row = client
+        .query_opt(&statement, &[&slug])
+        .await
+        .pg_context("failed to read a survey")?;
+    let Some(row) = row else { return Ok(None) };
+    let workspace: i64 = row
+        .try_get(SURVEY_COLUMN_COUNT)
+        .pg_context("failed to read a survey")?;
+    Ok(Some((WorkspaceId(workspace), survey_of_row(&row)?)))
 }
 
 /// The survey with this name in the workspace.
@@ -237,7 +327,9 @@ pub(crate) async fn surveys(
         .pg_context("failed to list the surveys")?;
     rows.iter()
         .map(|row| {
-            let responses: i64 = row.try_get(7).pg_context("failed to count responses")?;
+            let responses: i64 = row
+                .try_get(SURVEY_COLUMN_COUNT)
+                .pg_context("failed to count responses")?;
             Ok(SurveyListing {
                 survey: survey_of_row(row)?,
                 responses: responses.unsigned_abs(),
@@ -250,6 +342,7 @@ pub(crate) async fn surveys(
 pub(crate) fn survey_of_row(row: &Row) -> StoreResult<Survey> {
     let kind: &str = row.try_get(2).pg_context("failed to read a survey")?;
     let created_at: i64 = row.try_get(5).pg_context("failed to read a survey")?;
+    let settings: &str = row.try_get(8).pg_context("failed to read a survey")?;
     Ok(Survey {
         id: SurveyId(row.try_get(0).pg_context("failed to read a survey")?),
         name: row.try_get(1).pg_context("failed to read a survey")?,
@@ -259,6 +352,9 @@ pub(crate) fn survey_of_row(row: &Row) -> StoreResult<Survey> {
         follow_up: row.try_get(4).pg_context("failed to read a survey")?,
         created_at: timestamp(created_at)?,
         archived: row.try_get(6).pg_context("failed to read a survey")?,
+        slug: row.try_get(7).pg_context("failed to read a survey")?,
+        settings: serde_json::from_str(settings)
+            .map_err(|error| other(format!("a survey's settings are unreadable: {error}")))?,
     })
 }
 
@@ -286,20 +382,26 @@ pub(crate) async fn workspace_by_id(
     .pg_context("failed to read a workspace")
 }
 
-/// Changes a survey's name, wording or archived flag; a taken name is a
-/// [`StoreError::Conflict`].
+/// Changes a survey's name, wording, archived flag, slug or settings; a taken name or slug is
+/// a [`StoreError::Conflict`], an invalid slug an error of its own.
 pub(crate) async fn update_survey(
     client: &ClientWrapper,
     workspace: WorkspaceId,
     id: SurveyId,
     changes: &SurveyChanges,
 ) -> StoreResult<Survey> {
+    if let Some(slug) = &changes.slug {
+        check_slug(slug)?;
+    }
+    let settings = changes.settings.as_ref().map(settings_json).transpose()?;
     let sql = format!(
         "UPDATE surveys AS s
          SET name = coalesce($3::text, s.name),
              question = coalesce($4::text, s.question),
              follow_up = coalesce($5::text, s.follow_up),
-             archived = coalesce($6::boolean, s.archived)
+             archived = coalesce($6::boolean, s.archived),
+             slug = coalesce($7::text, s.slug),
+             settings = coalesce($8::text, s.settings)
          WHERE s.workspace_id = $1 AND s.id = $2
          RETURNING {SURVEY_COLUMNS}"
     );
@@ -313,17 +415,24 @@ pub(crate) async fn update_survey(
                 &changes.question,
                 &changes.follow_up,
                 &changes.archived,
+                &changes.slug,
+                &settings,
             ],
         )
         .await;
-    match updated.pg_context("failed to change a survey") {
+    match updated {
         Ok(Some(row)) => survey_of_row(&row),
         Ok(None) => Err(StoreError::NotFound(format!("survey {}", id.0))),
-        Err(StoreError::Conflict(_)) => Err(StoreError::Conflict(format!(
-            "a survey named {:?} already exists",
-            changes.name.as_deref().unwrap_or_default()
-        ))),
-        Err(error) => Err(error),
+        Err(error) if broke_index(&error, SLUG_INDEX) => {
+            Err(slug_taken(changes.slug.as_deref().unwrap_or_default()))
+        }
+        Err(error) => match database_error(error, "failed to change a survey") {
+            StoreError::Conflict(_) => Err(StoreError::Conflict(format!(
+                "a survey named {:?} already exists",
+                changes.name.as_deref().unwrap_or_default()
+            ))),
+            error => Err(error),
+        },
     }
 }
 

@@ -70,10 +70,22 @@ pub(crate) const LOCK_CONTACTS: &str = "
     FOR UPDATE OF c";
 
 /// Inserts new contacts, sorted by key, skipping any that another writer created meanwhile.
+///
+/// Rows are inserted in key order, so that writers creating the same contacts lock their keys
+/// in the same order; but ids are drawn first, in the order the contacts were given (first
+/// named first), so that contacts created together are numbered as the caller listed them.
+/// Ids drawn for contacts another writer created are left unused.
 const INSERT_CONTACTS: &str = "
-    INSERT INTO contacts (workspace_id, external_id, email, attributes, created_at, updated_at)
-    SELECT $1, u.external_id, u.email, u.attributes, $2, $2
-    FROM unnest($3::text[], $4::text[], $5::text[]) AS u (external_id, email, attributes)
+    INSERT INTO contacts
+        (id, workspace_id, external_id, email, attributes, created_at, updated_at)
+    OVERRIDING SYSTEM VALUE
+    SELECT u.id, $1, u.external_id, u.email, u.attributes, $2, $2
+    FROM (
+        SELECT nextval(pg_get_serial_sequence('contacts', 'id')) AS id, g.*
+        FROM unnest($3::text[], $4::text[], $5::text[])
+            WITH ORDINALITY AS g (external_id, email, attributes, position)
+        ORDER BY g.position
+        OFFSET 0) AS u
     ORDER BY u.external_id, u.email
     ON CONFLICT DO NOTHING
     RETURNING id, external_id, email";
@@ -357,6 +369,8 @@ pub(crate) struct Resolution {
     pub(crate) placed: Vec<(usize, Attributes)>,
     /// What is left to write to stored contacts.
     pub(crate) changes: ContactChanges,
+    /// How many contacts this call inserted.
+    pub(crate) created: usize,
 }
 
 /// Applies `requests` in order to the contacts `locked` ([`LOCK_CONTACTS`] of their keys)
@@ -378,6 +392,7 @@ pub(crate) async fn resolve(
     // The contacts as they were before the batch, growing as new ones are inserted or found.
     let mut before = ContactBook::empty();
     before.add_rows(locked, definitions)?;
+    let mut created = 0;
     for _ in 0..ROUNDS {
         let mut book = before.clone();
         let placed: Vec<(usize, Attributes)> = requests
@@ -394,6 +409,7 @@ pub(crate) async fn resolve(
                 book,
                 placed,
                 changes,
+                created,
             });
         }
         let mut external_ids = Vec::with_capacity(new.len());
@@ -413,6 +429,7 @@ pub(crate) async fn resolve(
             .await
             .pg_context("failed to create contacts")?;
         let context = "failed to create a contact";
+        created += inserted.len();
         for row in &inserted {
             let id: i64 = row.try_get(0).pg_context(context)?;
             let external_id: Option<&str> = row.try_get(1).pg_context(context)?;
@@ -449,6 +466,7 @@ pub(crate) async fn resolve(
                 book,
                 placed,
                 changes,
+                created,
             });
         }
         // Another writer committed contacts with some of these keys: lock them, and apply the
@@ -529,35 +547,70 @@ pub(crate) async fn upsert_contact(
 ) -> StoreResult<Contact> {
     let who = Who::of(key)
         .ok_or_else(|| other("a contact key names neither an external id nor an email"))?;
+    let resolution = upsert(client, workspace, &[(who, attributes)], definitions).await?;
+    let (index, _) = resolution
+        .placed
+        .first()
+        .ok_or_else(|| other("the contact went missing"))?;
+    resolution.book.contact(*index)
+}
+
+/// Creates or updates the contacts of `contacts` as [`upsert_contact`] does for one, all in one
+/// transaction. Returns how many were created, and how many existing contacts were named (and
+/// updated when their attributes changed).
+pub(crate) async fn upsert_contacts(
+    client: Object,
+    workspace: WorkspaceId,
+    contacts: &[(ContactKey, Attributes)],
+    definitions: &[AttributeDefinition],
+) -> StoreResult<(u64, u64)> {
+    if contacts.is_empty() {
+        return Ok((0, 0));
+    }
+    let requests = contacts
+        .iter()
+        .map(|(key, attributes)| {
+            let who = Who::of(key)
+                .ok_or_else(|| other("a contact key names neither an external id nor an email"))?;
+            Ok((who, attributes))
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    let resolution = upsert(client, workspace, &requests, definitions).await?;
+    let mut named: Vec<usize> = resolution.placed.iter().map(|(index, _)| *index).collect();
+    named.sort_unstable();
+    named.dedup();
+    let created = resolution.created as u64;
+    Ok((created, (named.len() as u64).saturating_sub(created)))
+}
+
+/// Applies `requests` to the contacts they name, after recording the kinds of `definitions`
+/// not defined yet, in one transaction run again when it loses a race.
+async fn upsert(
+    client: Object,
+    workspace: WorkspaceId,
+    requests: &[(Who<'_>, &Attributes)],
+    definitions: &[AttributeDefinition],
+) -> StoreResult<Resolution> {
     let (names, kinds) = definition_columns(definitions);
     let mut transaction = PooledTransaction::new(client);
     for attempt in 1..=ATTEMPTS {
-        let outcome = upsert_once(
-            &mut transaction,
-            workspace.0,
-            who,
-            attributes,
-            &names,
-            &kinds,
-        )
-        .await;
-        if let Some(contact) = settle(&mut transaction, outcome, attempt).await? {
-            return Ok(contact);
+        let outcome = upsert_once(&mut transaction, workspace.0, requests, &names, &kinds).await;
+        if let Some(resolution) = settle(&mut transaction, outcome, attempt).await? {
+            return Ok(resolution);
         }
     }
     Err(other(format!(
-        "gave up writing a contact after {ATTEMPTS} attempts: other writers kept changing it"
+        "gave up writing contacts after {ATTEMPTS} attempts: other writers kept changing them"
     )))
 }
 
 async fn upsert_once(
     transaction: &mut PooledTransaction,
     workspace: i64,
-    who: Who<'_>,
-    attributes: &Attributes,
+    requests: &[(Who<'_>, &Attributes)],
     names: &[&str],
     kinds: &[&str],
-) -> StoreResult<Option<Contact>> {
+) -> StoreResult<Option<Resolution>> {
     let [define, select_definitions, lock, update] = prepare(
         transaction.client(),
         [
@@ -591,7 +644,8 @@ async fn upsert_once(
             .await
             .pg_context("failed to read the attribute definitions")
     };
-    let (external_ids, emails) = lock_parameters(&[who]);
+    let who: Vec<Who<'_>> = requests.iter().map(|(who, _)| *who).collect();
+    let (external_ids, emails) = lock_parameters(&who);
     let locking = async {
         client
             .query(&lock, &[&workspace, &external_ids, &emails])
@@ -606,7 +660,7 @@ async fn upsert_once(
         now,
         &locked,
         &definitions_of_rows(&definitions)?,
-        &[(who, attributes)],
+        requests,
     )
     .await?;
     let committing = async {
@@ -621,11 +675,7 @@ async fn upsert_once(
     )
     .await?;
     transaction.committed();
-    let (index, _) = resolution
-        .placed
-        .first()
-        .ok_or_else(|| other("the contact went missing"))?;
-    resolution.book.contact(*index).map(Some)
+    Ok(Some(resolution))
 }
 
 #[cfg(test)]

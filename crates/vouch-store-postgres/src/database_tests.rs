@@ -32,6 +32,8 @@ pub(crate) async fn scratch_store() -> Option<(PostgresStore, TestDatabase)> {
 
 pub(crate) async fn survey(store: &PostgresStore, workspace: WorkspaceId, name: &str) -> SurveyId {
     let survey = NewSurvey {
+        slug: None,
+        settings: Default::default(),
         name: name.into(),
         kind: SurveyKind::Nps,
         question: "How likely are you to recommend us?".into(),
@@ -316,7 +318,7 @@ async fn servers_starting_together_migrate_once() {
         .query_one("SELECT count(*) FROM schema_migrations", &[])
         .await
         .unwrap();
-    assert_eq!(row.get::<_, i64>(0), 2);
+    assert_eq!(row.get::<_, i64>(0), 3);
 }
 
 #[tokio::test]
@@ -327,6 +329,8 @@ async fn a_taken_survey_name_is_a_conflict() {
     let workspace = store.workspace("acme").await.unwrap();
     survey(&store, workspace.id, "Q1").await;
     let again = NewSurvey {
+        slug: None,
+        settings: Default::default(),
         name: "Q1".into(),
         kind: SurveyKind::Enps,
         question: "?".into(),

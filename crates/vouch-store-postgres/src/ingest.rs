@@ -73,7 +73,7 @@ const CLAIM_KEYS_AND_DEFINE: &str = "
     SELECT key FROM claimed";
 
 /// Inserts the responses: the ids are the reserved ones, written as given.
-const INSERT_RESPONSES: &str = "
+pub(crate) const INSERT_RESPONSES: &str = "
     INSERT INTO responses
         (id, workspace_id, survey_id, contact_id, score, comment, created_at, channel, attributes,
          horizon)
@@ -340,6 +340,7 @@ async fn write(
         book,
         placed,
         changes,
+        ..
     } = resolve(client, workspace, now, &contacts, &definitions, &applied).await?;
     let created: Vec<(usize, usize, Attributes)> = creating
         .into_iter()

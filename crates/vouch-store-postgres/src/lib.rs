@@ -20,8 +20,14 @@
 //! handed out again mid-transaction.
 //!
 //! Readers tail `responses` by id; the `read` module explains why no id can show up behind one
-//! already read, although transactions commit in any order. Every writer of responses — import
-//! or ingest — follows the protocol of the `ids` module.
+//! already read, although transactions commit in any order. Every writer of responses — import,
+//! ingest, or an answer through an invitation (which may also erase the answer it replaces; see
+//! the `invitations` module) — follows the protocol of the `ids` module.
+//!
+//! The job queue is shared by every server on the database: claims lock jobs with `FOR UPDATE
+//! SKIP LOCKED`, so no job is claimed by two workers (see the `jobs` module). Whatever queues a
+//! job — an email invitation, a reminder, a campaign's next run — does so in the transaction
+//! that makes the change the job is for.
 //!
 //! ```no_run
 //! use vouch_store::Store;
@@ -38,7 +44,11 @@
 //! ```
 
 mod access;
+mod campaigns;
 mod catalog;
+mod collect;
+#[cfg(test)]
+mod collect_tests;
 mod contact_book;
 mod contacts;
 mod copy;
@@ -48,6 +58,8 @@ mod error;
 mod ids;
 mod import;
 mod ingest;
+mod invitations;
+mod jobs;
 mod migrate;
 mod read;
 #[cfg(test)]
@@ -62,13 +74,16 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod, Runtime};
+use jiff::Timestamp;
 use tokio_postgres::NoTls;
 use tokio_postgres::config::Host;
 use vouch_store::{
-    ApiKey, AttributeDefinition, Attributes, Contact, ContactId, ContactKey, ContactQuery,
-    Deletion, IngestOutcome, IngestRequest, NewApiKey, NewSurvey, ResponseId, ResponseImport,
-    SavedReply, Store, StoreResult, StoredResponse, Survey, SurveyChanges, SurveyId, SurveyListing,
-    Workspace, WorkspaceId,
+    Answer, ApiKey, AttributeDefinition, Attributes, Campaign, CampaignId, CampaignNumbers,
+    Contact, ContactId, ContactKey, ContactQuery, Deletion, Eligibility, IngestOutcome,
+    IngestRequest, Invitation, InvitationId, Job, JobId, JobQuery, NewApiKey, NewCampaign,
+    NewInvitation, NewJob, NewSurvey, NewWidgetKey, ResponseId, ResponseImport, SavedReply,
+    SendOutcome, Store, StoreResult, StoredResponse, SuppressionReason, Survey, SurveyChanges,
+    SurveyId, SurveyListing, WidgetKey, Workspace, WorkspaceId,
 };
 
 pub use test_database::TestDatabase;
@@ -226,7 +241,7 @@ fn hide_password_parameter(path: &str) -> String {
 
 /// The current time as stored: milliseconds since the epoch.
 pub(crate) fn now_millis() -> i64 {
-    jiff::Timestamp::now().as_millisecond()
+    Timestamp::now().as_millisecond()
 }
 
 #[async_trait]
@@ -433,6 +448,192 @@ impl Store for PostgresStore {
         reply: &SavedReply,
     ) -> StoreResult<bool> {
         access::save_reply(&*self.client().await?, workspace, key, reply).await
+    }
+
+    async fn link_secret(&self) -> StoreResult<Vec<u8>> {
+        collect::link_secret(&*self.client().await?).await
+    }
+
+    async fn survey_by_slug(&self, slug: &str) -> StoreResult<Option<(WorkspaceId, Survey)>> {
+        catalog::survey_by_slug(&*self.client().await?, slug).await
+    }
+
+    async fn upsert_contacts(
+        &self,
+        workspace: WorkspaceId,
+        contacts: &[(ContactKey, Attributes)],
+        definitions: &[AttributeDefinition],
+    ) -> StoreResult<(u64, u64)> {
+        let client = self.client().await?;
+        contact_book::upsert_contacts(client, workspace, contacts, definitions).await
+    }
+
+    async fn last_surveyed(
+        &self,
+        workspace: WorkspaceId,
+        contact: ContactId,
+    ) -> StoreResult<Option<Timestamp>> {
+        collect::last_surveyed(&*self.client().await?, workspace, contact).await
+    }
+
+    async fn eligible_contacts(
+        &self,
+        workspace: WorkspaceId,
+        query: &Eligibility,
+    ) -> StoreResult<Vec<Contact>> {
+        collect::eligible_contacts(&*self.client().await?, workspace, query).await
+    }
+
+    async fn invite(
+        &self,
+        workspace: WorkspaceId,
+        invitations: &[NewInvitation],
+    ) -> StoreResult<Vec<Invitation>> {
+        invitations::invite(self.client().await?, workspace, invitations).await
+    }
+
+    async fn invitation(&self, id: InvitationId) -> StoreResult<Option<Invitation>> {
+        invitations::invitation(&*self.client().await?, id).await
+    }
+
+    async fn mark_opened(&self, id: InvitationId, at: Timestamp) -> StoreResult<()> {
+        invitations::mark_opened(&*self.client().await?, id, at).await
+    }
+
+    async fn record_send(
+        &self,
+        id: InvitationId,
+        outcome: &SendOutcome,
+        at: Timestamp,
+    ) -> StoreResult<()> {
+        invitations::record_send(self.client().await?, id, outcome, at).await
+    }
+
+    async fn record_answer(&self, answer: &Answer) -> StoreResult<StoredResponse> {
+        let client = self.client().await?;
+        invitations::record_answer(client, &self.reservations, answer).await
+    }
+
+    async fn suppress_email(
+        &self,
+        workspace: WorkspaceId,
+        email: &str,
+        reason: SuppressionReason,
+        at: Timestamp,
+    ) -> StoreResult<()> {
+        collect::suppress_email(&*self.client().await?, workspace, email, reason, at).await
+    }
+
+    async fn suppression(
+        &self,
+        workspace: WorkspaceId,
+        email: &str,
+    ) -> StoreResult<Option<SuppressionReason>> {
+        collect::suppression(&*self.client().await?, workspace, email).await
+    }
+
+    async fn create_campaign(
+        &self,
+        workspace: WorkspaceId,
+        campaign: NewCampaign,
+    ) -> StoreResult<Campaign> {
+        campaigns::create_campaign(&*self.client().await?, workspace, &campaign).await
+    }
+
+    async fn campaign(
+        &self,
+        workspace: WorkspaceId,
+        id: CampaignId,
+    ) -> StoreResult<Option<Campaign>> {
+        campaigns::campaign(&*self.client().await?, workspace, id).await
+    }
+
+    async fn campaigns(
+        &self,
+        workspace: WorkspaceId,
+    ) -> StoreResult<Vec<(Campaign, CampaignNumbers)>> {
+        campaigns::campaigns(&*self.client().await?, workspace).await
+    }
+
+    async fn campaign_numbers(
+        &self,
+        workspace: WorkspaceId,
+        id: CampaignId,
+    ) -> StoreResult<CampaignNumbers> {
+        campaigns::campaign_numbers(&*self.client().await?, workspace, id).await
+    }
+
+    async fn finish_campaign_run(
+        &self,
+        workspace: WorkspaceId,
+        id: CampaignId,
+        ran_at: Timestamp,
+        next_run_at: Option<Timestamp>,
+    ) -> StoreResult<()> {
+        let client = self.client().await?;
+        campaigns::finish_campaign_run(&client, workspace, id, ran_at, next_run_at).await
+    }
+
+    async fn queue_reminders(
+        &self,
+        workspace: WorkspaceId,
+        id: CampaignId,
+        sent_before: Timestamp,
+        now: Timestamp,
+    ) -> StoreResult<u64> {
+        let client = self.client().await?;
+        campaigns::queue_reminders(&client, workspace, id, sent_before, now).await
+    }
+
+    async fn create_widget_key(
+        &self,
+        workspace: WorkspaceId,
+        key: NewWidgetKey,
+    ) -> StoreResult<WidgetKey> {
+        collect::create_widget_key(&*self.client().await?, workspace, &key).await
+    }
+
+    async fn widget_key(&self, key: &str) -> StoreResult<Option<WidgetKey>> {
+        collect::widget_key(&*self.client().await?, key).await
+    }
+
+    async fn widget_keys(&self, workspace: WorkspaceId) -> StoreResult<Vec<WidgetKey>> {
+        collect::widget_keys(&*self.client().await?, workspace).await
+    }
+
+    async fn revoke_widget_key(&self, workspace: WorkspaceId, key: &str) -> StoreResult<()> {
+        collect::revoke_widget_key(&*self.client().await?, workspace, key).await
+    }
+
+    async fn enqueue_job(&self, workspace: WorkspaceId, job: NewJob) -> StoreResult<Job> {
+        jobs::enqueue_job(&*self.client().await?, workspace, &job).await
+    }
+
+    async fn claim_jobs(
+        &self,
+        now: Timestamp,
+        locked_until: Timestamp,
+        limit: usize,
+    ) -> StoreResult<Vec<Job>> {
+        jobs::claim_jobs(&*self.client().await?, now, locked_until, limit).await
+    }
+
+    async fn complete_job(&self, id: JobId, at: Timestamp) -> StoreResult<()> {
+        jobs::complete_job(&*self.client().await?, id, at).await
+    }
+
+    async fn fail_job(
+        &self,
+        id: JobId,
+        error: &str,
+        retry_at: Option<Timestamp>,
+        at: Timestamp,
+    ) -> StoreResult<()> {
+        jobs::fail_job(&*self.client().await?, id, error, retry_at, at).await
+    }
+
+    async fn jobs(&self, query: &JobQuery) -> StoreResult<Vec<Job>> {
+        jobs::jobs(&*self.client().await?, query).await
     }
 }
 

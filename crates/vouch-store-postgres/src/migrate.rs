@@ -10,6 +10,7 @@ use crate::now_millis;
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_initial.sql")),
     (2, include_str!("../migrations/0002_server.sql")),
+    (3, include_str!("../migrations/0003_collection.sql")),
 ];
 
 /// Applies the migrations the database has not seen yet, all in one transaction, and records

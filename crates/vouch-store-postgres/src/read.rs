@@ -246,7 +246,10 @@ pub(crate) async fn contact(
 }
 
 /// The contact in the columns `id, external_id, email, attributes` of `row`.
-fn contact_of_row(row: &Row, definitions: &[AttributeDefinition]) -> StoreResult<Contact> {
+pub(crate) fn contact_of_row(
+    row: &Row,
+    definitions: &[AttributeDefinition],
+) -> StoreResult<Contact> {
     let context = "failed to read a contact";
     let attributes = attributes_from_json(row.try_get(3).pg_context(context)?, definitions)
         .map_err(|error| other(format!("a contact's attributes are unreadable: {error:#}")))?;
