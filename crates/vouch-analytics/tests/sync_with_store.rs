@@ -60,6 +60,8 @@ async fn story(writer: &dyn Store, other_process: &dyn Store) {
         .create_survey(
             workspace,
             NewSurvey {
+                slug: None,
+                settings: Default::default(),
                 name: "Product".into(),
                 kind: SurveyKind::Nps,
                 question: SurveyKind::Nps.default_question(None),
@@ -166,6 +168,8 @@ async fn a_live_index_refreshes_on_its_own() {
         .create_survey(
             workspace,
             NewSurvey {
+                slug: None,
+                settings: Default::default(),
                 name: "Product".into(),
                 kind: SurveyKind::Nps,
                 question: SurveyKind::Nps.default_question(None),

@@ -16,15 +16,18 @@
 
 pub mod attribute;
 pub mod histogram;
+pub mod language;
 pub mod nps;
 pub mod period;
 pub mod score;
 pub mod suppression;
 pub mod survey;
 pub mod text;
+pub mod token;
 
 pub use attribute::{AttributeKind, AttributeValue};
 pub use histogram::Histogram;
+pub use language::Language;
 pub use nps::{Comparison, NpsFigures, compare};
 pub use period::{Interval, Period};
 pub use score::{Category, Score, ScoreError};

@@ -30,23 +30,11 @@ impl SurveyKind {
         }
     }
 
-    /// The question asked when a survey does not set its own. `brand` is the company or
-    /// product name; without one the question says "us" or "here".
+    /// The question asked when a survey does not set its own, in English. `brand` is the company
+    /// or product name; without one the question says "us" or "here". Other languages:
+    /// [`crate::language::default_question`].
     pub fn default_question(self, brand: Option<&str>) -> String {
-        match (self, brand) {
-            (SurveyKind::Nps, Some(brand)) => {
-                format!("How likely are you to recommend {brand} to a friend or colleague?")
-            }
-            (SurveyKind::Nps, None) => {
-                "How likely are you to recommend us to a friend or colleague?".to_owned()
-            }
-            (SurveyKind::Enps, Some(brand)) => {
-                format!("How likely are you to recommend working at {brand} to a friend?")
-            }
-            (SurveyKind::Enps, None) => {
-                "How likely are you to recommend working here to a friend?".to_owned()
-            }
-        }
+        crate::language::default_question(self, crate::language::Language::En, brand)
     }
 
     /// True when reports must apply the anonymity rules.

@@ -124,6 +124,8 @@ pub fn employee_question() -> String {
 /// The demo's customer NPS survey, ready to create.
 pub fn customer_survey() -> NewSurvey {
     NewSurvey {
+        slug: None,
+        settings: Default::default(),
         name: CUSTOMER_SURVEY_NAME.to_owned(),
         kind: SurveyKind::Nps,
         question: customer_question(),
@@ -134,6 +136,8 @@ pub fn customer_survey() -> NewSurvey {
 /// The demo's employee eNPS survey, ready to create.
 pub fn employee_survey() -> NewSurvey {
     NewSurvey {
+        slug: None,
+        settings: Default::default(),
         name: EMPLOYEE_SURVEY_NAME.to_owned(),
         kind: SurveyKind::Enps,
         question: employee_question(),

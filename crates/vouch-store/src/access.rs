@@ -69,7 +69,7 @@ pub struct NewApiKey {
 }
 
 /// Changes to a survey; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SurveyChanges {
     /// A new name (unique in the workspace).
     pub name: Option<String>,
@@ -79,6 +79,10 @@ pub struct SurveyChanges {
     pub follow_up: Option<String>,
     /// Archive (`true`) or restore (`false`).
     pub archived: Option<bool>,
+    /// A new public link slug (unique across the server).
+    pub slug: Option<String>,
+    /// New presentation settings (replacing the old ones whole).
+    pub settings: Option<crate::SurveySettings>,
 }
 
 /// A page of contacts, optionally filtered by attribute values.

@@ -8,12 +8,17 @@
 
 mod access;
 mod attributes_json;
+mod collect;
+mod slug;
 mod types;
 
 use async_trait::async_trait;
+use jiff::Timestamp;
 
 pub use access::*;
 pub use attributes_json::{attributes_from_json, attributes_to_json};
+pub use collect::*;
+pub use slug::{generate_slug, is_valid_slug};
 pub use types::*;
 
 /// Errors a store reports.
@@ -202,6 +207,188 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         key: &str,
         reply: &SavedReply,
     ) -> StoreResult<bool>;
+
+    // ---- Answer collection -------------------------------------------------------------
+
+    /// The secret that signs survey links, made at random on first use and the same for every
+    /// server sharing the database.
+    async fn link_secret(&self) -> StoreResult<Vec<u8>>;
+
+    /// The survey whose public link has this slug, with its workspace, in any workspace.
+    async fn survey_by_slug(&self, slug: &str) -> StoreResult<Option<(WorkspaceId, Survey)>>;
+
+    /// Creates or updates many contacts in one transaction, as [`Store::upsert_contact`] does
+    /// for one. Returns how many were created and how many updated.
+    async fn upsert_contacts(
+        &self,
+        workspace: WorkspaceId,
+        contacts: &[(ContactKey, Attributes)],
+        definitions: &[AttributeDefinition],
+    ) -> StoreResult<(u64, u64)>;
+
+    /// When the contact was last asked anything: the latest of its invitations' creation and
+    /// its responses' `created_at`, over every survey and channel.
+    async fn last_surveyed(
+        &self,
+        workspace: WorkspaceId,
+        contact: ContactId,
+    ) -> StoreResult<Option<Timestamp>>;
+
+    /// Contacts that may be asked now, in id order: matching the filters, not surveyed since
+    /// the given time (invitations and responses of any survey and channel count), not invited
+    /// by the campaign in its current cycle, and with `need_email` an email that is not
+    /// suppressed.
+    async fn eligible_contacts(
+        &self,
+        workspace: WorkspaceId,
+        query: &Eligibility,
+    ) -> StoreResult<Vec<Contact>>;
+
+    /// Creates invitations in one transaction. For each email invitation a `send_email` job
+    /// (payload `{"invitation": ID, "reminder": false}`, 8 attempts) is queued in that same
+    /// transaction, so an invitation is never left without its send.
+    async fn invite(
+        &self,
+        workspace: WorkspaceId,
+        invitations: &[NewInvitation],
+    ) -> StoreResult<Vec<Invitation>>;
+
+    /// The invitation with this id, in any workspace (links carry only the id).
+    async fn invitation(&self, id: InvitationId) -> StoreResult<Option<Invitation>>;
+
+    /// Records that the survey page was opened from the invitation (the first time only).
+    async fn mark_opened(&self, id: InvitationId, at: Timestamp) -> StoreResult<()>;
+
+    /// Records what an attempt to email the invitation came to. `Bounced` also suppresses the
+    /// contact's address; `Failed` keeps the error for display and leaves the invitation
+    /// pending.
+    async fn record_send(
+        &self,
+        id: InvitationId,
+        outcome: &SendOutcome,
+        at: Timestamp,
+    ) -> StoreResult<()>;
+
+    /// Records an answer through an invitation, in one transaction. The response is written
+    /// with the invitation's survey, contact, channel and the contact's current attributes.
+    /// When the invitation was answered before, the earlier response is erased (recorded as a
+    /// [`Deletion`]) and replaced, keeping its `created_at`: answering twice never counts
+    /// twice. An answer equal to the current one changes nothing and returns it.
+    async fn record_answer(&self, answer: &Answer) -> StoreResult<StoredResponse>;
+
+    /// Suppresses an address for good (unsubscribe or bounce). Kept by address, so it outlives
+    /// the contact; suppressing twice keeps the first reason.
+    async fn suppress_email(
+        &self,
+        workspace: WorkspaceId,
+        email: &str,
+        reason: SuppressionReason,
+        at: Timestamp,
+    ) -> StoreResult<()>;
+
+    /// Why the address is suppressed, if it is.
+    async fn suppression(
+        &self,
+        workspace: WorkspaceId,
+        email: &str,
+    ) -> StoreResult<Option<SuppressionReason>>;
+
+    /// Creates a campaign and queues its first `run_campaign` job (payload
+    /// `{"campaign": ID}`) at `first_run_at`, in one transaction.
+    async fn create_campaign(
+        &self,
+        workspace: WorkspaceId,
+        campaign: NewCampaign,
+    ) -> StoreResult<Campaign>;
+
+    /// The campaign with this id in the workspace, if any.
+    async fn campaign(
+        &self,
+        workspace: WorkspaceId,
+        id: CampaignId,
+    ) -> StoreResult<Option<Campaign>>;
+
+    /// Every campaign of the workspace with its numbers, newest first.
+    async fn campaigns(
+        &self,
+        workspace: WorkspaceId,
+    ) -> StoreResult<Vec<(Campaign, CampaignNumbers)>>;
+
+    /// A campaign's numbers.
+    async fn campaign_numbers(
+        &self,
+        workspace: WorkspaceId,
+        id: CampaignId,
+    ) -> StoreResult<CampaignNumbers>;
+
+    /// Records that a run of the campaign finished at `ran_at`; with `next_run_at`, queues the
+    /// next `run_campaign` job then, in the same transaction.
+    async fn finish_campaign_run(
+        &self,
+        workspace: WorkspaceId,
+        id: CampaignId,
+        ran_at: Timestamp,
+        next_run_at: Option<Timestamp>,
+    ) -> StoreResult<()>;
+
+    /// Queues one reminder for each of the campaign's invitations sent before `sent_before`,
+    /// not answered, not bounced, not reminded yet, whose address is not suppressed: marks
+    /// them reminded and queues a `send_email` job (payload `{"invitation": ID, "reminder":
+    /// true}`) for each, in one transaction. Returns how many were queued.
+    async fn queue_reminders(
+        &self,
+        workspace: WorkspaceId,
+        id: CampaignId,
+        sent_before: Timestamp,
+        now: Timestamp,
+    ) -> StoreResult<u64>;
+
+    /// Stores a widget key; `Conflict` if the key exists.
+    async fn create_widget_key(
+        &self,
+        workspace: WorkspaceId,
+        key: NewWidgetKey,
+    ) -> StoreResult<WidgetKey>;
+
+    /// The widget key with this public key, in any workspace (revoked or not).
+    async fn widget_key(&self, key: &str) -> StoreResult<Option<WidgetKey>>;
+
+    /// Every widget key of the workspace, oldest first.
+    async fn widget_keys(&self, workspace: WorkspaceId) -> StoreResult<Vec<WidgetKey>>;
+
+    /// Revokes a widget key of the workspace; `NotFound` if it has none such.
+    async fn revoke_widget_key(&self, workspace: WorkspaceId, key: &str) -> StoreResult<()>;
+
+    // ---- Jobs ---------------------------------------------------------------------------
+
+    /// Queues a job.
+    async fn enqueue_job(&self, workspace: WorkspaceId, job: NewJob) -> StoreResult<Job>;
+
+    /// Claims up to `limit` jobs that are due (queued with `run_at` ≤ `now`, or running with an
+    /// expired lease), oldest `run_at` first, across workspaces: each becomes `running` with a
+    /// lease until `locked_until` and one more attempt. A job is claimed by one worker only,
+    /// even with several servers on one PostgreSQL (`FOR UPDATE SKIP LOCKED`).
+    async fn claim_jobs(
+        &self,
+        now: Timestamp,
+        locked_until: Timestamp,
+        limit: usize,
+    ) -> StoreResult<Vec<Job>>;
+
+    /// Marks a claimed job done.
+    async fn complete_job(&self, id: JobId, at: Timestamp) -> StoreResult<()>;
+
+    /// Records a failed attempt: queued again at `retry_at`, or `failed` for good when `None`.
+    async fn fail_job(
+        &self,
+        id: JobId,
+        error: &str,
+        retry_at: Option<Timestamp>,
+        at: Timestamp,
+    ) -> StoreResult<()>;
+
+    /// Jobs matching the query, newest first.
+    async fn jobs(&self, query: &JobQuery) -> StoreResult<Vec<Job>>;
 }
 
 /// One all-or-nothing write of many responses. See [`Store::begin_import`].

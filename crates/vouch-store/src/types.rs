@@ -17,6 +17,10 @@ pub struct SurveyId(pub i64);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ContactId(pub i64);
 
+/// Identifies a campaign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CampaignId(pub i64);
+
 /// Identifies a response. Ids only grow: a larger id was written later.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct ResponseId(pub i64);
@@ -55,6 +59,11 @@ pub struct NewSurvey {
     pub question: String,
     /// The "why?" question asked after the score.
     pub follow_up: String,
+    /// The public link's slug (`/l/{slug}`), unique across the server; one is made from the
+    /// name with a random suffix when `None` (see [`crate::generate_slug`]).
+    pub slug: Option<String>,
+    /// How it looks and speaks to respondents.
+    pub settings: crate::SurveySettings,
 }
 
 /// A stored survey.
@@ -74,6 +83,10 @@ pub struct Survey {
     pub created_at: Timestamp,
     /// Archived surveys take no new answers.
     pub archived: bool,
+    /// The public link's slug (`/l/{slug}`), unique across the server.
+    pub slug: String,
+    /// How it looks and speaks to respondents.
+    pub settings: crate::SurveySettings,
 }
 
 /// A survey with its response count, for listings.

@@ -132,6 +132,8 @@ async fn fill(
         .create_survey(
             workspace.id,
             NewSurvey {
+                slug: None,
+                settings: Default::default(),
                 name: name.to_owned(),
                 kind,
                 question: kind.default_question(Some(vouch_demo::COMPANY_NAME)),

@@ -259,6 +259,8 @@ impl Writer<'_> {
         }
         let kind = kind_of(self.args.kind.unwrap_or(KindArg::Nps));
         let new_survey = NewSurvey {
+            slug: None,
+            settings: Default::default(),
             name: self.args.survey.clone(),
             kind,
             question: kind.default_question(None),

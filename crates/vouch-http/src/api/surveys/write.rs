@@ -56,6 +56,8 @@ pub(crate) async fn create_survey(
         None => DEFAULT_FOLLOW_UP.to_owned(),
     };
     let new = NewSurvey {
+        slug: None,
+        settings: Default::default(),
         name: name.clone(),
         kind,
         question,
@@ -100,6 +102,8 @@ pub(crate) async fn update_survey(
         question: checked("question", &patch.question)?,
         follow_up: checked("follow_up", &patch.follow_up)?,
         archived: None,
+        slug: None,
+        settings: None,
     };
     change(&state, caller.workspace, SurveyId(id), changes).await
 }
