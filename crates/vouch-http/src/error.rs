@@ -55,6 +55,10 @@ pub enum ApiError {
         /// The field whose value clashed.
         field: Option<String>,
     },
+    /// 410: the thing exists but is closed for good (an expired survey link, an archived
+    /// survey).
+    #[error("{0}")]
+    Gone(String),
     /// 413: the body is larger than the limit.
     #[error("{0}")]
     PayloadTooLarge(String),
@@ -90,7 +94,7 @@ pub struct ErrorBody {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, ToSchema)]
 pub struct ErrorDetail {
     /// A stable, machine-readable code: `bad_request`, `invalid_json`, `unauthorized`,
-    /// `forbidden`, `not_found`, `method_not_allowed`, `conflict`, `payload_too_large`,
+    /// `forbidden`, `not_found`, `method_not_allowed`, `conflict`, `gone`, `payload_too_large`,
     /// `unsupported_media_type`, `validation`, `idempotency_key_reused`, `too_many_requests`
     /// or `internal`.
     #[schema(example = "validation")]
@@ -140,6 +144,7 @@ impl ApiError {
             ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::Gone(_) => StatusCode::GONE,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
@@ -158,6 +163,7 @@ impl ApiError {
             ApiError::NotFound { field, .. } => ("not_found", field.clone()),
             ApiError::MethodNotAllowed(_) => ("method_not_allowed", None),
             ApiError::Conflict { field, .. } => ("conflict", field.clone()),
+            ApiError::Gone(_) => ("gone", None),
             ApiError::PayloadTooLarge(_) => ("payload_too_large", None),
             ApiError::UnsupportedMediaType(_) => ("unsupported_media_type", None),
             ApiError::TooManyRequests(_) => ("too_many_requests", None),

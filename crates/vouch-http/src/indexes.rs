@@ -48,6 +48,15 @@ impl IndexRegistry {
         Ok(Arc::clone(index))
     }
 
+    /// Whether the workspace's index is loaded (or loading).
+    pub fn is_loaded(&self, workspace: WorkspaceId) -> bool {
+        let loaded = self
+            .loaded
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        loaded.contains_key(&workspace)
+    }
+
     /// Indexes loaded so far.
     pub fn loaded(&self) -> Vec<Arc<LiveIndex>> {
         let loaded = self

@@ -1,11 +1,13 @@
-//! The HTTP layer of Vouch: the JSON API under `/api/v1`, `/healthz`, `/metrics`, and the
-//! wire shapes of every figure ([`wire`], shared with `vouch report --json`).
+//! The HTTP layer of Vouch: the JSON API under `/api/v1`, the pages respondents answer on
+//! (`/s/`, `/l/`, `/u/`), the in-app widget (`/widget.js`, `/w/v1/`), `/healthz`, `/metrics`,
+//! and the wire shapes of every figure ([`wire`], shared with `vouch report --json`).
 //!
 //! It alone knows HTTP and JSON. [`serve`] runs a router on a listener until a shutdown
 //! signal, then stops accepting, lets in-flight requests finish and returns.
 
 pub mod api;
 pub mod auth;
+mod collect;
 pub mod error;
 mod health;
 pub mod indexes;
@@ -25,11 +27,16 @@ pub use state::{AppState, Limits, ServerConfig};
 
 /// Every route of the server, with its middleware (request ids, logs, metrics, body limit).
 pub fn router(state: AppState) -> Router {
-    let api = api::router(state.clone());
+    // The survey pages and the widget share the API's caches (surveys, attribute kinds, index
+    // freshness).
+    let api_state = api::ApiState::new(state.clone());
+    let api = api::router_for(api_state.clone());
+    let collect = collect::router(api_state);
     Router::new()
         .merge(health::router())
         .merge(observe::metrics_router())
         .merge(api)
+        .merge(collect)
         .layer(axum::extract::DefaultBodyLimit::max(
             state.limits().body_bytes,
         ))

@@ -32,6 +32,17 @@ pub struct Limits {
     pub default_page_size: usize,
     /// The longest `Idempotency-Key`, in characters.
     pub idempotency_key_chars: usize,
+    /// In-app widget calls (`/w/v1/…`) one client IP address (an IPv6 /64) may make per
+    /// minute, in bursts of as many; 0 for no limit. 429 with `Retry-After` beyond.
+    pub widget_requests_per_minute_per_ip: u32,
+    /// Widget calls per minute for one visitor (a widget key and a contact id or email); 0 for
+    /// no limit.
+    pub widget_requests_per_minute_per_contact: u32,
+    /// Answers posted to survey pages (`POST /s/…`, `POST /l/…`) per minute from one client
+    /// IP address; 0 for no limit.
+    pub page_posts_per_minute_per_ip: u32,
+    /// Answers posted to survey pages per minute for one contact; 0 for no limit.
+    pub page_posts_per_minute_per_contact: u32,
 }
 
 impl Default for Limits {
@@ -47,6 +58,10 @@ impl Default for Limits {
             max_page_size: 1_000,
             default_page_size: 100,
             idempotency_key_chars: 255,
+            widget_requests_per_minute_per_ip: 60,
+            widget_requests_per_minute_per_contact: 10,
+            page_posts_per_minute_per_ip: 30,
+            page_posts_per_minute_per_contact: 10,
         }
     }
 }

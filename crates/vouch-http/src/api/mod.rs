@@ -6,16 +6,16 @@
 //! is an [`ApiError`] with the shape of the HTTP contract, including
 //! unknown paths, wrong methods, oversized bodies and unreadable JSON.
 
-mod attributes;
-mod contacts;
-mod fresh;
+pub(crate) mod attributes;
+pub(crate) mod contacts;
+pub(crate) mod fresh;
 mod idempotency;
-mod json;
+pub(crate) mod json;
 pub mod openapi;
 mod params;
 mod report;
 mod responses;
-mod surveys;
+pub(crate) mod surveys;
 
 use std::sync::Arc;
 
@@ -32,7 +32,9 @@ use crate::state::{AppState, Limits};
 pub use contacts::{ContactExport, ContactJson, ContactPage, ContactWithResponses, ExportedSurvey};
 pub use json::ApiJson;
 pub use responses::{CategoryJson, ContactBody, NewResponseBody, ResponseJson, ResponsePage};
-pub use surveys::{KindJson, NewSurveyBody, SurveyJson, SurveyList, SurveyPatch};
+pub use surveys::{
+    KindJson, NewSurveyBody, SurveyJson, SurveyList, SurveyPatch, SurveySettingsJson, WordingJson,
+};
 
 /// What API handlers share: the server's state and the API's own short-lived memory.
 #[derive(Debug, Clone)]
@@ -85,12 +87,17 @@ impl ApiState {
 
 /// Every `/api/v1` route.
 pub fn router(state: AppState) -> Router<AppState> {
+    router_for(ApiState::new(state))
+}
+
+/// Every `/api/v1` route, over an API state that other routers may share (its caches).
+pub fn router_for(state: ApiState) -> Router<AppState> {
     let (routes, _) = Routes::all();
     routes
         .route("/api/v1", any(no_such_route))
         .route("/api/v1/{*rest}", any(no_such_route))
         .method_not_allowed_fallback(method_not_allowed)
-        .with_state(ApiState::new(state))
+        .with_state(state)
 }
 
 /// A router being built, and the `(METHOD, path)` of every route added so far.

@@ -1,6 +1,7 @@
 //! `/api/v1/surveys`: create, list, read, change, archive and restore surveys.
 
 mod cache;
+pub(crate) mod settings;
 pub(super) mod write;
 
 use axum::extract::State;
@@ -8,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use vouch_core::SurveyKind;
-use vouch_store::{Store, Survey, SurveyId, WorkspaceId};
+use vouch_store::{Survey, SurveyId, WorkspaceId};
 
 use crate::api::json::{PathId, path_id};
 use crate::api::openapi::ReadErrors;
@@ -18,6 +19,7 @@ use crate::error::{ApiError, Result};
 use crate::state::Limits;
 
 pub(crate) use cache::SurveyCache;
+pub use settings::{SurveySettingsJson, WordingJson};
 
 /// NPS (customers) or eNPS (employees, reported anonymously).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -66,10 +68,18 @@ pub struct SurveyJson {
     pub created_at: String,
     /// How many responses it has.
     pub responses: u64,
+    /// The public link's slug, unique across the server.
+    #[schema(example = "checkout-3fa9c1")]
+    pub slug: String,
+    /// The public survey page: `{public_url}/l/{slug}`.
+    #[schema(example = "https://vouch.example.com/l/checkout-3fa9c1")]
+    pub link_url: String,
+    /// How it looks and speaks to respondents.
+    pub settings: SurveySettingsJson,
 }
 
 impl SurveyJson {
-    fn new(survey: &Survey, responses: u64) -> SurveyJson {
+    fn new(survey: &Survey, responses: u64, public_url: &str) -> SurveyJson {
         SurveyJson {
             id: survey.id.0,
             name: survey.name.clone(),
@@ -79,8 +89,16 @@ impl SurveyJson {
             archived: survey.archived,
             created_at: survey.created_at.to_string(),
             responses,
+            slug: survey.slug.clone(),
+            link_url: link_url(public_url, &survey.slug),
+            settings: SurveySettingsJson::from(&survey.settings),
         }
     }
+}
+
+/// The public page of the survey with this slug.
+pub(crate) fn link_url(public_url: &str, slug: &str) -> String {
+    format!("{}/l/{slug}", public_url.trim_end_matches('/'))
 }
 
 /// A list of surveys, oldest first.
@@ -106,6 +124,13 @@ pub struct NewSurveyBody {
     /// The "why?" asked after the score; a standard wording by default.
     #[serde(default)]
     pub follow_up: Option<String>,
+    /// The public link's slug (`a-z`, `0-9`, inner `-`, at most 64), unique across the
+    /// server; made from the name with a random suffix by default.
+    #[serde(default)]
+    pub slug: Option<String>,
+    /// Brand, languages, per-category follow-ups, throttle window, public link switch.
+    #[serde(default)]
+    pub settings: Option<SurveySettingsJson>,
 }
 
 /// Changes to a survey; fields left out stay as they are.
@@ -121,6 +146,12 @@ pub struct SurveyPatch {
     /// A new follow-up.
     #[serde(default)]
     pub follow_up: Option<String>,
+    /// A new public link slug (the old link stops working).
+    #[serde(default)]
+    pub slug: Option<String>,
+    /// New settings, replacing the old ones whole (fields left out take their defaults).
+    #[serde(default)]
+    pub settings: Option<SurveySettingsJson>,
 }
 
 /// The survey routes.
@@ -161,6 +192,27 @@ pub(crate) fn wording(field: &str, text: &str, limits: &Limits) -> Result<String
     Ok(text.to_owned())
 }
 
+/// A slug given in a body: valid, or a 422 naming `slug`.
+pub(crate) fn checked_slug(slug: &str) -> Result<String> {
+    let slug = slug.trim();
+    if vouch_store::is_valid_slug(slug) {
+        Ok(slug.to_owned())
+    } else {
+        Err(ApiError::validation(
+            "slug",
+            "a slug has 1 to 64 characters: a-z, 0-9 and `-` (not at either end)",
+        ))
+    }
+}
+
+/// The 409 of a slug another survey has.
+pub(crate) fn slug_taken(slug: &str) -> ApiError {
+    ApiError::Conflict {
+        message: format!("another survey already has the link slug {slug:?}"),
+        field: Some("slug".into()),
+    }
+}
+
 pub(crate) fn name_taken(name: &str) -> ApiError {
     ApiError::Conflict {
         message: format!("a survey named {name:?} already exists in this workspace"),
@@ -181,24 +233,26 @@ pub(crate) async fn list_surveys(
     caller: Caller,
 ) -> Result<Response> {
     let listings = state.store().surveys(caller.workspace).await?;
+    let public_url = &state.app().config().public_url;
     let data = listings
         .iter()
-        .map(|listing| SurveyJson::new(&listing.survey, listing.responses))
+        .map(|listing| SurveyJson::new(&listing.survey, listing.responses, public_url))
         .collect();
     Ok(axum::Json(SurveyList { data }).into_response())
 }
 
 /// The survey with its response count, or 404.
 pub(crate) async fn survey_json(
-    store: &dyn Store,
+    state: &ApiState,
     workspace: WorkspaceId,
     id: SurveyId,
 ) -> Result<SurveyJson> {
-    let listings = store.surveys(workspace).await?;
+    let listings = state.store().surveys(workspace).await?;
+    let public_url = &state.app().config().public_url;
     listings
         .iter()
         .find(|listing| listing.survey.id == id)
-        .map(|listing| SurveyJson::new(&listing.survey, listing.responses))
+        .map(|listing| SurveyJson::new(&listing.survey, listing.responses, public_url))
         .ok_or_else(|| no_survey(id.0))
 }
 
@@ -234,7 +288,7 @@ pub(crate) async fn get_survey(
     PathId(id): PathId,
 ) -> Result<Response> {
     let id = path_id(&id, "survey")?;
-    let survey = survey_json(state.store(), caller.workspace, SurveyId(id)).await?;
+    let survey = survey_json(&state, caller.workspace, SurveyId(id)).await?;
     Ok(axum::Json(survey).into_response())
 }
 

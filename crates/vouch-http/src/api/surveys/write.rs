@@ -7,8 +7,10 @@ use vouch_core::SurveyKind;
 use vouch_core::survey::DEFAULT_FOLLOW_UP;
 use vouch_store::{NewSurvey, StoreError, SurveyChanges, SurveyId, WorkspaceId};
 
+use super::settings::checked_settings;
 use super::{
-    KindJson, NewSurveyBody, SurveyJson, SurveyPatch, name_taken, no_survey, survey_json, wording,
+    KindJson, NewSurveyBody, SurveyJson, SurveyPatch, checked_slug, name_taken, no_survey,
+    slug_taken, survey_json, wording,
 };
 use crate::api::ApiState;
 use crate::api::idempotency::SavedWrite;
@@ -55,9 +57,14 @@ pub(crate) async fn create_survey(
         Some(text) => wording("follow_up", text, limits)?,
         None => DEFAULT_FOLLOW_UP.to_owned(),
     };
+    let slug = given.slug.as_deref().map(checked_slug).transpose()?;
+    let settings = match &given.settings {
+        Some(settings) => checked_settings(settings, limits)?,
+        None => Default::default(),
+    };
     let new = NewSurvey {
-        slug: None,
-        settings: Default::default(),
+        slug: slug.clone(),
+        settings,
         name: name.clone(),
         kind,
         question,
@@ -65,12 +72,42 @@ pub(crate) async fn create_survey(
     };
     let survey = match state.store().create_survey(caller.workspace, new).await {
         Ok(survey) => survey,
-        Err(StoreError::Conflict(_)) => return Err(name_taken(&name)),
+        Err(StoreError::Conflict(_)) => {
+            let clash = clash(&state, caller.workspace, None, Some(&name), slug.as_deref());
+            return Err(clash.await);
+        }
         Err(error) => return Err(error.into()),
     };
+    let public_url = &state.app().config().public_url;
     write
-        .reply(&state, StatusCode::CREATED, &SurveyJson::new(&survey, 0))
+        .reply(
+            &state,
+            StatusCode::CREATED,
+            &SurveyJson::new(&survey, 0, public_url),
+        )
         .await
+}
+
+/// Which uniqueness rule a create or change (of survey `changed`) broke: the name (in the
+/// workspace) when another survey has it, else the slug (across the server).
+async fn clash(
+    state: &ApiState,
+    workspace: WorkspaceId,
+    changed: Option<SurveyId>,
+    name: Option<&str>,
+    slug: Option<&str>,
+) -> crate::error::ApiError {
+    if let Some(name) = name {
+        match state.store().survey_by_name(workspace, name).await {
+            Ok(Some(found)) if Some(found.id) != changed => return name_taken(name),
+            Ok(_) => {}
+            Err(error) => return error.into(),
+        }
+    }
+    match slug {
+        Some(slug) => slug_taken(slug),
+        None => name_taken(name.unwrap_or("")),
+    }
 }
 
 /// Rename a survey or change its wording.
@@ -102,8 +139,12 @@ pub(crate) async fn update_survey(
         question: checked("question", &patch.question)?,
         follow_up: checked("follow_up", &patch.follow_up)?,
         archived: None,
-        slug: None,
-        settings: None,
+        slug: patch.slug.as_deref().map(checked_slug).transpose()?,
+        settings: patch
+            .settings
+            .as_ref()
+            .map(|settings| checked_settings(settings, limits))
+            .transpose()?,
     };
     change(&state, caller.workspace, SurveyId(id), changes).await
 }
@@ -116,14 +157,18 @@ async fn change(
     changes: SurveyChanges,
 ) -> Result<Response> {
     let name = changes.name.clone();
+    let slug = changes.slug.clone();
     match state.store().update_survey(workspace, id, changes).await {
         Ok(_) => {}
         Err(StoreError::NotFound(_)) => return Err(no_survey(id.0)),
-        Err(StoreError::Conflict(_)) => return Err(name_taken(name.as_deref().unwrap_or(""))),
+        Err(StoreError::Conflict(_)) => {
+            let clash = clash(state, workspace, Some(id), name.as_deref(), slug.as_deref());
+            return Err(clash.await);
+        }
         Err(error) => return Err(error.into()),
     }
     state.caches().surveys.forget(workspace, id);
-    let survey = survey_json(state.store(), workspace, id).await?;
+    let survey = survey_json(state, workspace, id).await?;
     Ok(axum::Json(survey).into_response())
 }
 
