@@ -54,6 +54,17 @@ pub enum Command {
     /// Manage API keys.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Email a survey to contacts now (and on a schedule with --every).
+    Send(SendArgs),
+    /// List email campaigns and their numbers.
+    #[command(subcommand)]
+    Campaigns(CampaignsCommand),
+    /// Inspect the background job queue.
+    #[command(subcommand)]
+    Jobs(JobsCommand),
+    /// Manage in-app widget keys.
+    #[command(subcommand)]
+    Widget(WidgetCommand),
     /// Print a documented settings file with every default.
     DefaultConfig,
     /// Measure the analytics engine on the data in the database.
@@ -148,6 +159,9 @@ pub enum SurveysCommand {
 /// `vouch contacts …`
 #[derive(Debug, Subcommand)]
 pub enum ContactsCommand {
+    /// Create or update contacts from a CSV file: columns `email` and/or `external_id`; every
+    /// other column is an attribute.
+    Import(ImportContactsArgs),
     /// Erase a contact and every response it gave (GDPR).
     Delete {
         /// The contact's external id.
@@ -156,6 +170,146 @@ pub enum ContactsCommand {
         /// The contact's email.
         #[arg(long)]
         email: Option<String>,
+    },
+}
+
+/// Flags of `vouch contacts import`.
+#[derive(Debug, Args)]
+pub struct ImportContactsArgs {
+    /// The CSV file.
+    pub file: PathBuf,
+    /// Import the valid rows and report the others, instead of importing nothing.
+    #[arg(long)]
+    pub skip_invalid: bool,
+}
+
+/// Where emails and links go: shared by `serve`, `demo` and `send`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct OutboundArgs {
+    /// The base of every link the server hands out, e.g. https://nps.example.com.
+    #[arg(long, env = "VOUCH_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// The SMTP server: smtp://HOST:PORT, smtp://USER:PASS@HOST:587?tls=starttls or
+    /// smtps://USER:PASS@HOST:465.
+    #[arg(long, env = "VOUCH_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// The sender of survey emails, e.g. "Acme <nps@acme.example>".
+    #[arg(long, env = "VOUCH_SMTP_FROM")]
+    pub smtp_from: Option<String>,
+}
+
+/// Flags of `vouch send`.
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// The survey to send.
+    #[arg(long)]
+    pub survey: String,
+    /// Only contacts whose attribute has this value (ATTR=VALUE); repeatable: AND across
+    /// attributes, OR between values of the same attribute.
+    #[arg(long = "filter", value_name = "ATTR=VALUE")]
+    pub filters: Vec<String>,
+    /// The share of eligible contacts to ask, in (0, 1].
+    #[arg(long, default_value_t = 1.0)]
+    pub sample: f64,
+    /// Skip contacts asked anything within this many days.
+    #[arg(long)]
+    pub throttle_days: Option<u32>,
+    /// Remind non-responders once, this many days after the email.
+    #[arg(long)]
+    pub reminder_days: Option<u32>,
+    /// Send again every this many days (each contact once per cycle); later cycles are sent
+    /// by `vouch serve`.
+    #[arg(long, value_name = "DAYS")]
+    pub every: Option<u32>,
+    /// With --every: spread each cycle's contacts over its weekdays.
+    #[arg(long, requires = "every")]
+    pub spread: bool,
+    /// A name for the campaign (default: the survey and the date).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Only print how many contacts would be asked; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Links and SMTP.
+    #[command(flatten)]
+    pub outbound: OutboundArgs,
+}
+
+/// `vouch campaigns …`
+#[derive(Debug, Subcommand)]
+pub enum CampaignsCommand {
+    /// List the workspace's campaigns, newest first, with their numbers.
+    List {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `vouch jobs …`
+#[derive(Debug, Subcommand)]
+pub enum JobsCommand {
+    /// List the workspace's jobs, newest first, with attempts and last error.
+    List {
+        /// Only jobs in this status.
+        #[arg(long, value_enum)]
+        status: Option<JobStatusArg>,
+        /// Only jobs of this kind (send_email, run_campaign, campaign_reminders).
+        #[arg(long)]
+        kind: Option<String>,
+        /// At most this many.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Job statuses on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum JobStatusArg {
+    /// Waiting to run.
+    Queued,
+    /// Claimed by a worker.
+    Running,
+    /// Finished.
+    Done,
+    /// Failed for good.
+    Failed,
+}
+
+/// `vouch widget …`
+#[derive(Debug, Subcommand)]
+pub enum WidgetCommand {
+    /// Create a widget key; prints the embed snippet, then the key alone on the last line.
+    Create {
+        /// The survey the widget asks.
+        #[arg(long)]
+        survey: String,
+        /// The origins (https://app.example.com) whose pages may use it; repeatable.
+        #[arg(long = "origin", required = true, num_args = 1..)]
+        origins: Vec<String>,
+        /// The share of eligible visitors shown the survey, in (0, 1].
+        #[arg(long, default_value_t = 1.0)]
+        sample: f64,
+        /// Do not ask visitors whose account is younger than this many days.
+        #[arg(long, default_value_t = 0)]
+        min_age_days: u32,
+        /// The base of the snippet's script URL.
+        #[arg(long, env = "VOUCH_PUBLIC_URL")]
+        public_url: Option<String>,
+    },
+    /// List the workspace's widget keys.
+    List {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a widget key: the widget stops showing at once.
+    Revoke {
+        /// The key (pk_…).
+        key: String,
     },
 }
 
@@ -175,9 +329,9 @@ pub struct ServeArgs {
     /// The address to listen on (default 127.0.0.1:8080).
     #[arg(long, env = "VOUCH_ADDR")]
     pub addr: Option<String>,
-    /// The base of every link the server hands out, e.g. https://nps.example.com.
-    #[arg(long, env = "VOUCH_PUBLIC_URL")]
-    pub public_url: Option<String>,
+    /// Links and SMTP.
+    #[command(flatten)]
+    pub outbound: OutboundArgs,
     /// Log one JSON object per line instead of text.
     #[arg(long, env = "VOUCH_LOG_JSON")]
     pub log_json: bool,

@@ -56,7 +56,15 @@ fn init_logs(cli: &cli::Cli) {
         cli::Command::Demo(args) => (!args.no_serve, args.serve.log_json),
         _ => (false, false),
     };
-    let default = if serving { "info" } else { "warn" };
+    // `vouch send` sums up what failed; a warning per failed email would bury it.
+    let sending = matches!(cli.command, cli::Command::Send(_));
+    let default = if serving {
+        "info"
+    } else if sending {
+        "error"
+    } else {
+        "warn"
+    };
     let filter = tracing_subscriber::EnvFilter::try_from_env("VOUCH_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let logs = tracing_subscriber::fmt()

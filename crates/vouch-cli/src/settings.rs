@@ -9,8 +9,10 @@ use std::time::Duration;
 use serde::Deserialize;
 use vouch_http::{Limits, ServerConfig};
 
+use vouch_jobs::JobsConfig;
+
 use crate::bad_input;
-use crate::cli::ServeArgs;
+use crate::cli::{OutboundArgs, ServeArgs};
 
 /// The documented settings file `vouch default-config` prints.
 pub const DEFAULT_CONFIG: &str = include_str!("default-config.toml");
@@ -27,6 +29,28 @@ pub struct FileSettings {
     /// `[limits]`.
     #[serde(default)]
     pub limits: LimitsSection,
+    /// `[email]`.
+    #[serde(default)]
+    pub email: EmailSection,
+    /// `[jobs]`.
+    #[serde(default)]
+    pub jobs: JobsSection,
+}
+
+/// `[email]` of the settings file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmailSection {
+    smtp_url: Option<String>,
+    smtp_from: Option<String>,
+}
+
+/// `[jobs]` of the settings file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobsSection {
+    concurrency: Option<usize>,
+    lease_seconds: Option<u64>,
 }
 
 /// `[server]` of the settings file.
@@ -54,6 +78,10 @@ pub struct LimitsSection {
     default_page_size: Option<usize>,
     max_page_size: Option<usize>,
     idempotency_key_chars: Option<usize>,
+    widget_requests_per_minute_per_ip: Option<u32>,
+    widget_requests_per_minute_per_contact: Option<u32>,
+    page_posts_per_minute_per_ip: Option<u32>,
+    page_posts_per_minute_per_contact: Option<u32>,
 }
 
 /// Reads the settings file, if one was given.
@@ -78,6 +106,8 @@ pub struct ServeSettings {
     pub addr: String,
     /// The server's configuration.
     pub server: ServerConfig,
+    /// The background worker's configuration.
+    pub jobs: JobsConfig,
 }
 
 /// Applies flags and environment over the file over the defaults.
@@ -101,19 +131,69 @@ pub fn serve_settings(args: &ServeArgs, file: &FileSettings) -> anyhow::Result<S
             .max(1),
         // 0 means "what suits the database": decided once the store is open.
         ingest_writers: file.server.ingest_writers.unwrap_or(0),
-        public_url: args
-            .public_url
-            .clone()
-            .or_else(|| file.server.public_url.clone())
-            .unwrap_or(defaults.public_url),
+        public_url: public_url(&args.outbound, file)?,
     };
     Ok(ServeSettings {
+        jobs: jobs_config(&args.outbound, file)?,
         addr: args
             .addr
             .clone()
             .or_else(|| file.server.addr.clone())
             .unwrap_or_else(|| "127.0.0.1:8080".into()),
         server,
+    })
+}
+
+/// The base of every link: flag or `VOUCH_PUBLIC_URL`, then `[server] public_url`, then the
+/// default address.
+pub fn public_url(args: &OutboundArgs, file: &FileSettings) -> anyhow::Result<String> {
+    let url = args
+        .public_url
+        .clone()
+        .or_else(|| file.server.public_url.clone())
+        .unwrap_or_else(|| ServerConfig::default().public_url);
+    if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() <= "http://".len()
+    {
+        bad_input!("public_url {url:?}: must start with http:// or https://");
+    }
+    Ok(url.trim_end_matches('/').to_owned())
+}
+
+/// The worker's settings: links, SMTP server and sender, concurrency.
+pub fn jobs_config(args: &OutboundArgs, file: &FileSettings) -> anyhow::Result<JobsConfig> {
+    let defaults = JobsConfig::default();
+    let smtp_url = args
+        .smtp_url
+        .clone()
+        .or_else(|| file.email.smtp_url.clone())
+        .filter(|url| !url.trim().is_empty());
+    if let Some(url) = &smtp_url
+        && !(url.starts_with("smtp://") || url.starts_with("smtps://"))
+    {
+        bad_input!(
+            "smtp_url {:?}: must be smtp://HOST:PORT or smtps://USER:PASS@HOST:465",
+            vouch_jobs::mailer::redact(url)
+        );
+    }
+    let concurrency = file.jobs.concurrency.unwrap_or(defaults.concurrency);
+    if concurrency == 0 || concurrency > 256 {
+        bad_input!("jobs.concurrency must be between 1 and 256");
+    }
+    let lease = match file.jobs.lease_seconds {
+        Some(0) => bad_input!("jobs.lease_seconds must be at least 1"),
+        Some(seconds) => Duration::from_secs(seconds),
+        None => defaults.lease,
+    };
+    Ok(JobsConfig {
+        public_url: public_url(args, file)?,
+        smtp_url,
+        smtp_from: args
+            .smtp_from
+            .clone()
+            .or_else(|| file.email.smtp_from.clone())
+            .unwrap_or(defaults.smtp_from),
+        concurrency,
+        lease,
     })
 }
 
@@ -136,6 +216,18 @@ fn limits(section: &LimitsSection) -> Limits {
         idempotency_key_chars: section
             .idempotency_key_chars
             .unwrap_or(d.idempotency_key_chars),
+        widget_requests_per_minute_per_ip: section
+            .widget_requests_per_minute_per_ip
+            .unwrap_or(d.widget_requests_per_minute_per_ip),
+        widget_requests_per_minute_per_contact: section
+            .widget_requests_per_minute_per_contact
+            .unwrap_or(d.widget_requests_per_minute_per_contact),
+        page_posts_per_minute_per_ip: section
+            .page_posts_per_minute_per_ip
+            .unwrap_or(d.page_posts_per_minute_per_ip),
+        page_posts_per_minute_per_contact: section
+            .page_posts_per_minute_per_contact
+            .unwrap_or(d.page_posts_per_minute_per_contact),
     }
 }
 
@@ -149,6 +241,7 @@ mod tests {
         let settings = serve_settings(&ServeArgs::default(), &file).unwrap();
         assert_eq!(settings.server.limits, Limits::default());
         assert_eq!(settings.addr, "127.0.0.1:8080");
+        assert_eq!(settings.jobs, JobsConfig::default());
         assert_eq!(
             file.database_url.as_deref(),
             Some(crate::cli::DEFAULT_DATABASE_URL)
@@ -167,6 +260,33 @@ mod tests {
             serve_settings(&ServeArgs::default(), &file).unwrap().addr,
             "0.0.0.0:9000"
         );
+    }
+
+    #[test]
+    fn email_settings_come_from_flags_then_the_file() {
+        let file: FileSettings = toml::from_str(
+            "[email]\nsmtp_url = \"smtp://127.0.0.1:2525\"\nsmtp_from = \"nps@acme.example\"\n",
+        )
+        .unwrap();
+        let jobs = jobs_config(&OutboundArgs::default(), &file).unwrap();
+        assert_eq!(jobs.smtp_url.as_deref(), Some("smtp://127.0.0.1:2525"));
+        assert_eq!(jobs.smtp_from, "nps@acme.example");
+        let args = OutboundArgs {
+            smtp_url: Some("smtps://u:p@mail.example.com:465".into()),
+            public_url: Some("https://nps.example.com/".into()),
+            ..OutboundArgs::default()
+        };
+        let jobs = jobs_config(&args, &file).unwrap();
+        assert_eq!(
+            jobs.smtp_url.as_deref(),
+            Some("smtps://u:p@mail.example.com:465")
+        );
+        assert_eq!(jobs.public_url, "https://nps.example.com");
+        let bad = OutboundArgs {
+            smtp_url: Some("mail.example.com".into()),
+            ..OutboundArgs::default()
+        };
+        assert!(jobs_config(&bad, &file).is_err());
     }
 
     #[test]

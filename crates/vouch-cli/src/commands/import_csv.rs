@@ -50,7 +50,14 @@ pub struct Layout {
     score: usize,
     comment: Option<usize>,
     created_at: Option<usize>,
-    attributes: Vec<AttributeColumn>,
+    attributes: AttributeColumns,
+}
+
+/// The attribute columns of a file (every column that is not a known one), with the kind of
+/// each: the workspace's, or the one its first value in the file gave it.
+#[derive(Debug)]
+pub struct AttributeColumns {
+    columns: Vec<AttributeColumn>,
 }
 
 #[derive(Debug)]
@@ -69,42 +76,8 @@ impl Layout {
         header: &csv::StringRecord,
         known: &[AttributeDefinition],
     ) -> Result<Layout, String> {
-        let names: Vec<String> = header
-            .iter()
-            .enumerate()
-            .map(|(i, name)| {
-                let name = if i == 0 {
-                    name.trim_start_matches('\u{feff}')
-                } else {
-                    name
-                };
-                name.trim().to_owned()
-            })
-            .collect();
-        if names.is_empty() || (names.len() == 1 && names[0].is_empty()) {
-            return Err("the file is empty: expected a header row".into());
-        }
-        let mut seen: HashMap<&str, usize> = HashMap::new();
-        for (position, name) in names.iter().enumerate() {
-            if name.is_empty() {
-                return Err(format!(
-                    "line 1, column {}: the column has no name",
-                    position + 1
-                ));
-            }
-            if let Some(first) = seen.insert(name, position) {
-                return Err(format!(
-                    "line 1, column {}: duplicate column name {name:?} (also column {})",
-                    position + 1,
-                    first + 1
-                ));
-            }
-        }
-        let find = |wanted: &str| {
-            names
-                .iter()
-                .position(|name| name.eq_ignore_ascii_case(wanted))
-        };
+        let names = header_names(header)?;
+        let find = |wanted: &str| find_column(&names, wanted);
         let Some(score) = find("score") else {
             return Err("missing required column \"score\"".into());
         };
@@ -113,32 +86,6 @@ impl Layout {
             return Err("missing required column \"email\" or \"external_id\"".into());
         }
         const RESERVED: [&str; 5] = ["email", "external_id", "score", "comment", "created_at"];
-        let attributes: Vec<AttributeColumn> = names
-            .iter()
-            .enumerate()
-            .filter(|(_, name)| !RESERVED.iter().any(|r| name.eq_ignore_ascii_case(r)))
-            .map(|(position, name)| AttributeColumn {
-                position,
-                name: name.clone(),
-                kind: known.iter().find(|d| &d.name == name).map(|d| d.kind),
-                decided_on_line: None,
-            })
-            .collect();
-        if attributes.len() > MAX_ATTRIBUTES {
-            return Err(format!(
-                "{} attribute columns; at most {MAX_ATTRIBUTES} are allowed",
-                attributes.len()
-            ));
-        }
-        if let Some(long) = attributes
-            .iter()
-            .find(|a| a.name.chars().count() > MAX_ATTRIBUTE_NAME_CHARS)
-        {
-            return Err(format!(
-                "line 1, column {}: attribute name longer than {MAX_ATTRIBUTE_NAME_CHARS} characters",
-                long.position + 1
-            ));
-        }
         Ok(Layout {
             field_count: names.len(),
             email,
@@ -146,22 +93,13 @@ impl Layout {
             score,
             comment: find("comment"),
             created_at: find("created_at"),
-            attributes,
+            attributes: AttributeColumns::from_header(&names, &RESERVED, known)?,
         })
     }
 
     /// Attributes this file introduces, with the kinds their first values gave them.
     pub fn new_definitions(&self, known: &[AttributeDefinition]) -> Vec<AttributeDefinition> {
-        self.attributes
-            .iter()
-            .filter(|a| !known.iter().any(|d| d.name == a.name))
-            .filter_map(|a| {
-                a.kind.map(|kind| AttributeDefinition {
-                    name: a.name.clone(),
-                    kind,
-                })
-            })
-            .collect()
+        self.attributes.new_definitions(known)
     }
 
     /// Checks one row and turns it into a response, or lists everything wrong with it.
@@ -231,8 +169,130 @@ impl Layout {
                 }
             },
         };
+        let attributes = self.attributes.read(record, line, &mut fail);
+        match (score, created_at) {
+            (Ok(score), Some(created_at)) if errors.is_empty() => Ok(NewResponse {
+                survey,
+                contact: ContactKey {
+                    external_id: external_id.map(str::to_owned),
+                    email,
+                },
+                attributes,
+                score,
+                comment,
+                created_at,
+                channel: "import".into(),
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// The header's column names, trimmed (and without a byte-order mark); an error for an empty
+/// header, a column without a name, or a name given twice.
+pub fn header_names(header: &csv::StringRecord) -> Result<Vec<String>, String> {
+    let names: Vec<String> = header
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let name = if i == 0 {
+                name.trim_start_matches('\u{feff}')
+            } else {
+                name
+            };
+            name.trim().to_owned()
+        })
+        .collect();
+    if names.is_empty() || (names.len() == 1 && names[0].is_empty()) {
+        return Err("the file is empty: expected a header row".into());
+    }
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (position, name) in names.iter().enumerate() {
+        if name.is_empty() {
+            return Err(format!(
+                "line 1, column {}: the column has no name",
+                position + 1
+            ));
+        }
+        if let Some(first) = seen.insert(name, position) {
+            return Err(format!(
+                "line 1, column {}: duplicate column name {name:?} (also column {})",
+                position + 1,
+                first + 1
+            ));
+        }
+    }
+    Ok(names)
+}
+
+/// The position of a known column, whatever its case.
+pub fn find_column(names: &[String], wanted: &str) -> Option<usize> {
+    names
+        .iter()
+        .position(|name| name.eq_ignore_ascii_case(wanted))
+}
+
+impl AttributeColumns {
+    /// Every column whose name is not `reserved` (in any case), with the workspace's kind when
+    /// it knows the attribute.
+    pub fn from_header(
+        names: &[String],
+        reserved: &[&str],
+        known: &[AttributeDefinition],
+    ) -> Result<AttributeColumns, String> {
+        let columns: Vec<AttributeColumn> = names
+            .iter()
+            .enumerate()
+            .filter(|(_, name)| !reserved.iter().any(|r| name.eq_ignore_ascii_case(r)))
+            .map(|(position, name)| AttributeColumn {
+                position,
+                name: name.clone(),
+                kind: known.iter().find(|d| &d.name == name).map(|d| d.kind),
+                decided_on_line: None,
+            })
+            .collect();
+        if columns.len() > MAX_ATTRIBUTES {
+            return Err(format!(
+                "{} attribute columns; at most {MAX_ATTRIBUTES} are allowed",
+                columns.len()
+            ));
+        }
+        if let Some(long) = columns
+            .iter()
+            .find(|a| a.name.chars().count() > MAX_ATTRIBUTE_NAME_CHARS)
+        {
+            return Err(format!(
+                "line 1, column {}: attribute name longer than {MAX_ATTRIBUTE_NAME_CHARS} characters",
+                long.position + 1
+            ));
+        }
+        Ok(AttributeColumns { columns })
+    }
+
+    /// Attributes this file introduces, with the kinds their first values gave them.
+    pub fn new_definitions(&self, known: &[AttributeDefinition]) -> Vec<AttributeDefinition> {
+        self.columns
+            .iter()
+            .filter(|a| !known.iter().any(|d| d.name == a.name))
+            .filter_map(|a| {
+                a.kind.map(|kind| AttributeDefinition {
+                    name: a.name.clone(),
+                    kind,
+                })
+            })
+            .collect()
+    }
+
+    /// The row's attributes (empty cells are left out), typed by each column's kind; the
+    /// first value of a new attribute decides its kind. Problems go to `fail`.
+    pub fn read(
+        &mut self,
+        record: &csv::StringRecord,
+        line: u64,
+        fail: &mut impl FnMut(Option<&str>, String),
+    ) -> Attributes {
         let mut attributes = Attributes::new();
-        for column in &mut self.attributes {
+        for column in &mut self.columns {
             let text = record[column.position].trim();
             if text.is_empty() {
                 continue;
@@ -263,22 +323,15 @@ impl Layout {
             };
             attributes.insert(column.name.clone(), value);
         }
-        match (score, created_at) {
-            (Ok(score), Some(created_at)) if errors.is_empty() => Ok(NewResponse {
-                survey,
-                contact: ContactKey {
-                    external_id: external_id.map(str::to_owned),
-                    email,
-                },
-                attributes,
-                score,
-                comment,
-                created_at,
-                channel: "import".into(),
-            }),
-            _ => Err(errors),
-        }
+        attributes
     }
+}
+
+/// A contact's email, lower-cased, or an error saying why it is not one.
+pub fn read_email(text: &str) -> Result<String, String> {
+    let address = text.to_lowercase();
+    check_email(&address)?;
+    Ok(address)
 }
 
 fn non_empty(text: &str) -> Option<&str> {

@@ -1,17 +1,25 @@
 //! One module per command; [`run`] dispatches.
 
 mod bench;
+mod campaigns;
 mod contacts;
 mod demo;
 mod import;
+mod import_contacts;
 mod import_csv;
+mod jobs;
 mod keys;
 mod report;
+mod send;
 mod serve;
 mod surveys;
+mod widget;
 mod workspace;
 
-use crate::cli::{Cli, Command, ContactsCommand, ImportCommand, SurveysCommand, WorkspaceCommand};
+use crate::cli::{
+    CampaignsCommand, Cli, Command, ContactsCommand, ImportCommand, SurveysCommand,
+    WorkspaceCommand,
+};
 use crate::open_store::open_store;
 use crate::settings;
 
@@ -50,6 +58,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Surveys(SurveysCommand::List { json }) => {
             surveys::list(store, &workspace, *json).await
         }
+        Command::Contacts(ContactsCommand::Import(args)) => {
+            import_contacts::import_contacts(store, &workspace, args).await
+        }
         Command::Contacts(ContactsCommand::Delete { external_id, email }) => {
             contacts::delete(store, &workspace, external_id.clone(), email.clone()).await
         }
@@ -58,6 +69,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Bench(args) => bench::bench(store, &workspace, args).await,
         Command::Keys(command) => keys::keys(store, &workspace, command).await,
+        Command::Send(args) => send::send(shared_store.clone(), &workspace, args, &file).await,
+        Command::Campaigns(CampaignsCommand::List { json }) => {
+            campaigns::list(store, &workspace, *json).await
+        }
+        Command::Jobs(command) => jobs::jobs(store, &workspace, command).await,
+        Command::Widget(command) => widget::widget(store, &workspace, command, &file).await,
         Command::Demo(_) | Command::Serve(_) | Command::DefaultConfig => {
             unreachable!("handled above")
         }

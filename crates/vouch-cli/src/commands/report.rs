@@ -124,7 +124,8 @@ fn query_of(
     })
 }
 
-fn known_attribute(
+/// The kind of a known attribute; an input error naming the attributes there are otherwise.
+pub fn known_attribute(
     flag: &str,
     name: &str,
     definitions: &[AttributeDefinition],

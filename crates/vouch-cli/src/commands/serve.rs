@@ -1,4 +1,5 @@
-//! `vouch serve`: the API and background work until SIGINT or SIGTERM.
+//! `vouch serve`: the API, the survey pages and the background job worker until SIGINT or
+//! SIGTERM; both stop together.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -31,12 +32,36 @@ pub async fn serve(store: Arc<dyn Store>, mut settings: ServeSettings) -> anyhow
         backend = store.backend_name(),
         "listening on http://{address}"
     );
+    let worker = match vouch_jobs::Worker::new(Arc::clone(&store), settings.jobs.clone()) {
+        Ok(worker) => worker,
+        Err(error) => bad_input!("{error}"),
+    };
+    match &settings.jobs.smtp_url {
+        Some(url) => tracing::info!(
+            smtp = %vouch_jobs::mailer::redact(url),
+            "sending survey emails through the SMTP server"
+        ),
+        None => tracing::warn!(
+            "{}: survey emails will fail (and be retried) until one is set",
+            vouch_jobs::NO_SMTP_SERVER
+        ),
+    }
     let (signalled, on_signal) = tokio::sync::oneshot::channel::<()>();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
     let shutdown = async move {
         shutdown_signal().await;
-        tracing::info!("shutting down: finishing in-flight requests");
+        tracing::info!("shutting down: finishing in-flight requests and jobs");
+        let _ = stop.send(true);
         let _ = signalled.send(());
     };
+    let mut worker_stopped = stopped.clone();
+    let jobs = tokio::spawn(async move {
+        worker
+            .run_until_stopped(async move {
+                let _ = worker_stopped.wait_for(|stop| *stop).await;
+            })
+            .await;
+    });
     // In-flight requests get DRAIN_SECONDS after the signal; then the process exits anyway.
     tokio::spawn(async move {
         if on_signal.await.is_ok() {
@@ -45,7 +70,12 @@ pub async fn serve(store: Arc<dyn Store>, mut settings: ServeSettings) -> anyhow
             std::process::exit(0);
         }
     });
-    vouch_http::serve(store, settings.server, listener, shutdown).await?;
+    let served = vouch_http::serve(store, settings.server, listener, shutdown).await;
+    // The server stopped, on the signal or on an error (which drops the sender): either way
+    // the worker has been told to stop, and finishes its jobs in flight.
+    drop(stopped);
+    let _ = jobs.await;
+    served?;
     tracing::info!("stopped");
     Ok(())
 }

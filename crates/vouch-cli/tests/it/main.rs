@@ -1,6 +1,8 @@
 //! End-to-end tests of the `vouch` binary, on SQLite and (when configured) PostgreSQL.
 
+mod email;
 mod helpers;
 mod import_errors;
 mod report;
 mod serve;
+mod smtp;

@@ -10,16 +10,25 @@ use serde_json::json;
 use crate::helpers::{TestDb, arg, backends};
 
 /// A running `vouch serve` and the address it listens on.
-struct Server {
+pub struct Server {
     child: Child,
-    base: String,
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
 }
 
 impl Server {
-    fn start(db: &TestDb) -> Server {
+    /// `vouch serve` on a free port.
+    pub fn start(db: &TestDb) -> Server {
+        Server::start_with(db, &[])
+    }
+
+    /// `vouch serve` on a free port, with more flags.
+    pub fn start_with(db: &TestDb, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_vouch"))
             .current_dir(db.dir.path())
             .args(["--database-url", &db.url, "serve", "--addr", "127.0.0.1:0"])
+            .args(extra)
+            .env_remove("VOUCH_SMTP_URL")
             .env("VOUCH_LOG", "info")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -43,7 +52,8 @@ impl Server {
         Server { child, base }
     }
 
-    fn stop(mut self) -> std::process::ExitStatus {
+    /// Sends SIGTERM and waits (at most 10 s) for the server to stop.
+    pub fn stop(mut self) -> std::process::ExitStatus {
         let pid = self.child.id().to_string();
         Command::new("kill")
             .args(["-TERM", &pid])

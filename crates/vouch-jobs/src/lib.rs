@@ -1,0 +1,119 @@
+//! The background work of Vouch: a job queue worker and one module per job.
+//!
+//! Jobs live in the store (`Store::enqueue_job`, `claim_jobs`, `complete_job`, `fail_job`), so
+//! that a job is queued in the same transaction as the write that causes it and survives a
+//! crash. A [`Worker`] claims due jobs with a lease, runs each by its kind, and records the
+//! outcome:
+//!
+//! | kind | payload | module |
+//! |---|---|---|
+//! | `send_email` | `{"invitation": ID, "reminder": BOOL}` | [`send_email`] |
+//! | `run_campaign` | `{"campaign": ID}` | [`campaign`] |
+//! | `campaign_reminders` | `{"campaign": ID}` | [`reminders`] |
+//!
+//! Survey emails are rendered by [`email`] (the eleven score buttons are in the email itself)
+//! and sent over SMTP by [`mailer`].
+//!
+//! ```no_run
+//! # async fn example(store: std::sync::Arc<dyn vouch_store::Store>) -> Result<(), vouch_jobs::JobError> {
+//! use vouch_jobs::{JobsConfig, Worker};
+//! let config = JobsConfig {
+//!     public_url: "https://nps.example.com".into(),
+//!     smtp_url: Some("smtp://127.0.0.1:2525".into()),
+//!     ..JobsConfig::default()
+//! };
+//! let worker = Worker::new(store, config)?;
+//! // Run everything that is due now, as `vouch send` does; `vouch serve` calls
+//! // `worker.run_until_stopped(shutdown)` instead.
+//! worker.run_due_jobs().await?;
+//! # Ok(())
+//! # }
+//! ```
+
+#![deny(missing_docs)]
+
+pub mod campaign;
+pub mod email;
+pub mod mailer;
+pub mod plan;
+pub mod reminders;
+pub mod send_email;
+pub mod worker;
+
+use std::time::Duration;
+
+pub use mailer::Mailer;
+pub use worker::{Worker, backoff};
+
+/// The kind of the job that emails one invitation.
+pub const SEND_EMAIL: &str = "send_email";
+/// The kind of the job that runs one cycle (or day) of a campaign.
+pub const RUN_CAMPAIGN: &str = "run_campaign";
+/// The kind of the job that queues a campaign's reminders.
+pub const CAMPAIGN_REMINDERS: &str = "campaign_reminders";
+
+/// What the worker needs to know about the deployment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobsConfig {
+    /// The base of every link in emails, e.g. `https://nps.example.com` (no trailing slash
+    /// needed).
+    pub public_url: String,
+    /// The SMTP server: `smtp://host:port`, `smtp://user:pass@host:port?tls=starttls` or
+    /// `smtps://user:pass@host:465`. Without one, email jobs fail (and are retried) with an
+    /// error saying so.
+    pub smtp_url: Option<String>,
+    /// The sender address, `vouch@example.com` or `Acme <nps@acme.example>`. Without a display
+    /// name, the survey's brand name is used as one.
+    pub smtp_from: String,
+    /// Jobs run at once (and SMTP connections kept open).
+    pub concurrency: usize,
+    /// How long a claimed job is reserved for its worker; a job still running after that may
+    /// be claimed again (a crashed worker loses nothing).
+    pub lease: Duration,
+}
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        JobsConfig {
+            public_url: "http://127.0.0.1:8080".into(),
+            smtp_url: None,
+            smtp_from: DEFAULT_SMTP_FROM.into(),
+            concurrency: 16,
+            lease: Duration::from_secs(600),
+        }
+    }
+}
+
+/// The sender address when none is configured.
+pub const DEFAULT_SMTP_FROM: &str = "vouch@localhost";
+
+/// Why a job (or setting up the worker) failed.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    /// A failure that a later attempt may cure (SMTP server down, database busy).
+    #[error("{0}")]
+    Retry(String),
+    /// A failure no retry can cure (a malformed payload, an unknown kind): the job is marked
+    /// failed at once.
+    #[error("{0}")]
+    Permanent(String),
+    /// A setting is invalid (the SMTP URL, the sender address).
+    #[error("{0}")]
+    Config(String),
+    /// The store failed; retried.
+    #[error(transparent)]
+    Store(#[from] vouch_store::StoreError),
+}
+
+impl JobError {
+    /// Whether another attempt may succeed.
+    pub fn is_retryable(&self) -> bool {
+        !matches!(self, JobError::Permanent(_) | JobError::Config(_))
+    }
+}
+
+/// The result of a job.
+pub type JobResult<T> = Result<T, JobError>;
+
+/// The message every email job fails with when no SMTP server is configured.
+pub const NO_SMTP_SERVER: &str = "no SMTP server configured (smtp_url)";
