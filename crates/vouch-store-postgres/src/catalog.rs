@@ -382,6 +382,27 @@ pub(crate) async fn workspace_by_id(
     .pg_context("failed to read a workspace")
 }
 
+/// Every workspace of the server, oldest first (identity values grow with creation).
+pub(crate) async fn workspaces(client: &ClientWrapper) -> StoreResult<Vec<Workspace>> {
+    let rows = client
+        .query(
+            "SELECT id, slug, time_zone FROM workspaces ORDER BY id",
+            &[],
+        )
+        .await
+        .pg_context("failed to list workspaces")?;
+    rows.iter()
+        .map(|row| {
+            Ok(Workspace {
+                id: WorkspaceId(row.try_get(0)?),
+                slug: row.try_get(1)?,
+                time_zone: row.try_get(2)?,
+            })
+        })
+        .collect::<Result<_, tokio_postgres::Error>>()
+        .pg_context("failed to list workspaces")
+}
+
 /// Changes a survey's name, wording, archived flag, slug or settings; a taken name or slug is
 /// a [`StoreError::Conflict`], an invalid slug an error of its own.
 pub(crate) async fn update_survey(

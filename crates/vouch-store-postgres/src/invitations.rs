@@ -16,7 +16,9 @@
 //!   the attempt is rolled back and run again with the lock;
 //! - the contact `FOR SHARE`: an erasure, which locks it `FOR UPDATE`, waits until the answer
 //!   is committed and then erases it too, and the answer reads the contact's latest attributes;
-//! - the invitation `FOR UPDATE`: two answers to it are written one after the other.
+//! - the invitation `FOR UPDATE`: two answers to it are written one after the other;
+//! - the response replaced, by deleting it, then its follow-up (workflow row, tags, notes),
+//!   which moves to the new response in the same transaction (see the `follow_up` module).
 
 use deadpool_postgres::{Object, Pool};
 use futures_util::future::try_join;
@@ -30,6 +32,7 @@ use vouch_store::{
 use crate::catalog::{SELECT_DEFINITIONS, definitions_of_rows, timestamp};
 use crate::collect::suppression_key;
 use crate::error::{PgContext, other};
+use crate::follow_up::MOVE_FOLLOW_UP;
 use crate::ids::{self, BEGIN_WRITER, Reservation};
 use crate::ingest::INSERT_RESPONSES;
 use crate::jobs::SEND_EMAIL_ATTEMPTS;
@@ -329,6 +332,7 @@ async fn answer_once(
         definitions,
         current,
         erase,
+        move_follow_up,
         insert,
         answered,
     ] = prepare(
@@ -345,6 +349,7 @@ async fn answer_once(
              )
              INSERT INTO response_deletions (workspace_id, response_id, deleted_at)
              SELECT $1, id, $3 FROM erased",
+            MOVE_FOLLOW_UP,
             INSERT_RESPONSES,
             "UPDATE invitations SET response_id = $2, answered_at = coalesce(answered_at, $3)
              WHERE id = $1",
@@ -435,7 +440,8 @@ async fn answer_once(
         return Ok(Some(previous.clone()));
     }
 
-    // Erase the answer replaced, keeping its time; write the new one; point the invitation at it.
+    // Erase the answer replaced, keeping its time, and move its follow-up; write the new one;
+    // point the invitation at it.
     let Reservation { first: id, horizon } = reservation;
     let now = now_millis();
     let created_at = previous
@@ -449,6 +455,18 @@ async fn answer_once(
                 .execute(&erase, &[&workspace, &previous.id.0, &now])
                 .await
                 .pg_context("failed to erase the answer replaced"),
+            None => Ok(0),
+        }
+    };
+    // The team's follow-up and notes move to the new response. Statements on the connection run
+    // in the order sent, so this runs after the erasure above, which waited for anyone writing
+    // that follow-up, and sees what they committed (see the `follow_up` module).
+    let moving = async {
+        match &previous {
+            Some(previous) => client
+                .execute(&move_follow_up, &[&workspace, &previous.id.0, &id])
+                .await
+                .pg_context("failed to move the follow-up of the answer replaced"),
             None => Ok(0),
         }
     };
@@ -487,7 +505,8 @@ async fn answer_once(
             .await
             .pg_context("failed to commit the answer")
     };
-    futures_util::future::try_join4(erasing_previous, inserting, pointing, committing).await?;
+    futures_util::future::try_join5(erasing_previous, moving, inserting, pointing, committing)
+        .await?;
     transaction.committed();
     Ok(Some(StoredResponse {
         id: ResponseId(id),

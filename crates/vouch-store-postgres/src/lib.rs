@@ -29,6 +29,12 @@
 //! job — an email invitation, a reminder, a campaign's next run — does so in the transaction
 //! that makes the change the job is for.
 //!
+//! The dashboard's links that work once — invitations to join a workspace, password resets —
+//! are used up by a single conditional `UPDATE`, so that of two servers racing on one link only
+//! one wins (see the `accounts` module). The team's follow-up of a response (status, assignee,
+//! tags, notes) has no foreign key to it; row locks on the response keep it from outliving an
+//! erasure, and an answer that replaces another moves it along (see the `follow_up` module).
+//!
 //! ```no_run
 //! use vouch_store::Store;
 //! use vouch_store_postgres::PostgresStore;
@@ -44,6 +50,9 @@
 //! ```
 
 mod access;
+mod accounts;
+#[cfg(test)]
+mod accounts_tests;
 mod campaigns;
 mod catalog;
 mod collect;
@@ -55,6 +64,7 @@ mod copy;
 #[cfg(test)]
 mod database_tests;
 mod error;
+mod follow_up;
 mod ids;
 mod import;
 mod ingest;
@@ -80,10 +90,11 @@ use tokio_postgres::config::Host;
 use vouch_store::{
     Answer, ApiKey, AttributeDefinition, Attributes, Campaign, CampaignId, CampaignNumbers,
     Contact, ContactId, ContactKey, ContactQuery, Deletion, Eligibility, IngestOutcome,
-    IngestRequest, Invitation, InvitationId, Job, JobId, JobQuery, NewApiKey, NewCampaign,
-    NewInvitation, NewJob, NewSurvey, NewWidgetKey, ResponseId, ResponseImport, SavedReply,
-    SendOutcome, Store, StoreResult, StoredResponse, SuppressionReason, Survey, SurveyChanges,
-    SurveyId, SurveyListing, WidgetKey, Workspace, WorkspaceId,
+    IngestRequest, Invitation, InvitationId, Job, JobId, JobQuery, MemberInvite, Membership,
+    NewApiKey, NewCampaign, NewInvitation, NewJob, NewSurvey, NewUser, NewWidgetKey, ResponseId,
+    ResponseImport, ResponseNote, ResponseWorkflow, Role, SavedReply, SendOutcome, SessionRecord,
+    Store, StoreResult, StoredResponse, SuppressionReason, Survey, SurveyChanges, SurveyId,
+    SurveyListing, User, UserId, WidgetKey, WorkflowChange, WorkflowFilter, Workspace, WorkspaceId,
 };
 
 pub use test_database::TestDatabase;
@@ -634,6 +645,150 @@ impl Store for PostgresStore {
 
     async fn jobs(&self, query: &JobQuery) -> StoreResult<Vec<Job>> {
         jobs::jobs(&*self.client().await?, query).await
+    }
+
+    async fn workspaces(&self) -> StoreResult<Vec<Workspace>> {
+        catalog::workspaces(&*self.client().await?).await
+    }
+
+    async fn create_user(&self, user: NewUser) -> StoreResult<User> {
+        accounts::create_user(&*self.client().await?, &user).await
+    }
+
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<(User, String)>> {
+        accounts::user_by_email(&*self.client().await?, email).await
+    }
+
+    async fn user(&self, id: UserId) -> StoreResult<Option<User>> {
+        accounts::user(&*self.client().await?, id).await
+    }
+
+    async fn set_password(&self, id: UserId, password_hash: &str) -> StoreResult<()> {
+        accounts::set_password(&*self.client().await?, id, password_hash).await
+    }
+
+    async fn memberships(&self, user: UserId) -> StoreResult<Vec<Membership>> {
+        accounts::memberships(&*self.client().await?, user).await
+    }
+
+    async fn members(&self, workspace: WorkspaceId) -> StoreResult<Vec<(User, Membership)>> {
+        accounts::members(&*self.client().await?, workspace).await
+    }
+
+    async fn set_membership(
+        &self,
+        workspace: WorkspaceId,
+        user: UserId,
+        role: Role,
+        hr: bool,
+    ) -> StoreResult<Membership> {
+        accounts::set_membership(&*self.client().await?, workspace, user, role, hr).await
+    }
+
+    async fn remove_membership(&self, workspace: WorkspaceId, user: UserId) -> StoreResult<()> {
+        accounts::remove_membership(&*self.client().await?, workspace, user).await
+    }
+
+    async fn create_session(&self, session: &SessionRecord) -> StoreResult<()> {
+        accounts::create_session(&*self.client().await?, session).await
+    }
+
+    async fn session(&self, id_hash: &str, now: Timestamp) -> StoreResult<Option<SessionRecord>> {
+        accounts::session(&*self.client().await?, id_hash, now).await
+    }
+
+    async fn switch_session(&self, id_hash: &str, workspace: WorkspaceId) -> StoreResult<()> {
+        accounts::switch_session(&*self.client().await?, id_hash, workspace).await
+    }
+
+    async fn delete_session(&self, id_hash: &str) -> StoreResult<()> {
+        accounts::delete_session(&*self.client().await?, id_hash).await
+    }
+
+    async fn create_member_invite(&self, invite: &MemberInvite) -> StoreResult<()> {
+        accounts::create_member_invite(&*self.client().await?, invite).await
+    }
+
+    async fn member_invite(&self, token_hash: &str) -> StoreResult<Option<MemberInvite>> {
+        accounts::member_invite(&*self.client().await?, token_hash).await
+    }
+
+    async fn accept_member_invite(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        at: Timestamp,
+    ) -> StoreResult<Membership> {
+        accounts::accept_member_invite(&*self.client().await?, token_hash, user, at).await
+    }
+
+    async fn create_password_reset(
+        &self,
+        user: UserId,
+        token_hash: &str,
+        expires_at: Timestamp,
+    ) -> StoreResult<()> {
+        let client = self.client().await?;
+        accounts::create_password_reset(&client, user, token_hash, expires_at).await
+    }
+
+    async fn take_password_reset(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> StoreResult<Option<UserId>> {
+        accounts::take_password_reset(&*self.client().await?, token_hash, now).await
+    }
+
+    async fn workflows(
+        &self,
+        workspace: WorkspaceId,
+        responses: &[ResponseId],
+    ) -> StoreResult<Vec<ResponseWorkflow>> {
+        follow_up::workflows(&*self.client().await?, workspace, responses).await
+    }
+
+    async fn change_workflow(
+        &self,
+        workspace: WorkspaceId,
+        response: ResponseId,
+        change: &WorkflowChange,
+        at: Timestamp,
+    ) -> StoreResult<ResponseWorkflow> {
+        let client = self.client().await?;
+        follow_up::change_workflow(client, workspace, response, change, at).await
+    }
+
+    async fn workflow_response_ids(
+        &self,
+        workspace: WorkspaceId,
+        filter: &WorkflowFilter,
+    ) -> StoreResult<Vec<ResponseId>> {
+        follow_up::workflow_response_ids(&*self.client().await?, workspace, filter).await
+    }
+
+    async fn workflow_tags(&self, workspace: WorkspaceId) -> StoreResult<Vec<(String, u64)>> {
+        follow_up::workflow_tags(&*self.client().await?, workspace).await
+    }
+
+    async fn add_note(
+        &self,
+        workspace: WorkspaceId,
+        response: ResponseId,
+        author: UserId,
+        body: &str,
+        at: Timestamp,
+    ) -> StoreResult<ResponseNote> {
+        let client = self.client().await?;
+        follow_up::add_note(client, workspace, response, author, body, at).await
+    }
+
+    async fn notes(
+        &self,
+        workspace: WorkspaceId,
+        response: ResponseId,
+    ) -> StoreResult<Vec<ResponseNote>> {
+        follow_up::notes(&*self.client().await?, workspace, response).await
     }
 }
 

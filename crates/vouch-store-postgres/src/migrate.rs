@@ -11,6 +11,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_initial.sql")),
     (2, include_str!("../migrations/0002_server.sql")),
     (3, include_str!("../migrations/0003_collection.sql")),
+    (4, include_str!("../migrations/0004_accounts.sql")),
 ];
 
 /// Applies the migrations the database has not seen yet, all in one transaction, and records

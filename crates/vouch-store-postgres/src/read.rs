@@ -1,4 +1,5 @@
-//! Reading responses, deletions and contacts; erasing a contact.
+//! Reading responses, deletions and contacts; erasing a contact (with the follow-up of its
+//! responses).
 //!
 //! # Why a reader never finds an id behind one it has read
 //!
@@ -48,6 +49,7 @@ use vouch_store::{
 
 use crate::catalog::{SELECT_DEFINITIONS, attribute_definitions, definitions_of_rows, timestamp};
 use crate::error::{PgContext, other};
+use crate::follow_up::ERASE_FOLLOW_UP;
 use crate::now_millis;
 
 /// The largest horizon whose rows may be handed out now (part 3 above), as a number.
@@ -465,7 +467,8 @@ async fn find_contact(
         .pg_context("failed to read a contact")
 }
 
-/// Erases a contact and its responses, logging one deletion per response, in one transaction.
+/// Erases a contact, its responses and their follow-up (workflow, tags, notes), logging one
+/// deletion per response, in one transaction.
 pub(crate) async fn delete_contact(
     client: &mut ClientWrapper,
     workspace: WorkspaceId,
@@ -502,17 +505,31 @@ pub(crate) async fn delete_contact(
         )
         .await
         .pg_context("failed to forget the contact's idempotency keys")?;
-    let erased = transaction
-        .execute(
+    let erased: Vec<i64> = transaction
+        .query(
             "WITH erased AS (
                  DELETE FROM responses WHERE contact_id = $1 AND workspace_id = $2 RETURNING id
+             ),
+             logged AS (
+                 INSERT INTO response_deletions (workspace_id, response_id, deleted_at)
+                 SELECT $2, id, $3 FROM erased ORDER BY id
              )
-             INSERT INTO response_deletions (workspace_id, response_id, deleted_at)
-             SELECT $2, id, $3 FROM erased ORDER BY id",
+             SELECT id FROM erased",
             &[&contact.0, &workspace.0, &now_millis()],
         )
         .await
+        .and_then(|rows| rows.iter().map(|row| row.try_get(0)).collect())
         .pg_context("failed to erase the contact's responses")?;
+    // The team's follow-up and notes of the erased responses go too. This comes after the
+    // responses were deleted, in a statement of its own: deleting them waited for whoever was
+    // writing their follow-up (which locks the response), and this statement's snapshot sees
+    // what they committed (see the `follow_up` module).
+    if !erased.is_empty() {
+        transaction
+            .execute(ERASE_FOLLOW_UP, &[&workspace.0, &erased])
+            .await
+            .pg_context("failed to erase the follow-up of the contact's responses")?;
+    }
     transaction
         .execute("DELETE FROM contacts WHERE id = $1", &[&contact.0])
         .await
@@ -521,5 +538,5 @@ pub(crate) async fn delete_contact(
         .commit()
         .await
         .pg_context("failed to commit the erasure")?;
-    Ok(erased)
+    Ok(erased.len() as u64)
 }

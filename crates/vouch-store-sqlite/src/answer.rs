@@ -4,6 +4,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use vouch_store::{Answer, StoreError, StoreResult, StoredResponse};
 
 use crate::error::SqlContext;
+use crate::follow_up;
 use crate::invitation;
 use crate::now_millis;
 use crate::response::{self, RESPONSE_COLUMNS, stored_response};
@@ -14,7 +15,8 @@ use crate::workspace::attribute_definitions;
 /// A replaced response is erased the way erasing a contact erases one (a row in
 /// `response_deletions`, its idempotency keys forgotten), and the new one is inserted after it
 /// in the same transaction, so that an index tailing responses and deletions sees the old
-/// answer go and the new one, with a larger id, come.
+/// answer go and the new one, with a larger id, come. The replaced response's follow-up
+/// (workflow, tags, notes) moves to the new one in that transaction too.
 pub(crate) fn record(connection: &mut Connection, answer: &Answer) -> StoreResult<StoredResponse> {
     let transaction = connection
         .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -29,12 +31,14 @@ pub(crate) fn record(connection: &mut Connection, answer: &Answer) -> StoreResul
         Some(id) => response::by_id(&transaction, workspace, id, &definitions)?,
         None => None,
     };
+    let mut replaced = None;
     if let Some(previous) = previous {
         if previous.score == answer.score && previous.comment == answer.comment {
             // Nothing was written: dropping the transaction ends it.
             return Ok(previous);
         }
         created_at = previous.created_at.as_millisecond();
+        replaced = Some(previous.id);
         transaction
             .prepare_cached(
                 "INSERT INTO response_deletions (workspace_id, response_id, deleted_at)
@@ -77,6 +81,10 @@ pub(crate) fn record(connection: &mut Connection, answer: &Answer) -> StoreResul
         })
         .sql_context("failed to write an answer")?
         .ok_or_else(|| StoreError::NotFound(format!("contact {}", invitation.contact.0)))?;
+    if let Some(previous) = replaced {
+        // The team's follow-up (status, assignee, tags, notes) survives a changed answer.
+        follow_up::move_to(&transaction, previous, stored.id)?;
+    }
     transaction
         .prepare_cached(
             "UPDATE invitations SET response_id = ?2, answered_at = coalesce(answered_at, ?3)

@@ -22,6 +22,12 @@ pub(crate) fn is_unique_violation(error: &rusqlite::Error) -> bool {
     )
 }
 
+/// True when the error is a violated FOREIGN KEY constraint: the row names something (a user,
+/// a workspace) that does not exist.
+pub(crate) fn is_foreign_key_violation(error: &rusqlite::Error) -> bool {
+    error.sqlite_extended_error_code() == Some(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY)
+}
+
 /// A [`StoreError::Other`] with a plain message.
 pub(crate) fn other(message: impl Into<String>) -> StoreError {
     StoreError::Other(anyhow::Error::msg(message.into()))

@@ -31,6 +31,13 @@
 //! under that lock, so two workers, in one process or in several on the same file, never
 //! claim one job.
 //!
+//! The dashboard's accounts (users, memberships, sessions, invitations to join, password
+//! resets) and the follow-up of responses (status, assignee, tags, notes) go the same way.
+//! Links that work once are used up by one `UPDATE … RETURNING` (a password reset) or under
+//! the write lock (an invitation to join, which also writes the membership), so two clicks
+//! never both count. The follow-up of a response moves to the answer that replaces it and is
+//! erased with its contact, in the transaction that replaces or erases the response.
+//!
 //! ```no_run
 //! use vouch_store::Store;
 //! use vouch_store_sqlite::SqliteStore;
@@ -57,17 +64,22 @@ mod contact;
 mod contact_cache;
 mod contact_rows;
 mod error;
+mod follow_up;
 mod idempotency;
 mod import;
 mod ingest;
 mod invitation;
 mod job;
+mod member_invite;
 mod migrate;
+mod password_reset;
 mod response;
 mod row;
 mod secret;
+mod session;
 mod suppression;
 mod survey;
+mod user;
 mod widget_key;
 mod workspace;
 mod writer;
@@ -82,10 +94,11 @@ use rusqlite::Connection;
 use vouch_store::{
     Answer, ApiKey, AttributeDefinition, Attributes, Campaign, CampaignId, CampaignNumbers,
     Contact, ContactId, ContactKey, ContactQuery, Deletion, Eligibility, IngestOutcome,
-    IngestRequest, Invitation, InvitationId, Job, JobId, JobQuery, NewApiKey, NewCampaign,
-    NewInvitation, NewJob, NewSurvey, NewWidgetKey, ResponseId, ResponseImport, SavedReply,
-    SendOutcome, Store, StoreResult, StoredResponse, SuppressionReason, Survey, SurveyChanges,
-    SurveyId, SurveyListing, WidgetKey, Workspace, WorkspaceId,
+    IngestRequest, Invitation, InvitationId, Job, JobId, JobQuery, MemberInvite, Membership,
+    NewApiKey, NewCampaign, NewInvitation, NewJob, NewSurvey, NewUser, NewWidgetKey, ResponseId,
+    ResponseImport, ResponseNote, ResponseWorkflow, Role, SavedReply, SendOutcome, SessionRecord,
+    Store, StoreResult, StoredResponse, SuppressionReason, Survey, SurveyChanges, SurveyId,
+    SurveyListing, User, UserId, WidgetKey, WorkflowChange, WorkflowFilter, Workspace, WorkspaceId,
 };
 
 use crate::connection::{Pool, path_of_url};
@@ -650,6 +663,212 @@ impl Store for SqliteStore {
     async fn jobs(&self, query: &JobQuery) -> StoreResult<Vec<Job>> {
         let query = query.clone();
         self.run(move |connection| job::list(connection, &query))
+            .await
+    }
+
+    // ---- Users and sessions -----------------------------------------------------------------
+
+    async fn workspaces(&self) -> StoreResult<Vec<Workspace>> {
+        self.run(|connection| workspace::list(connection)).await
+    }
+
+    async fn create_user(&self, user: NewUser) -> StoreResult<User> {
+        self.run(move |connection| user::create(connection, &user))
+            .await
+    }
+
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<(User, String)>> {
+        let email = email.to_owned();
+        self.run(move |connection| user::by_email(connection, &email))
+            .await
+    }
+
+    async fn user(&self, id: UserId) -> StoreResult<Option<User>> {
+        self.run(move |connection| user::by_id(connection, id))
+            .await
+    }
+
+    async fn set_password(&self, id: UserId, password_hash: &str) -> StoreResult<()> {
+        let password_hash = password_hash.to_owned();
+        self.run(move |connection| user::set_password(connection, id, &password_hash))
+            .await
+    }
+
+    async fn memberships(&self, user: UserId) -> StoreResult<Vec<Membership>> {
+        self.run(move |connection| user::memberships(connection, user))
+            .await
+    }
+
+    async fn members(&self, workspace: WorkspaceId) -> StoreResult<Vec<(User, Membership)>> {
+        self.run(move |connection| user::members(connection, workspace))
+            .await
+    }
+
+    async fn set_membership(
+        &self,
+        workspace: WorkspaceId,
+        user: UserId,
+        role: Role,
+        hr: bool,
+    ) -> StoreResult<Membership> {
+        self.run(move |connection| user::set_membership(connection, workspace, user, role, hr))
+            .await
+    }
+
+    async fn remove_membership(&self, workspace: WorkspaceId, user: UserId) -> StoreResult<()> {
+        self.run(move |connection| user::remove_membership(connection, workspace, user))
+            .await
+    }
+
+    async fn create_session(&self, session: &SessionRecord) -> StoreResult<()> {
+        let session = session.clone();
+        self.run(move |connection| session::create(connection, &session))
+            .await
+    }
+
+    async fn session(&self, id_hash: &str, now: Timestamp) -> StoreResult<Option<SessionRecord>> {
+        let id_hash = id_hash.to_owned();
+        self.run(move |connection| session::by_hash(connection, &id_hash, now.as_millisecond()))
+            .await
+    }
+
+    async fn switch_session(&self, id_hash: &str, workspace: WorkspaceId) -> StoreResult<()> {
+        let id_hash = id_hash.to_owned();
+        self.run(move |connection| session::switch(connection, &id_hash, workspace))
+            .await
+    }
+
+    async fn delete_session(&self, id_hash: &str) -> StoreResult<()> {
+        let id_hash = id_hash.to_owned();
+        self.run(move |connection| session::delete(connection, &id_hash))
+            .await
+    }
+
+    async fn create_member_invite(&self, invite: &MemberInvite) -> StoreResult<()> {
+        let invite = invite.clone();
+        self.run(move |connection| member_invite::create(connection, &invite))
+            .await
+    }
+
+    async fn member_invite(&self, token_hash: &str) -> StoreResult<Option<MemberInvite>> {
+        let token_hash = token_hash.to_owned();
+        self.run(move |connection| member_invite::by_hash(connection, &token_hash))
+            .await
+    }
+
+    async fn accept_member_invite(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        at: Timestamp,
+    ) -> StoreResult<Membership> {
+        let token_hash = token_hash.to_owned();
+        self.run(move |connection| {
+            member_invite::accept(connection, &token_hash, user, at.as_millisecond())
+        })
+        .await
+    }
+
+    async fn create_password_reset(
+        &self,
+        user: UserId,
+        token_hash: &str,
+        expires_at: Timestamp,
+    ) -> StoreResult<()> {
+        let token_hash = token_hash.to_owned();
+        self.run(move |connection| {
+            password_reset::create(connection, user, &token_hash, expires_at.as_millisecond())
+        })
+        .await
+    }
+
+    async fn take_password_reset(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> StoreResult<Option<UserId>> {
+        let token_hash = token_hash.to_owned();
+        self.run(move |connection| {
+            password_reset::take(connection, &token_hash, now.as_millisecond())
+        })
+        .await
+    }
+
+    // ---- Follow-up of responses -------------------------------------------------------------
+
+    async fn workflows(
+        &self,
+        workspace: WorkspaceId,
+        responses: &[ResponseId],
+    ) -> StoreResult<Vec<ResponseWorkflow>> {
+        let responses = responses.to_vec();
+        self.run(move |connection| follow_up::workflows(connection, workspace, &responses))
+            .await
+    }
+
+    async fn change_workflow(
+        &self,
+        workspace: WorkspaceId,
+        response: ResponseId,
+        change: &WorkflowChange,
+        at: Timestamp,
+    ) -> StoreResult<ResponseWorkflow> {
+        let change = change.clone();
+        self.run(move |connection| {
+            follow_up::change(
+                connection,
+                workspace,
+                response,
+                &change,
+                at.as_millisecond(),
+            )
+        })
+        .await
+    }
+
+    async fn workflow_response_ids(
+        &self,
+        workspace: WorkspaceId,
+        filter: &WorkflowFilter,
+    ) -> StoreResult<Vec<ResponseId>> {
+        let filter = filter.clone();
+        self.run(move |connection| follow_up::response_ids(connection, workspace, &filter))
+            .await
+    }
+
+    async fn workflow_tags(&self, workspace: WorkspaceId) -> StoreResult<Vec<(String, u64)>> {
+        self.run(move |connection| follow_up::tags(connection, workspace))
+            .await
+    }
+
+    async fn add_note(
+        &self,
+        workspace: WorkspaceId,
+        response: ResponseId,
+        author: UserId,
+        body: &str,
+        at: Timestamp,
+    ) -> StoreResult<ResponseNote> {
+        let body = body.to_owned();
+        self.run(move |connection| {
+            follow_up::add_note(
+                connection,
+                workspace,
+                response,
+                author,
+                &body,
+                at.as_millisecond(),
+            )
+        })
+        .await
+    }
+
+    async fn notes(
+        &self,
+        workspace: WorkspaceId,
+        response: ResponseId,
+    ) -> StoreResult<Vec<ResponseNote>> {
+        self.run(move |connection| follow_up::notes(connection, workspace, response))
             .await
     }
 }

@@ -14,6 +14,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/0002_api_keys_and_idempotency.sql"),
     ),
     (3, include_str!("../migrations/0003_collection.sql")),
+    (4, include_str!("../migrations/0004_accounts.sql")),
 ];
 
 /// Applies the migrations the database has not seen yet, all in one transaction, and records

@@ -159,8 +159,8 @@ fn find_contact(
         .sql_context("failed to read a contact")
 }
 
-/// Erases a contact, its responses and its invitations, logging one deletion per response, in
-/// one transaction.
+/// Erases a contact, its responses with their follow-up (workflows, tags, notes) and its
+/// invitations, logging one deletion per response, in one transaction.
 pub(crate) fn delete_contact(
     connection: &mut Connection,
     workspace: WorkspaceId,
@@ -196,6 +196,9 @@ pub(crate) fn delete_contact(
             (contact.0, workspace.0),
         )
         .sql_context("failed to forget the idempotency keys of the erased responses")?;
+    // The team's follow-up of the responses (status, tags, notes) may quote or describe the
+    // person: it goes with them.
+    crate::follow_up::erase_of_contact(&transaction, contact.0)?;
     transaction
         .execute("DELETE FROM responses WHERE contact_id = ?1", [contact.0])
         .sql_context("failed to erase the contact's responses")?;

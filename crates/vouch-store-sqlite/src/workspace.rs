@@ -65,6 +65,24 @@ pub(crate) fn by_id(connection: &Connection, id: WorkspaceId) -> StoreResult<Opt
         .sql_context("failed to read a workspace")
 }
 
+/// Every workspace, oldest first.
+pub(crate) fn list(connection: &Connection) -> StoreResult<Vec<Workspace>> {
+    connection
+        .prepare_cached("SELECT id, slug, time_zone FROM workspaces ORDER BY id")
+        .and_then(|mut statement| {
+            statement
+                .query_map([], |row| {
+                    Ok(Workspace {
+                        id: WorkspaceId(row.get(0)?),
+                        slug: row.get(1)?,
+                        time_zone: row.get(2)?,
+                    })
+                })
+                .and_then(|rows| rows.collect())
+        })
+        .sql_context("failed to list the workspaces")
+}
+
 /// True when the workspace exists.
 pub(crate) fn exists(connection: &Connection, workspace: WorkspaceId) -> StoreResult<bool> {
     connection

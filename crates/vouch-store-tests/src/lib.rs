@@ -1,7 +1,8 @@
 //! The story every Vouch store backend must pass.
 //!
-//! [`run_story`] walks one workspace through its life — surveys, imports, paging, erasure —
-//! calling every method of [`vouch_store::Store`] and asserting what each must return. Each
+//! [`run_story`] walks one workspace through its life — surveys, imports, paging, erasure,
+//! answer collection, the dashboard's accounts and follow-up — calling every method of
+//! [`vouch_store::Store`] and asserting what each must return. Each
 //! backend has one test file that opens a fresh store and hands it over:
 //!
 //! ```no_run
@@ -16,6 +17,7 @@
 
 #![deny(missing_docs)]
 
+mod accounts;
 mod collect;
 mod fixtures;
 mod opening;
@@ -101,6 +103,33 @@ use vouch_store::Store;
 ///   lease holds, again once it ran out; completed, retried at a time, failed for good;
 ///   listed newest first by workspace, status and kind; two workers claiming at once never
 ///   get the same job.
+/// - Users: the email is stored trimmed and lower-cased, a taken one (in any case) is
+///   `Conflict`; `user_by_email` finds a user typed in any case, with the password hash;
+///   `user` by id.
+/// - Memberships: `memberships` by workspace slug, `members` by name; `set_membership` again
+///   changes role and HR permission and keeps the time joined; an unknown user or workspace
+///   is `NotFound`, so is removing someone who is not a member.
+/// - Sessions: read back until `expires_at` (not at it), switched to another workspace, ended
+///   (ending twice is no error); `set_password` ends every session of the user and of nobody
+///   else; `remove_membership` ends the user's sessions in that workspace only.
+/// - Invitations to join: read back as given; accepted once, joining at the time of
+///   acceptance; accepted again, expired (at or after `expires_at`), unknown, or for an
+///   unknown user: `NotFound`, leaving it unused; a member already keeps the higher role and
+///   gains the HR permission from either, and the time joined.
+/// - Password resets: taken once, only before they expire (a late try does not use one up);
+///   for an unknown user `NotFound`.
+/// - Follow-up of responses: untouched responses read as open, unassigned, untagged, in the
+///   order given; `change_workflow` keeps what it does not name, `Some(None)` unassigns, tags
+///   are trimmed, non-empty, sorted and unique and replace the old ones; a response of another
+///   workspace, an unknown one or an unknown assignee is `NotFound` and writes nothing;
+///   `workflow_response_ids` ANDs status, assignee and tag, ascending; `workflow_tags` counts,
+///   most used first, then by tag.
+/// - Notes: oldest `created_at` first with the author's name; none seen through another
+///   workspace; another workspace's response or an unknown author is `NotFound`.
+/// - A changed answer (`record_answer`) moves the follow-up and notes, unchanged, to the new
+///   response id; erasing the contact (`delete_contact`) erases them, other responses keep
+///   theirs.
+/// - `workspaces` lists every workspace, oldest first.
 pub async fn run_story(store: &dyn Store) {
     let run = unique_run_name();
     let story = opening::Story::begin(store, &run).await;
@@ -113,6 +142,7 @@ pub async fn run_story(store: &dyn Store) {
     story.workspaces_are_isolated(&first).await;
     server::chapters(store, &run).await;
     collect::chapters(store, &run).await;
+    accounts::chapters(store, &run).await;
 }
 
 /// True when `VOUCH_TEST_REQUIRE_ALL=1`: a backend whose database is not configured must then

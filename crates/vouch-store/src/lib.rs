@@ -7,6 +7,7 @@
 //! id order and then tails new ids and [`Deletion`]s, so the database stays the source of truth.
 
 mod access;
+mod accounts;
 mod attributes_json;
 mod collect;
 mod slug;
@@ -16,6 +17,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 
 pub use access::*;
+pub use accounts::*;
 pub use attributes_json::{attributes_from_json, attributes_to_json};
 pub use collect::*;
 pub use slug::{generate_slug, is_valid_slug};
@@ -389,6 +391,133 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// Jobs matching the query, newest first.
     async fn jobs(&self, query: &JobQuery) -> StoreResult<Vec<Job>>;
+
+    // ---- Users and sessions -----------------------------------------------------------------
+
+    /// Every workspace of the server, oldest first.
+    async fn workspaces(&self) -> StoreResult<Vec<Workspace>>;
+
+    /// Creates a user; `Conflict` when the email is taken.
+    async fn create_user(&self, user: NewUser) -> StoreResult<User>;
+
+    /// The user with this email (compared trimmed and ASCII lower-cased) and their password
+    /// hash.
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<(User, String)>>;
+
+    /// The user with this id.
+    async fn user(&self, id: UserId) -> StoreResult<Option<User>>;
+
+    /// Replaces a user's password hash and ends every session of theirs.
+    async fn set_password(&self, id: UserId, password_hash: &str) -> StoreResult<()>;
+
+    /// The workspaces a user belongs to, by workspace slug.
+    async fn memberships(&self, user: UserId) -> StoreResult<Vec<Membership>>;
+
+    /// The members of a workspace with their users, by name.
+    async fn members(&self, workspace: WorkspaceId) -> StoreResult<Vec<(User, Membership)>>;
+
+    /// Adds a user to a workspace or changes their role and HR permission there.
+    async fn set_membership(
+        &self,
+        workspace: WorkspaceId,
+        user: UserId,
+        role: Role,
+        hr: bool,
+    ) -> StoreResult<Membership>;
+
+    /// Removes a user from a workspace (and ends their sessions in it); `NotFound` if they
+    /// were not a member.
+    async fn remove_membership(&self, workspace: WorkspaceId, user: UserId) -> StoreResult<()>;
+
+    /// Stores a new session.
+    async fn create_session(&self, session: &SessionRecord) -> StoreResult<()>;
+
+    /// The session with this hash, if it exists and has not expired at `now`.
+    async fn session(&self, id_hash: &str, now: Timestamp) -> StoreResult<Option<SessionRecord>>;
+
+    /// Points a session at another workspace (the user must be a member: checked by callers).
+    async fn switch_session(&self, id_hash: &str, workspace: WorkspaceId) -> StoreResult<()>;
+
+    /// Ends a session.
+    async fn delete_session(&self, id_hash: &str) -> StoreResult<()>;
+
+    /// Stores an invitation to join a workspace.
+    async fn create_member_invite(&self, invite: &MemberInvite) -> StoreResult<()>;
+
+    /// The invitation with this hash, accepted or not.
+    async fn member_invite(&self, token_hash: &str) -> StoreResult<Option<MemberInvite>>;
+
+    /// Accepts an invitation for a user in one transaction: it must exist, not be expired at
+    /// `at` nor accepted (`NotFound` otherwise); the user becomes a member with its role.
+    async fn accept_member_invite(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        at: Timestamp,
+    ) -> StoreResult<Membership>;
+
+    /// Stores a password reset link for a user.
+    async fn create_password_reset(
+        &self,
+        user: UserId,
+        token_hash: &str,
+        expires_at: Timestamp,
+    ) -> StoreResult<()>;
+
+    /// Uses a password reset link: the user it was for, if it exists, is unused and not expired
+    /// at `now`; it is then used up.
+    async fn take_password_reset(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> StoreResult<Option<UserId>>;
+
+    // ---- Follow-up of responses -------------------------------------------------------------
+
+    /// The follow-up of each of these responses of the workspace, in the order given (untouched
+    /// ones as open, unassigned, untagged).
+    async fn workflows(
+        &self,
+        workspace: WorkspaceId,
+        responses: &[ResponseId],
+    ) -> StoreResult<Vec<ResponseWorkflow>>;
+
+    /// Changes a response's follow-up; `NotFound` if the workspace has no such response.
+    async fn change_workflow(
+        &self,
+        workspace: WorkspaceId,
+        response: ResponseId,
+        change: &WorkflowChange,
+        at: Timestamp,
+    ) -> StoreResult<ResponseWorkflow>;
+
+    /// Ids of the workspace's responses whose stored follow-up matches (AND of the parts
+    /// given), ascending. With no part given, every response with a stored follow-up.
+    async fn workflow_response_ids(
+        &self,
+        workspace: WorkspaceId,
+        filter: &WorkflowFilter,
+    ) -> StoreResult<Vec<ResponseId>>;
+
+    /// Every tag used in the workspace with how many responses carry it, most used first.
+    async fn workflow_tags(&self, workspace: WorkspaceId) -> StoreResult<Vec<(String, u64)>>;
+
+    /// Adds an internal note to a response; `NotFound` if the workspace has no such response.
+    async fn add_note(
+        &self,
+        workspace: WorkspaceId,
+        response: ResponseId,
+        author: UserId,
+        body: &str,
+        at: Timestamp,
+    ) -> StoreResult<ResponseNote>;
+
+    /// The notes of a response, oldest first.
+    async fn notes(
+        &self,
+        workspace: WorkspaceId,
+        response: ResponseId,
+    ) -> StoreResult<Vec<ResponseNote>>;
 }
 
 /// One all-or-nothing write of many responses. See [`Store::begin_import`].
