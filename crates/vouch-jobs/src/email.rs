@@ -227,7 +227,8 @@ fn is_hex_color(text: &str) -> bool {
 }
 
 /// Puts a rendered email into a message from `from` to `to`: multipart/alternative (text,
-/// then HTML), with `List-Unsubscribe` and `List-Unsubscribe-Post` headers.
+/// then HTML), with `List-Unsubscribe` and `List-Unsubscribe-Post` headers and a random
+/// `Message-ID` in the sender's domain.
 pub fn message(rendered: &RenderedEmail, from: &Mailbox, to: &str) -> JobResult<Message> {
     let to: Mailbox = to.parse().map_err(|error| {
         JobError::Permanent(format!("invalid recipient address {to:?}: {error}"))
@@ -236,7 +237,15 @@ pub fn message(rendered: &RenderedEmail, from: &Mailbox, to: &str) -> JobResult<
         Some(_) => from.clone(),
         None => Mailbox::new(Some(rendered.brand.clone()), from.email.clone()),
     };
+    // A Message-ID in the sender's domain: some spam filters frown on mail without one.
+    let message_id = format!(
+        "<{:016x}{:016x}@{}>",
+        rand::random::<u64>(),
+        rand::random::<u64>(),
+        from.email.domain()
+    );
     Message::builder()
+        .message_id(Some(message_id))
         .from(from)
         .to(to)
         .subject(rendered.subject.clone())
@@ -474,6 +483,8 @@ mod tests {
         );
         assert!(raw.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
         assert!(raw.contains("From: acme <nps@acme.example>"), "{raw}");
+        assert!(raw.contains("@acme.example>\r\n"), "a Message-ID: {raw}");
+        assert!(raw.contains("Message-ID: <"), "{raw}");
         assert!(message(&email, &from, "not an address").is_err());
     }
 }

@@ -129,6 +129,8 @@ fn a_campaign_emails_every_contact_once_and_a_score_link_records_by_post_only() 
             recipients.insert(mail.header("to").unwrap_or_default().to_owned());
             all_links.push(check_message(mail));
             assert_eq!(mail.header("from"), Some("Acme <nps@acme.example>"));
+            let message_id = mail.header("message-id").unwrap_or_default();
+            assert!(message_id.ends_with("@acme.example>"), "{message_id}");
         }
         assert_eq!(recipients.len(), 1_000, "each contact once");
         let french = messages
