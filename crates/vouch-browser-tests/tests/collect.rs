@@ -226,7 +226,6 @@ async fn email_link_records_the_score_at_once_and_the_comment_on_send() {
 /// Someone who answered with a reason clicks the same score in the email again: their reason
 /// must survive the page's automatic post of the score.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "fails: the score-only post of a reopened email link replaces the answer without its reason"]
 async fn reopening_the_email_link_keeps_the_reason() {
     let fixture = Fixture::new().await;
     let contact = fixture.contact("barbara@example.com").await;
@@ -282,6 +281,16 @@ async fn changing_the_answer_replaces_it() {
     browser.screenshot("question-again").await;
     browser.click("#score-4").await;
     browser.wait_for_visible("#comment").await;
+    let kept = browser
+        .execute("return document.querySelector('#comment').value", vec![])
+        .await;
+    assert_eq!(
+        kept, "Great.",
+        "the new score keeps the reason, ready to edit"
+    );
+    browser
+        .execute("document.querySelector('#comment').value = ''", vec![])
+        .await;
     browser
         .type_into("#comment", "On second thought: exports are slow.")
         .await;

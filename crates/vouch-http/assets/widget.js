@@ -99,6 +99,7 @@
     ".brand{display:flex;align-items:center;gap:8px;font-weight:600;font-size:14px;margin:0 44px 8px 0}" +
     ".brand img{max-height:28px;width:auto}" +
     "h2{font-size:19px;line-height:1.3;margin:0 0 16px;font-weight:650}" +
+    "h2[tabindex=\"-1\"]:focus{outline:none;box-shadow:none}" +
     ".close{position:absolute;top:10px;right:10px;width:44px;height:44px;border:0;border-radius:8px;" +
     "background:transparent;color:#1a1a1a;font:inherit;font-size:26px;line-height:1;cursor:pointer}" +
     ".close:hover{background:#eee}" +

@@ -153,7 +153,9 @@ async fn show_page(
             let form = FollowUpForm {
                 action,
                 score,
-                comment: String::new(),
+                comment: current_comment(collect, &invited)
+                    .await?
+                    .unwrap_or_default(),
                 recorded: false,
                 max_chars: collect.limits().comment_chars,
             };
@@ -212,6 +214,9 @@ async fn submit_answer(
         return Ok(refused_score(&invited, token.to_owned(), json));
     };
     let comment = match checked_comment(comment_field, collect.limits(), invited.lang) {
+        // A score posted alone (the page's script, a second click in the email) keeps the
+        // reason given before: only the comment field itself changes or clears it.
+        Ok(None) if comment_field.is_none() => current_comment(collect, &invited).await?,
         Ok(comment) => comment,
         Err(message) => {
             let form = FollowUpForm {
@@ -241,11 +246,26 @@ async fn submit_answer(
     let form = FollowUpForm {
         action: token.to_owned(),
         score,
-        comment: String::new(),
+        comment: stored.comment.clone().unwrap_or_default(),
         recorded: true,
         max_chars: collect.limits().comment_chars,
     };
     Ok(follow_up_page(&invited, form, StatusCode::OK))
+}
+
+/// The comment of the invitation's current answer, if it has one.
+async fn current_comment(
+    collect: &Collect,
+    invited: &Invited,
+) -> Result<Option<String>, PageError> {
+    let Some(id) = invited.invitation.response else {
+        return Ok(None);
+    };
+    let current = collect
+        .store()
+        .response(invited.invitation.workspace, id)
+        .await?;
+    Ok(current.and_then(|response| response.comment))
 }
 
 /// Refreshes the workspace's index after an answer. The answer is committed whatever happens
