@@ -30,9 +30,10 @@ const TAG_BYTES: usize = 16;
 /// one purpose never verifies for another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Purpose {
-    /// Answer a survey: the id is the invitation (or contact) the answer belongs to.
+    /// Answer a survey: the id is the invitation the answer belongs to.
     Answer,
-    /// Stop receiving surveys: the id is the contact.
+    /// Stop receiving surveys: the id is the invitation whose email carried the link (its
+    /// contact's address is the one suppressed).
     Unsubscribe,
     /// Come back to a response already given, to change it or add a comment.
     Response,
