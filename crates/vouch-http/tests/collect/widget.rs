@@ -324,3 +324,53 @@ async fn one_visitor_calling_too_often_gets_429() {
         200
     );
 }
+
+/// The throttle window holds across channels and surveys: an email invitation of another
+/// survey keeps the widget hidden, and a widget answer keeps the person out of the next email
+/// campaign.
+#[tokio::test]
+async fn the_throttle_holds_across_channels_and_surveys() {
+    let app = spawn_app().await;
+    let emailed = app
+        .survey("Quarterly", SurveyKind::Nps, SurveySettings::default())
+        .await;
+    let in_app = app
+        .survey("In app", SurveyKind::Nps, SurveySettings::default())
+        .await;
+    app.widget_key(&in_app, "pk_live", 1.0, 0).await;
+
+    let ann = app.contact("ann@example.com", &[]).await;
+    app.invite(&emailed, &ann, 30).await;
+    let hidden = decide(&app, "pk_live", json!({"email": "ann@example.com"})).await;
+    assert_eq!(hidden.json(), json!({"show": false, "reason": "throttled"}));
+
+    let bob = json!({"email": "bob@example.com"});
+    let shown = decide(&app, "pk_live", bob).await.json();
+    assert_eq!(shown["show"], true, "{shown}");
+    let answer = json!({"token": shown["token"], "score": 9});
+    let answered = call(&app, "pk_live", "answer", Some(ORIGIN), &answer).await;
+    assert_eq!(answered.status, 200, "{}", answered.text);
+
+    let now = jiff::Timestamp::now();
+    let window = jiff::SignedDuration::from_hours(24 * 90);
+    let eligible = app
+        .store
+        .eligible_contacts(
+            app.workspace.id,
+            &vouch_store::Eligibility {
+                filters: Vec::new(),
+                not_surveyed_since: now - window,
+                campaign: None,
+                need_email: true,
+                after: None,
+                limit: 100,
+            },
+        )
+        .await
+        .unwrap();
+    let emails: Vec<_> = eligible.iter().filter_map(|c| c.email.clone()).collect();
+    assert!(
+        emails.is_empty(),
+        "ann was emailed and bob answered in the widget: nobody may be asked, got {emails:?}"
+    );
+}
