@@ -54,6 +54,9 @@ pub enum Command {
     /// Manage API keys.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Manage the dashboard's users of the workspace.
+    #[command(subcommand)]
+    Users(UsersCommand),
     /// Email a survey to contacts now (and on a schedule with --every).
     Send(SendArgs),
     /// List email campaigns and their numbers.
@@ -359,6 +362,37 @@ pub enum KeysCommand {
     Revoke {
         /// The key's name.
         name: String,
+    },
+}
+
+/// `vouch users …`
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Create a dashboard user and make them a member of the workspace (an admin with
+    /// `--admin`). Without `--password-stdin`, a password is generated and printed once, alone
+    /// on the last line.
+    Create {
+        /// Their email, which they sign in with.
+        #[arg(long)]
+        email: String,
+        /// Their name as colleagues see it.
+        #[arg(long)]
+        name: String,
+        /// Make them an admin (members, API keys, settings) instead of a member.
+        #[arg(long)]
+        admin: bool,
+        /// Give them the HR permission (employee eNPS surveys).
+        #[arg(long)]
+        hr: bool,
+        /// Read the password from the first line of standard input (at least 10 characters).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List the workspace's users with their roles.
+    List {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
     },
 }
 

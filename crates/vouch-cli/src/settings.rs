@@ -228,6 +228,7 @@ fn limits(section: &LimitsSection) -> Limits {
         page_posts_per_minute_per_contact: section
             .page_posts_per_minute_per_contact
             .unwrap_or(d.page_posts_per_minute_per_contact),
+        ..d
     }
 }
 

@@ -8,6 +8,7 @@
 pub mod api;
 pub mod auth;
 mod collect;
+pub mod dashboard;
 pub mod error;
 mod health;
 pub mod indexes;
@@ -37,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         .merge(observe::metrics_router())
         .merge(api)
         .merge(collect)
+        .merge(dashboard::router(state.clone()))
         .layer(axum::extract::DefaultBodyLimit::max(
             state.limits().body_bytes,
         ))

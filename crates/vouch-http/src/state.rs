@@ -43,6 +43,14 @@ pub struct Limits {
     pub page_posts_per_minute_per_ip: u32,
     /// Answers posted to survey pages per minute for one contact; 0 for no limit.
     pub page_posts_per_minute_per_contact: u32,
+    /// Failed dashboard sign-ins one account may have from one IP address within a minute;
+    /// that many lock its sign-in from there for `login_lockout_seconds`. 0 for no lockout.
+    pub login_failures_per_minute: u32,
+    /// How long a locked sign-in stays locked, in seconds.
+    pub login_lockout_seconds: u64,
+    /// Posts of the sign-in, password reset and invitation forms per minute from one client IP
+    /// address (each costs a password hash); 0 for no limit. 429 beyond.
+    pub login_posts_per_minute_per_ip: u32,
 }
 
 impl Default for Limits {
@@ -62,6 +70,9 @@ impl Default for Limits {
             widget_requests_per_minute_per_contact: 10,
             page_posts_per_minute_per_ip: 30,
             page_posts_per_minute_per_contact: 10,
+            login_failures_per_minute: 5,
+            login_lockout_seconds: 300,
+            login_posts_per_minute_per_ip: 30,
         }
     }
 }

@@ -10,6 +10,7 @@
 //! | `send_email` | `{"invitation": ID, "reminder": BOOL}` | [`send_email`] |
 //! | `run_campaign` | `{"campaign": ID}` | [`campaign`] |
 //! | `campaign_reminders` | `{"campaign": ID}` | [`reminders`] |
+//! | `send_password_reset` | `{"user": ID, "token": "…"}` | [`password_reset`] |
 //!
 //! Survey emails are rendered by [`email`] (the eleven score buttons are in the email itself)
 //! and sent over SMTP by [`mailer`].
@@ -35,6 +36,7 @@
 pub mod campaign;
 pub mod email;
 pub mod mailer;
+pub mod password_reset;
 pub mod plan;
 pub mod reminders;
 pub mod send_email;
@@ -51,6 +53,8 @@ pub const SEND_EMAIL: &str = "send_email";
 pub const RUN_CAMPAIGN: &str = "run_campaign";
 /// The kind of the job that queues a campaign's reminders.
 pub const CAMPAIGN_REMINDERS: &str = "campaign_reminders";
+/// The kind of the job that emails a password reset link (queued by the dashboard).
+pub const SEND_PASSWORD_RESET: &str = "send_password_reset";
 
 /// What the worker needs to know about the deployment.
 #[derive(Debug, Clone, PartialEq)]

@@ -22,6 +22,7 @@ use vouch_store::{Job, Store, WorkspaceId};
 
 use crate::{
     CAMPAIGN_REMINDERS, JobError, JobResult, JobsConfig, Mailer, RUN_CAMPAIGN, SEND_EMAIL,
+    SEND_PASSWORD_RESET,
 };
 
 /// How long the worker waits before looking for jobs again when it found fewer than it could
@@ -258,6 +259,7 @@ pub async fn dispatch(context: &JobContext, job: &Job) -> JobResult<()> {
         SEND_EMAIL => crate::send_email::run(context, job).await,
         RUN_CAMPAIGN => crate::campaign::run(context, job).await,
         CAMPAIGN_REMINDERS => crate::reminders::run(context, job).await,
+        SEND_PASSWORD_RESET => crate::password_reset::run(context, job).await,
         other => Err(JobError::Permanent(format!(
             "unknown job kind {other:?}: no worker of this version runs it"
         ))),

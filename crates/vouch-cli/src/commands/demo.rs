@@ -55,6 +55,7 @@ pub async fn demo(
         employees,
         started.elapsed().as_secs_f64()
     );
+    let demo_password = demo_login(store, &workspace).await?;
     for (survey, by, interval) in [
         (
             vouch_demo::CUSTOMER_SURVEY_NAME,
@@ -81,6 +82,12 @@ pub async fn demo(
         "Explore it: vouch --database-url {url} report --survey {:?} --by country --interval month",
         vouch_demo::CUSTOMER_SURVEY_NAME
     );
+    outln!(
+        "\nDashboard: {}/login — sign in as\n  email:    {DEMO_EMAIL}\n  password: {demo_password}\n\
+         (admin with access to employee eNPS surveys in workspace {:?}; a new password every run)",
+        serve.server.public_url.trim_end_matches('/'),
+        workspace.slug,
+    );
     if args.no_serve {
         return Ok(());
     }
@@ -95,6 +102,37 @@ pub async fn demo(
         addr = serve.addr,
     );
     super::serve::serve(shared_store, serve).await
+}
+
+/// The demo's dashboard user.
+const DEMO_EMAIL: &str = "demo@vouch.example";
+
+/// Creates the demo's dashboard user (admin with the HR permission in the demo workspace) with
+/// a new generated password, or gives an existing one a new password; returns the password.
+async fn demo_login(store: &dyn Store, workspace: &Workspace) -> anyhow::Result<String> {
+    use vouch_http::dashboard::auth_pages::{generate_password, hash_password};
+    let password = generate_password();
+    let hashing = password.clone();
+    let password_hash = tokio::task::spawn_blocking(move || hash_password(&hashing)).await??;
+    let user = match store.user_by_email(DEMO_EMAIL).await? {
+        Some((user, _)) => {
+            store.set_password(user.id, &password_hash).await?;
+            user
+        }
+        None => {
+            store
+                .create_user(vouch_store::NewUser {
+                    email: DEMO_EMAIL.to_owned(),
+                    name: "Demo Admin".to_owned(),
+                    password_hash,
+                })
+                .await?
+        }
+    };
+    store
+        .set_membership(workspace.id, user.id, vouch_store::Role::Admin, true)
+        .await?;
+    Ok(password)
 }
 
 /// A fresh write key named "demo …" for trying the API on the demo data.

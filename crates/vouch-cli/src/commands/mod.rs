@@ -13,6 +13,7 @@ mod report;
 mod send;
 mod serve;
 mod surveys;
+mod users;
 mod widget;
 mod workspace;
 
@@ -20,6 +21,7 @@ use crate::cli::{
     CampaignsCommand, Cli, Command, ContactsCommand, ImportCommand, SurveysCommand,
     WorkspaceCommand,
 };
+
 use crate::open_store::open_store;
 use crate::settings;
 
@@ -69,6 +71,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Bench(args) => bench::bench(store, &workspace, args).await,
         Command::Keys(command) => keys::keys(store, &workspace, command).await,
+        Command::Users(command) => users::users(store, &workspace, command).await,
         Command::Send(args) => send::send(shared_store.clone(), &workspace, args, &file).await,
         Command::Campaigns(CampaignsCommand::List { json }) => {
             campaigns::list(store, &workspace, *json).await
