@@ -133,15 +133,19 @@ pub fn serve_settings(args: &ServeArgs, file: &FileSettings) -> anyhow::Result<S
         ingest_writers: file.server.ingest_writers.unwrap_or(0),
         public_url: public_url(&args.outbound, file)?,
     };
-    Ok(ServeSettings {
-        jobs: jobs_config(&args.outbound, file)?,
-        addr: args
-            .addr
-            .clone()
-            .or_else(|| file.server.addr.clone())
-            .unwrap_or_else(|| "127.0.0.1:8080".into()),
-        server,
-    })
+    let addr = args
+        .addr
+        .clone()
+        .or_else(|| file.server.addr.clone())
+        .unwrap_or_else(|| "127.0.0.1:8080".into());
+    let mut server = server;
+    let mut jobs = jobs_config(&args.outbound, file)?;
+    // Without a public URL, links point at the address the server listens on.
+    if args.outbound.public_url.is_none() && file.server.public_url.is_none() {
+        server.public_url = format!("http://{addr}");
+        jobs.public_url = server.public_url.clone();
+    }
+    Ok(ServeSettings { jobs, addr, server })
 }
 
 /// The base of every link: flag or `VOUCH_PUBLIC_URL`, then `[server] public_url`, then the
