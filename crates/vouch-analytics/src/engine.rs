@@ -183,6 +183,7 @@ impl ResponseIndex {
             is_midnight || bound.is_none_or(|(day, _)| day < chunk.min_day || day > chunk.max_day)
         };
         plan.filters.is_empty()
+            && plan.channels.is_none()
             && plan.text_rows.is_none()
             && plan.group_columns.is_empty()
             && plan.sum_column.is_none()
@@ -194,6 +195,7 @@ impl ResponseIndex {
     fn counts_whole_chunk(&self, plan: &QueryPlan, chunk: &ChunkSummary) -> bool {
         plan.surveys.is_none()
             && plan.filters.is_empty()
+            && plan.channels.is_none()
             && plan.text_rows.is_none()
             && plan.scores.is_none()
             && plan.group_columns.is_empty()
@@ -274,6 +276,12 @@ impl ResponseIndex {
             let scores = &self.scores[..];
             refine(selection, &mut started, &rows, |row| {
                 allowed[usize::from(scores[row])]
+            });
+        }
+        if let Some(allowed) = &plan.channels {
+            let channels = &self.channels[..];
+            refine(selection, &mut started, &rows, |row| {
+                allowed[usize::from(channels[row])]
             });
         }
         for (column, allowed) in &plan.filters {

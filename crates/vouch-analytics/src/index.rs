@@ -51,6 +51,10 @@ pub struct ResponseIndex {
     pub(crate) created_ms: Vec<i64>,
     pub(crate) surveys: Vec<u32>,
     pub(crate) survey_codes: HashMap<SurveyId, u32>,
+    /// The channel of each row, as a code into `channel_names`.
+    pub(crate) channels: Vec<u8>,
+    /// Channel names by code, in order of first appearance.
+    pub(crate) channel_names: Vec<String>,
     pub(crate) attributes: Vec<AttributeColumn>,
     pub(crate) attribute_by_name: HashMap<String, usize>,
     pub(crate) words: HashMap<String, RoaringBitmap>,
@@ -88,6 +92,8 @@ impl ResponseIndex {
             created_ms: Vec::new(),
             surveys: Vec::new(),
             survey_codes: HashMap::default(),
+            channels: Vec::new(),
+            channel_names: Vec::new(),
             attributes: Vec::new(),
             attribute_by_name: HashMap::default(),
             words: HashMap::default(),
@@ -155,6 +161,8 @@ impl ResponseIndex {
         self.days.push(day);
         self.created_ms.push(response.created_at.as_millisecond());
         self.surveys.push(survey_code);
+        let channel_code = self.channel_code(&response.channel);
+        self.channels.push(channel_code);
         for column in &mut self.attributes {
             column.codes.push(0);
         }
@@ -193,6 +201,19 @@ impl ResponseIndex {
         chunk.max_day = chunk.max_day.max(day);
         chunk.histogram[usize::from(score)] += 1;
         chunk.cells.entry((survey_code, day)).or_insert([0; 11])[usize::from(score)] += 1;
+    }
+
+    /// The code of a channel, given one on first sight. Channels are few (a handful of
+    /// kinds); past 255 distinct names, further ones share the last code.
+    fn channel_code(&mut self, channel: &str) -> u8 {
+        if let Some(code) = self.channel_names.iter().position(|name| name == channel) {
+            return code as u8;
+        }
+        if self.channel_names.len() > usize::from(u8::MAX) {
+            return u8::MAX;
+        }
+        self.channel_names.push(channel.to_owned());
+        (self.channel_names.len() - 1) as u8
     }
 
     fn column_index(&mut self, name: &str, kind: AttributeKind) -> usize {
@@ -253,7 +274,8 @@ impl ResponseIndex {
             + self.scores.capacity()
             + self.days.capacity() * 4
             + self.created_ms.capacity() * 8
-            + self.surveys.capacity() * 4;
+            + self.surveys.capacity() * 4
+            + self.channels.capacity();
         let attributes: usize = self
             .attributes
             .iter()

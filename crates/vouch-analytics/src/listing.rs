@@ -101,6 +101,11 @@ impl ResponseIndex {
         {
             return false;
         }
+        if let Some(allowed) = &plan.channels
+            && !allowed[usize::from(self.channels[row])]
+        {
+            return false;
+        }
         if let Some(rows) = &plan.text_rows
             && !rows.contains(row as u32)
         {

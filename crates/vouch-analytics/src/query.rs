@@ -19,6 +19,9 @@ pub struct Query {
     /// `(attribute, values)`: keep responses whose attribute equals one of the values (read as
     /// the attribute's kind). AND across entries, OR within one entry's values.
     pub filters: Vec<(String, Vec<String>)>,
+    /// Only responses that arrived by one of these channels (`import`, `api`, `email`, `link`,
+    /// `widget`); all channels when empty.
+    pub channels: Vec<String>,
     /// Only responses whose comment contains this word (case-insensitive, whole word).
     pub text: Option<String>,
     /// Only responses with these scores (e.g. 0–6 for detractors); all when `None`.
@@ -64,6 +67,8 @@ pub struct QueryPlan {
     pub(crate) from_is_midnight: bool,
     /// True when `to` is the first instant of its day.
     pub(crate) to_is_midnight: bool,
+    /// Allowed by channel code; `None` when there is no channel filter.
+    pub(crate) channels: Option<Vec<bool>>,
     /// `(column, allowed by code)`.
     pub(crate) filters: Vec<(usize, Vec<bool>)>,
     /// `None` when there is no text filter; an empty set when the word never occurs.
@@ -102,6 +107,16 @@ impl ResponseIndex {
             for survey in &query.surveys {
                 if let Some(&code) = self.survey_codes.get(survey) {
                     allowed[code as usize] = true;
+                }
+            }
+            matches_nothing |= !allowed.contains(&true);
+            allowed
+        });
+        let channels = (!query.channels.is_empty()).then(|| {
+            let mut allowed = vec![false; self.channel_names.len()];
+            for channel in &query.channels {
+                if let Some(code) = self.channel_names.iter().position(|name| name == channel) {
+                    allowed[code] = true;
                 }
             }
             matches_nothing |= !allowed.contains(&true);
@@ -157,6 +172,7 @@ impl ResponseIndex {
             to,
             from_is_midnight: is_midnight(from),
             to_is_midnight: is_midnight(to),
+            channels,
             filters,
             text_rows,
             scores: query.scores,

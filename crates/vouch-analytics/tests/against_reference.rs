@@ -13,6 +13,9 @@ use vouch_core::{AttributeValue, Histogram, Interval, Period, Score, text};
 use vouch_store::{Deletion, ResponseId, StoredResponse, SurveyId};
 
 const PLANS: [&str; 3] = ["free", "pro", "team"];
+/// Channels rows arrive by; the last is never given to a row, so filtering by it alone must
+/// match nothing.
+const CHANNELS: [&str; 6] = ["import", "api", "email", "link", "widget", "fax"];
 const WORDS: [&str; 5] = ["pricing", "support", "slow", "love", "Pricing!"];
 /// 2023-11-14T00:00:00Z: a midnight, so that range bounds often fall on whole days.
 const START: i64 = 1_699_920_000;
@@ -25,6 +28,7 @@ struct Row {
     plan: Option<usize>,
     seats: u8,
     comment: Option<Vec<usize>>,
+    channel: usize,
 }
 
 /// Whole hours over 120 days, so that range bounds often fall exactly on a response and on
@@ -41,15 +45,19 @@ fn row() -> impl Strategy<Value = Row> {
         proptest::option::of(0usize..3),
         1u8..=4,
         proptest::option::of(proptest::collection::vec(0usize..5, 1..4)),
+        0usize..5,
     )
-        .prop_map(|(score, seconds, survey, plan, seats, comment)| Row {
-            score,
-            seconds,
-            survey,
-            plan,
-            seats,
-            comment,
-        })
+        .prop_map(
+            |(score, seconds, survey, plan, seats, comment, channel)| Row {
+                score,
+                seconds,
+                survey,
+                plan,
+                seats,
+                comment,
+                channel,
+            },
+        )
 }
 
 fn stored(rows: &[Row]) -> Vec<StoredResponse> {
@@ -80,7 +88,7 @@ fn stored(rows: &[Row]) -> Vec<StoredResponse> {
                         .join(" ")
                 }),
                 created_at: Timestamp::from_second(START + row.seconds).unwrap(),
-                channel: "import".into(),
+                channel: CHANNELS[row.channel].into(),
                 attributes,
             }
         })
@@ -99,6 +107,10 @@ struct Selection {
     interval: Option<Interval>,
     zone: bool,
     scores: Option<[bool; 11]>,
+    channels: Vec<usize>,
+    /// Sum seats: a sum makes the engine read rows, so without one the chunk summaries can
+    /// answer.
+    sum_seats: bool,
 }
 
 fn selection() -> impl Strategy<Value = Selection> {
@@ -117,22 +129,33 @@ fn selection() -> impl Strategy<Value = Selection> {
         ]),
         any::<bool>(),
     );
-    (filters, proptest::option::of(any::<[bool; 11]>())).prop_map(
-        |((survey, from, to, plans, seats, word, group_by_plan, interval, zone), scores)| {
-            Selection {
-                survey,
-                from,
-                to,
-                plans,
-                seats,
-                word,
-                group_by_plan,
-                interval,
-                zone,
-                scores,
-            }
-        },
+    (
+        filters,
+        proptest::option::of(any::<[bool; 11]>()),
+        proptest::collection::vec(0usize..6, 0..3),
     )
+        .prop_map(
+            |(
+                (survey, from, to, plans, seats, word, group_by_plan, interval, zone),
+                scores,
+                channels,
+            )| {
+                Selection {
+                    survey,
+                    from,
+                    to,
+                    plans,
+                    seats,
+                    word,
+                    group_by_plan,
+                    interval,
+                    zone,
+                    scores,
+                    channels,
+                    sum_seats: true,
+                }
+            },
+        )
 }
 
 fn naive_selected(row: &Row, selection: &Selection) -> bool {
@@ -141,6 +164,7 @@ fn naive_selected(row: &Row, selection: &Selection) -> bool {
         && selection.from.is_none_or(|from| seconds >= from)
         && selection.to.is_none_or(|to| seconds < to)
         && (selection.plans.is_empty() || row.plan.is_some_and(|p| selection.plans.contains(&p)))
+        && (selection.channels.is_empty() || selection.channels.contains(&row.channel))
         && selection.seats.is_none_or(|seats| row.seats == seats)
         && selection
             .scores
@@ -174,6 +198,11 @@ fn query_of(selection: &Selection) -> Query {
         from: selection.from.map(at),
         to: selection.to.map(at),
         filters,
+        channels: selection
+            .channels
+            .iter()
+            .map(|&c| CHANNELS[c].to_owned())
+            .collect(),
         text: selection.word.map(|w| WORDS[w].to_owned()),
         group_by: if selection.group_by_plan {
             vec!["plan".into()]
@@ -182,7 +211,7 @@ fn query_of(selection: &Selection) -> Query {
         },
         interval: selection.interval,
         scores: selection.scores,
-        sum_of: Some("seats".into()),
+        sum_of: selection.sum_seats.then(|| "seats".into()),
     }
 }
 
@@ -210,6 +239,29 @@ proptest! {
             seats: None,
             word: None,
             group_by_plan: false,
+            channels: Vec::new(),
+            sum_seats: false,
+            ..selection
+        };
+        check(rows, deleted, selection)?;
+    }
+
+    /// A channel filter with what the chunk summaries could otherwise answer: it must turn
+    /// their fast paths off and filter rows.
+    #[test]
+    fn a_channel_filter_counts_exactly_what_a_naive_scan_counts(
+        rows in proptest::collection::vec(row(), 0..300),
+        deleted in proptest::collection::vec(any::<proptest::sample::Index>(), 0..20),
+        selection in selection(),
+        channels in proptest::collection::vec(0usize..6, 1..3),
+    ) {
+        let selection = Selection {
+            plans: Vec::new(),
+            seats: None,
+            word: None,
+            group_by_plan: false,
+            channels,
+            sum_seats: false,
             ..selection
         };
         check(rows, deleted, selection)?;
@@ -275,7 +327,9 @@ fn check(
             }
         }
         prop_assert_eq!(counts.total, total);
-        prop_assert_eq!(counts.total_sum, seats);
+        if selection.sum_seats {
+            prop_assert_eq!(counts.total_sum, seats);
+        }
         if selection.group_by_plan {
             let groups = report.groups.unwrap();
             let expected: Vec<(Option<String>, Histogram)> = {
@@ -328,6 +382,7 @@ fn chunks_beyond_the_first_are_counted_and_skipped_correctly() {
             plan: Some((n % 3) as usize),
             seats: 1,
             comment: (n % 7 == 0).then(|| vec![0]),
+            channel: (n % 5) as usize,
         })
         .collect();
     let mut index = ResponseIndex::new(TimeZone::UTC);
@@ -376,6 +431,7 @@ fn anonymous_reports_hide_small_groups_and_small_selections() {
             }),
             seats: 1,
             comment: None,
+            channel: 0,
         })
         .collect();
     let mut index = ResponseIndex::new(TimeZone::UTC);

@@ -88,6 +88,17 @@ async fn a_filter_changes_the_figures_and_shows_in_the_url_with_a_clear_link() {
     let bad = member.get(&format!("{path}?where=colour%3Dred")).await;
     assert_eq!(bad.status, 400);
     assert!(bad.text.contains("unknown attribute") && bad.text.contains("Clear filters"));
+    // A channel: every seeded answer was imported, so none came by email.
+    let imported = member.get(&format!("{path}?{Q1}&channel=import")).await;
+    let headline = between(&imported.text, "id=\"nps\">", "</p>");
+    assert!(headline.contains("n = 300"), "{headline}");
+    let emailed = member.get(&format!("{path}?{Q1}&channel=email")).await;
+    assert_eq!(emailed.status, 200);
+    assert!(
+        emailed.text.contains("No answers match") && !emailed.text.contains("n = 300"),
+        "{}",
+        emailed.text
+    );
     let nothing = member.get(&format!("{path}?{Q1}&text=zeppelin")).await;
     assert_eq!(nothing.status, 200);
     assert!(nothing.text.contains("No answers match"));

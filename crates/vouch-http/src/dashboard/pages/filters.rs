@@ -129,8 +129,7 @@ pub(crate) struct Filters {
     pub(crate) interval: Option<Interval>,
     /// `(attribute, value)` pairs, in the order given.
     pub(crate) wheres: Vec<(String, String)>,
-    /// The channel asked for. The analytics index does not keep channels yet, so pages show
-    /// the filter with a notice instead of applying it (see [`Filters::channel_notice`]).
+    /// Only responses that arrived by this channel.
     pub(crate) channel: Option<String>,
     /// Only this category's responses.
     pub(crate) category: Option<Category>,
@@ -480,21 +479,11 @@ impl Filters {
             from,
             to,
             filters: grouped.into_iter().collect(),
+            channels: self.channel.iter().cloned().collect(),
             text: self.text.clone(),
             scores: self.category.map(category_scores),
             ..Query::default()
         }
-    }
-
-    /// The sentence shown when a channel filter was asked for: the analytics index does not
-    /// keep the channel of responses, so the figures and lists are of every channel.
-    pub(crate) fn channel_notice(&self) -> Option<String> {
-        self.channel.as_ref().map(|channel| {
-            format!(
-                "Filtering by channel ({channel}) is not available yet: the figures below \
-                 include every channel."
-            )
-        })
     }
 
     /// The active filters as chips, each with a link that removes it from `path`.

@@ -131,7 +131,7 @@ pub(crate) async fn page(
     let members = store.members(workspace).await?;
     let follow_up = follow_up(store, workspace, &filters).await?;
     let live = freshness.index(&state, workspace).await?;
-    let mut notes: Vec<String> = filters.channel_notice().into_iter().collect();
+    let mut notes: Vec<String> = Vec::new();
     let (zone, range, ids, any_answers, quiet) = {
         let index = live.read();
         let zone = index.time_zone().clone();

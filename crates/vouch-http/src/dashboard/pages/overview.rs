@@ -112,8 +112,6 @@ pub(crate) struct OverviewPage {
     pub(crate) range_label: String,
     /// The filter bar.
     pub(crate) bar: FilterBar,
-    /// A sentence about a filter that is shown but not applied.
-    pub(crate) notice: Option<String>,
     /// The figures, when there are answers to show.
     pub(crate) shown: Option<Shown>,
     /// Why there are none.
@@ -245,7 +243,6 @@ pub(crate) async fn page(
         survey_name: survey.name.clone(),
         anonymous,
         range_label: range.label.clone(),
-        notice: filters.channel_notice(),
         shown: shown(&counted.current, &range, &zone),
         empty: empty_state(&counted, &filters, &path, viewer.can_write()),
         change,

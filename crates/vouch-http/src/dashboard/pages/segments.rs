@@ -149,7 +149,7 @@ pub(crate) async fn page(
         let report = build_report(&index, &plan, &index.run(&plan), anonymous);
         (range, report)
     };
-    let mut notes: Vec<String> = filters.channel_notice().into_iter().collect();
+    let mut notes: Vec<String> = Vec::new();
     if let Some(hidden) = report.suppressed.filter(|&hidden| hidden > 0) {
         notes.push(format!(
             "{hidden} segment{} hidden to protect anonymity: eNPS shows groups of \
