@@ -338,6 +338,26 @@ pub(crate) async fn surveys(
         .collect()
 }
 
+/// Every survey of the workspace, oldest first, without counting responses.
+pub(crate) async fn survey_list(
+    client: &ClientWrapper,
+    workspace: WorkspaceId,
+) -> StoreResult<Vec<Survey>> {
+    let sql = format!(
+        "SELECT {SURVEY_COLUMNS} FROM surveys s WHERE s.workspace_id = $1
+         ORDER BY s.created_at, s.id"
+    );
+    let statement = client
+        .prepare_cached(&sql)
+        .await
+        .pg_context("failed to prepare the survey listing")?;
+    let rows = client
+        .query(&statement, &[&workspace.0])
+        .await
+        .pg_context("failed to list the surveys")?;
+    rows.iter().map(survey_of_row).collect()
+}
+
 /// The survey in the [`SURVEY_COLUMNS`] of `row`.
 pub(crate) fn survey_of_row(row: &Row) -> StoreResult<Survey> {
     let kind: &str = row.try_get(2).pg_context("failed to read a survey")?;

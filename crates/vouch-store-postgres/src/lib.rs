@@ -313,6 +313,10 @@ impl Store for PostgresStore {
         catalog::surveys(&*self.client().await?, workspace).await
     }
 
+    async fn survey_list(&self, workspace: WorkspaceId) -> StoreResult<Vec<Survey>> {
+        catalog::survey_list(&*self.client().await?, workspace).await
+    }
+
     async fn begin_import(&self, workspace: WorkspaceId) -> StoreResult<Box<dyn ResponseImport>> {
         let connection = Object::take(self.client().await?);
         let import =

@@ -238,6 +238,11 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn survey_list(&self, workspace: WorkspaceId) -> StoreResult<Vec<Survey>> {
+        self.run(move |connection| survey::list_plain(connection, workspace))
+            .await
+    }
+
     async fn begin_import(&self, workspace: WorkspaceId) -> StoreResult<Box<dyn ResponseImport>> {
         let import = import::begin(self.pool.path().to_owned(), workspace).await?;
         Ok(Box::new(import))

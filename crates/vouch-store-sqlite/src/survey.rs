@@ -189,6 +189,24 @@ pub(crate) fn list(
         .sql_context("failed to list the surveys")
 }
 
+/// Every survey of the workspace, oldest first, without counting responses.
+pub(crate) fn list_plain(
+    connection: &Connection,
+    workspace: WorkspaceId,
+) -> StoreResult<Vec<Survey>> {
+    connection
+        .prepare_cached(&format!(
+            "SELECT {SURVEY_COLUMNS} FROM surveys s WHERE s.workspace_id = ?1
+             ORDER BY s.created_at, s.id"
+        ))
+        .and_then(|mut statement| {
+            statement
+                .query_map([workspace.0], survey)
+                .and_then(|rows| rows.collect())
+        })
+        .sql_context("failed to list the surveys")
+}
+
 /// Changes a survey's name, wording, archived flag, slug or settings, in one transaction with
 /// reading it back; a taken name or slug is a [`StoreError::Conflict`].
 pub(crate) fn update(

@@ -90,6 +90,7 @@ impl<'s> Story<'s> {
     pub(crate) async fn surveys(&self) -> (Survey, Survey) {
         let (store, workspace) = (self.store, self.workspace);
         assert!(ok(store.surveys(workspace).await, "surveys").is_empty());
+        assert!(ok(store.survey_list(workspace).await, "survey_list").is_empty());
         let started = Timestamp::now() - SignedDuration::from_secs(60);
         let new = new_survey("Onboarding", SurveyKind::Nps);
         let onboarding = ok(
@@ -141,6 +142,13 @@ impl<'s> Story<'s> {
             .map(|listing| (&listing.survey, listing.responses))
             .collect();
         assert_eq!(listed, expected, "surveys, oldest first, with their counts");
+        let plain = ok(self.store.survey_list(self.workspace).await, "survey_list");
+        let surveys: Vec<&Survey> = listings.iter().map(|listing| &listing.survey).collect();
+        assert_eq!(
+            plain.iter().collect::<Vec<_>>(),
+            surveys,
+            "survey_list: the surveys of the listing, in its order"
+        );
     }
 
     /// Imports four responses from three contacts and reads them back.

@@ -82,6 +82,10 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Every survey of the workspace with its response count, oldest first.
     async fn surveys(&self, workspace: WorkspaceId) -> StoreResult<Vec<SurveyListing>>;
 
+    /// Every survey of the workspace, oldest first, without counting responses: the same
+    /// surveys in the same order as [`Store::surveys`], for callers that only need the list.
+    async fn survey_list(&self, workspace: WorkspaceId) -> StoreResult<Vec<Survey>>;
+
     /// Starts an all-or-nothing import. Nothing written through it is visible to anyone until
     /// [`ResponseImport::commit`]; dropping it, or the process dying, discards everything.
     async fn begin_import(&self, workspace: WorkspaceId) -> StoreResult<Box<dyn ResponseImport>>;

@@ -76,11 +76,8 @@ async fn first_visible_survey(
     viewer: &Viewer,
     state: &AppState,
 ) -> Result<Option<i64>, DashboardError> {
-    let surveys = state.store().surveys(viewer.workspace()).await?;
-    let visible = surveys
-        .iter()
-        .map(|listing| &listing.survey)
-        .filter(|survey| viewer.can_see(survey));
+    let surveys = state.store().survey_list(viewer.workspace()).await?;
+    let visible = surveys.iter().filter(|survey| viewer.can_see(survey));
     let mut fallback = None;
     for survey in visible {
         if !survey.archived {

@@ -82,9 +82,7 @@ impl Directory {
         state: &AppState,
         workspace: WorkspaceId,
     ) -> Result<Arc<Vec<Survey>>, DashboardError> {
-        let listings = state.store().surveys(workspace).await?;
-        let surveys: Arc<Vec<Survey>> =
-            Arc::new(listings.into_iter().map(|listing| listing.survey).collect());
+        let surveys: Arc<Vec<Survey>> = Arc::new(state.store().survey_list(workspace).await?);
         self.entries().insert(
             workspace,
             Entry {
