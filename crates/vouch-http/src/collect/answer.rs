@@ -189,13 +189,7 @@ async fn submit_answer(
     lang: &mut Language,
 ) -> Result<Response, PageError> {
     let now = Timestamp::now();
-    if let Some(ip) = ip {
-        collect
-            .limiters()
-            .page_ip
-            .check(&ip_key(ip))
-            .map_err(PageError::TooManyRequests)?;
-    }
+    check_page_ip(collect, ip)?;
     let invited = Invited::open(collect, Purpose::Answer, token, headers, lang).await?;
     invited.check_open(now)?;
     let contact_key = format!(
@@ -251,6 +245,21 @@ async fn submit_answer(
         max_chars: collect.limits().comment_chars,
     };
     Ok(follow_up_page(&invited, form, StatusCode::OK))
+}
+
+/// Refuses a page post from an address that posted too often (429).
+pub(crate) fn check_page_ip(
+    collect: &Collect,
+    ip: Option<std::net::IpAddr>,
+) -> Result<(), PageError> {
+    match ip {
+        Some(ip) => collect
+            .limiters()
+            .page_ip
+            .check(&ip_key(ip))
+            .map_err(PageError::TooManyRequests),
+        None => Ok(()),
+    }
 }
 
 /// The comment of the invitation's current answer, if it has one.

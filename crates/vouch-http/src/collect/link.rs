@@ -26,8 +26,9 @@ use vouch_store::{
     StoreError, Survey, WorkspaceId,
 };
 
-use super::answer::{AnswerJson, checked_comment, first_language, refresh_after_answer};
-use super::limiter::ip_key;
+use super::answer::{
+    AnswerJson, check_page_ip, checked_comment, first_language, refresh_after_answer,
+};
 use super::page::{
     FollowUpForm, FollowUpPage, Frame, IdentityFields, PageError, QuestionPage, ThanksPage, render,
 };
@@ -159,13 +160,7 @@ async fn submit_answer(
     lang: &mut Language,
 ) -> Result<Response, PageError> {
     let now = Timestamp::now();
-    if let Some(ip) = ip {
-        collect
-            .limiters()
-            .page_ip
-            .check(&ip_key(ip))
-            .map_err(PageError::TooManyRequests)?;
-    }
+    check_page_ip(collect, ip)?;
     let linked = Linked::open(collect, slug, headers, lang).await?;
     let json = wants_json(headers);
     let fields = form_fields(body);
