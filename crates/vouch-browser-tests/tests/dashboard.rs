@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 use vouch_browser_tests::{Browser, Viewport, VouchServer};
 use vouch_core::{AttributeKind, AttributeValue, Score, SurveyKind};
-use vouch_http::dashboard::auth_pages::hash_password;
+use vouch_dashboard::auth_pages::hash_password;
 use vouch_store::{
     AttributeDefinition, ContactKey, NewResponse, NewSurvey, NewUser, ResponseId, ResponseStatus,
     Role, StoredResponse, Survey, SurveySettings,

@@ -1,21 +1,10 @@
-//! The HTTP layer of Vouch: the JSON API under `/api/v1`, the pages respondents answer on
-//! (`/s/`, `/l/`, `/u/`), the in-app widget (`/widget.js`, `/w/v1/`), `/healthz`, `/metrics`,
-//! and the wire shapes of every figure ([`wire`], shared with `vouch report --json`).
+//! Vouch's server: the one place that composes the surfaces — the JSON API under `/api/v1`
+//! (`vouch-api`), the pages respondents answer on and the in-app widget (`vouch-collect`), the
+//! dashboard (`vouch-dashboard`), `/healthz` and `/metrics` — into one router with its
+//! middleware, and serves it.
 //!
-//! It alone knows HTTP and JSON. [`serve`] runs a router on a listener until a shutdown
-//! signal, then stops accepting, lets in-flight requests finish and returns.
-
-pub mod api;
-pub mod auth;
-mod collect;
-pub mod dashboard;
-pub mod error;
-mod health;
-pub mod indexes;
-pub mod ingest;
-mod observe;
-pub mod state;
-pub mod wire;
+//! [`serve`] runs the router on a listener until a shutdown signal, then stops accepting, lets
+//! in-flight requests finish and returns.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -23,22 +12,23 @@ use std::sync::Arc;
 use axum::Router;
 use tokio::net::TcpListener;
 use vouch_store::Store;
+use vouch_web::{ApiState, health, observe};
 
-pub use state::{AppState, Limits, ServerConfig};
+pub use vouch_web::{AppState, Limits, ServerConfig};
 
 /// Every route of the server, with its middleware (request ids, logs, metrics, body limit).
 pub fn router(state: AppState) -> Router {
     // The survey pages and the widget share the API's caches (surveys, attribute kinds, index
     // freshness).
-    let api_state = api::ApiState::new(state.clone());
-    let api = api::router_for(api_state.clone());
-    let collect = collect::router(api_state);
+    let api_state = ApiState::new(state.clone());
+    let api = vouch_api::router_for(api_state.clone());
+    let collect = vouch_collect::router(api_state);
     Router::new()
         .merge(health::router())
         .merge(observe::metrics_router())
         .merge(api)
         .merge(collect)
-        .merge(dashboard::router(state.clone()))
+        .merge(vouch_dashboard::router(state.clone()))
         .layer(axum::extract::DefaultBodyLimit::max(
             state.limits().body_bytes,
         ))

@@ -110,7 +110,7 @@ const DEMO_EMAIL: &str = "demo@vouch.example";
 /// Creates the demo's dashboard user (admin with the HR permission in the demo workspace) with
 /// a new generated password, or gives an existing one a new password; returns the password.
 async fn demo_login(store: &dyn Store, workspace: &Workspace) -> anyhow::Result<String> {
-    use vouch_http::dashboard::auth_pages::{generate_password, hash_password};
+    use vouch_dashboard::auth_pages::{generate_password, hash_password};
     let password = generate_password();
     let hashing = password.clone();
     let password_hash = tokio::task::spawn_blocking(move || hash_password(&hashing)).await??;
@@ -137,7 +137,7 @@ async fn demo_login(store: &dyn Store, workspace: &Workspace) -> anyhow::Result<
 
 /// A fresh write key named "demo …" for trying the API on the demo data.
 async fn demo_api_key(store: &dyn Store, workspace: &Workspace) -> anyhow::Result<String> {
-    let (secret, prefix) = vouch_http::auth::generate_api_key();
+    let (secret, prefix) = vouch_web::auth::generate_api_key();
     let name = format!(
         "demo {}",
         jiff::Timestamp::now().strftime("%Y-%m-%d %H:%M:%S")
@@ -146,7 +146,7 @@ async fn demo_api_key(store: &dyn Store, workspace: &Workspace) -> anyhow::Resul
         name,
         scope: vouch_store::KeyScope::Write,
         prefix,
-        secret_hash: vouch_http::auth::hash_api_key(&secret),
+        secret_hash: vouch_web::auth::hash_api_key(&secret),
     };
     store.create_api_key(workspace.id, key).await?;
     Ok(secret)

@@ -39,12 +39,12 @@ async fn create(
         ScopeArg::Read => KeyScope::Read,
         ScopeArg::Write => KeyScope::Write,
     };
-    let (secret, prefix) = vouch_http::auth::generate_api_key();
+    let (secret, prefix) = vouch_web::auth::generate_api_key();
     let new_key = NewApiKey {
         name: name.to_owned(),
         scope,
         prefix,
-        secret_hash: vouch_http::auth::hash_api_key(&secret),
+        secret_hash: vouch_web::auth::hash_api_key(&secret),
     };
     match store.create_api_key(workspace.id, new_key).await {
         Ok(key) => {

@@ -7,8 +7,8 @@ use jiff::tz::TimeZone;
 use vouch_analytics::report::{Report, build_report};
 use vouch_analytics::{Query, ResponseIndex, sync};
 use vouch_core::{AttributeKind, AttributeValue, Interval, NpsFigures};
-use vouch_http::wire::ReportJson;
 use vouch_store::{AttributeDefinition, Store, Survey, Workspace};
+use vouch_web::wire::ReportJson;
 
 use super::import_csv::parse_instant;
 use crate::bad_input;

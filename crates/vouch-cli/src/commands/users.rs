@@ -2,7 +2,7 @@
 
 use std::io::BufRead;
 
-use vouch_http::dashboard::auth_pages::{
+use vouch_dashboard::auth_pages::{
     generate_password, hash_password, normalize_email, normalize_name, password_problem,
 };
 use vouch_store::{NewUser, Role, Store, StoreError, Workspace};

@@ -1,0 +1,126 @@
+//! `GET /api/v1/surveys/{id}/report`: the same JSON object as `vouch report --json` with the
+//! same options, checked the same way.
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use vouch_analytics::Query;
+use vouch_analytics::report::build_report;
+use vouch_core::Interval;
+
+use crate::Routes;
+use crate::openapi::ReadErrors;
+use crate::params::{Params, known_attribute, one_word, query_error, where_filters};
+use crate::surveys::find_survey;
+use vouch_web::ApiState;
+use vouch_web::auth::Caller;
+use vouch_web::error::{ApiError, Result};
+use vouch_web::fresh::fresh_index;
+use vouch_web::json::{PathId, QueryPairs};
+use vouch_web::wire::ReportJson;
+
+/// The report route.
+pub(crate) fn routes(routes: Routes) -> Routes {
+    routes.add::<__path_survey_report, _, _>(survey_report)
+}
+
+/// The parameters of the report, as the flags of `vouch report`.
+const REPORT_PARAMETERS: [&str; 6] = ["by", "interval", "from", "to", "where", "text"];
+
+/// The NPS of a survey: its figures, filtered, grouped and over time.
+///
+/// The same object `vouch report --json` prints with the same options. For an eNPS survey,
+/// groups and periods under 5 responses are left out and counted in `suppressed`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/surveys/{id}/report",
+    tag = "reports",
+    params(
+        ("id" = i64, Path, description = "The survey's id"),
+        ("by" = Option<String>, Query, description = "Group by one or two attributes: ATTR or ATTR1,ATTR2"),
+        ("interval" = Option<String>, Query, description = "Trend per `week`, `month` or `quarter`"),
+        ("from" = Option<String>, Query, description = "From this instant on, inclusive (RFC 3339, or a date: midnight UTC)"),
+        ("to" = Option<String>, Query, description = "Before this instant (RFC 3339, or a date: midnight UTC)"),
+        ("where" = Option<Vec<String>>, Query, description = "ATTR=VALUE, repeatable: AND across attributes, OR between values of one", explode = true),
+        ("text" = Option<String>, Query, description = "A word the comment contains (case-insensitive, whole word)"),
+    ),
+    responses((status = 200, description = "The report", body = ReportJson), ReadErrors),
+    security(("api_key" = []))
+)]
+async fn survey_report(
+    State(state): State<ApiState>,
+    caller: Caller,
+    PathId(id): PathId,
+    QueryPairs(pairs): QueryPairs,
+) -> Result<Response> {
+    let survey = find_survey(&state, &caller, &id).await?;
+    let params = Params::new(pairs, &REPORT_PARAMETERS)?;
+    let query = report_query(&state, &caller, &params, survey.id).await?;
+    let index = fresh_index(&state, caller.workspace).await?;
+    let report = {
+        let index = index.read();
+        let plan = index.plan(&query).map_err(query_error)?;
+        let counts = index.run(&plan);
+        build_report(&index, &plan, &counts, survey.kind.is_anonymous())
+    };
+    Ok(axum::Json(ReportJson::from(&report)).into_response())
+}
+
+/// The parameters as a query, checked as `vouch report` checks its flags.
+async fn report_query(
+    state: &ApiState,
+    caller: &Caller,
+    params: &Params,
+    survey: vouch_store::SurveyId,
+) -> Result<Query> {
+    let from = params.instant("from")?;
+    let to = params.instant("to")?;
+    let group_by: Vec<String> = match params.one("by")? {
+        None => Vec::new(),
+        Some(list) => list.split(',').map(|name| name.trim().to_owned()).collect(),
+    };
+    if group_by.len() > 2 {
+        return Err(ApiError::validation(
+            "by",
+            format!("at most two attributes, got {}", group_by.len()),
+        ));
+    }
+    let filters = params.all("where");
+    let where_names = filters
+        .iter()
+        .filter_map(|filter| filter.split_once('=').map(|(name, _)| name.trim()));
+    let names: Vec<&str> = group_by
+        .iter()
+        .map(String::as_str)
+        .chain(where_names)
+        .collect();
+    let kinds = state
+        .caches()
+        .attributes
+        .kinds(state.store(), caller.workspace, names)
+        .await?;
+    for name in &group_by {
+        known_attribute("by", name, &kinds)?;
+    }
+    let interval = match params.one("interval")? {
+        None => None,
+        Some("week") => Some(Interval::Week),
+        Some("month") => Some(Interval::Month),
+        Some("quarter") => Some(Interval::Quarter),
+        Some(other) => {
+            return Err(ApiError::validation(
+                "interval",
+                format!("unknown interval {other:?} (week, month or quarter)"),
+            ));
+        }
+    };
+    Ok(Query {
+        surveys: vec![survey],
+        from,
+        to,
+        filters: where_filters(&filters, &kinds)?,
+        text: one_word(params.one("text")?)?,
+        group_by,
+        interval,
+        ..Query::default()
+    })
+}

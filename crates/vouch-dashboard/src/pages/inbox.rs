@@ -1,0 +1,411 @@
+//! `GET /app/inbox`: every response the viewer may see, newest first, a page at a time (the
+//! `before` cursor), with the overview's filters plus survey, status, assignee and tag.
+//!
+//! Each row: score chip, comment, who (email or external id; "anonymous" for eNPS), a few
+//! attributes (never for eNPS), status, assignee, tags. `j`/`k` move between rows and Enter
+//! opens one (`assets/dashboard-pages.js`); without script the rows are plain links.
+//!
+//! eNPS rows follow the report's rules for the selection: a survey with fewer than 5 answers
+//! under the filters is left out (and said so), its comments show only from 10.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{RawQuery, State};
+use axum::response::Response;
+use jiff::Timestamp;
+use vouch_analytics::Query;
+use vouch_core::{ANONYMITY_MIN_COMMENTS, ANONYMITY_MIN_RESPONSES};
+use vouch_store::{ResponseId, ResponseWorkflow, StoredResponse, Survey, SurveyId, User};
+
+use super::directory::Directory;
+use super::filter_bar::{BarOptions, Choice, FilterBar, InboxFields, bad_filter, status_choices};
+use super::filters::{
+    ChipNames, FilterError, Filters, Preset, one, query_pairs, status_label, with_query,
+};
+use super::fresh::Freshness;
+use super::listing::{follow_up, page_ids};
+use super::view::{ScoreChip, date_time, iso_date, month};
+use super::{path_id, visible_surveys};
+use crate::layout::{DashboardError, Frame, Nav, render};
+use crate::session::Viewer;
+use vouch_web::state::AppState;
+
+/// Responses per page.
+const PAGE_SIZE: usize = 50;
+
+/// Attributes shown per row (all of them on the response's page).
+const ROW_ATTRIBUTES: usize = 4;
+
+/// One response of the list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct InboxRow {
+    /// The response's page (with the list's filters, to come back to).
+    pub(crate) href: String,
+    /// The score.
+    pub(crate) chip: ScoreChip,
+    /// Email or external id; "anonymous" for eNPS.
+    pub(crate) who: String,
+    /// True for eNPS.
+    pub(crate) anonymous: bool,
+    /// When (a month for eNPS).
+    pub(crate) when: String,
+    /// The date for `<time datetime>` (empty for eNPS).
+    pub(crate) when_iso: String,
+    /// The comment, when there is one to show.
+    pub(crate) comment: String,
+    /// Why the comment is not shown (eNPS under 10 answers).
+    pub(crate) comment_hidden: bool,
+    /// The survey's name.
+    pub(crate) survey: String,
+    /// `open`, `progress` or `closed`: the status chip's modifier.
+    pub(crate) status_class: &'static str,
+    /// "Open", "In progress", "Closed".
+    pub(crate) status: &'static str,
+    /// Who is on it.
+    pub(crate) assignee: Option<String>,
+    /// Its tags.
+    pub(crate) tags: Vec<String>,
+    /// "plan: pro · country: FR" (never for eNPS).
+    pub(crate) attributes: String,
+}
+
+/// `templates/dashboard/pages/inbox.html`.
+#[derive(Debug, Template)]
+#[template(path = "dashboard/pages/inbox.html")]
+pub(crate) struct InboxPage {
+    /// The frame.
+    pub(crate) frame: Frame,
+    /// The filter bar.
+    pub(crate) bar: FilterBar,
+    /// The range shown.
+    pub(crate) range_label: String,
+    /// The page's responses.
+    pub(crate) rows: Vec<InboxRow>,
+    /// The next (older) page, when there is one.
+    pub(crate) older_href: Option<String>,
+    /// The first page, when this is not it.
+    pub(crate) newest_href: Option<String>,
+    /// Sentences under the list: hidden eNPS surveys, an unapplied filter.
+    pub(crate) notes: Vec<String>,
+    /// When the list is empty: its title and text.
+    pub(crate) empty: Option<(String, String)>,
+    /// The script's URL.
+    pub(crate) script: String,
+}
+
+/// `GET /app/inbox`.
+pub(crate) async fn page(
+    viewer: Viewer,
+    State(state): State<AppState>,
+    Extension(freshness): Extension<Arc<Freshness>>,
+    Extension(directory): Extension<Arc<Directory>>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, DashboardError> {
+    let store = state.store();
+    let workspace = viewer.workspace();
+    let frame = Frame::new(&viewer, "Inbox", Nav::Inbox);
+    let definitions = store.attribute_definitions(workspace).await?;
+    let pairs = query_pairs(query.as_deref());
+    let filters = match Filters::parse(&pairs, &definitions) {
+        Ok(filters) => filters,
+        Err(error) => return Ok(bad_filter(frame, "/app/inbox", error)),
+    };
+    let before = one(&pairs, "before").and_then(path_id).map(ResponseId);
+    let visible = visible_surveys(&state, &viewer, &directory).await?;
+    let surveys: Vec<&Survey> = match filters.survey {
+        None => visible.iter().collect(),
+        Some(id) => match visible.iter().find(|survey| survey.id.0 == id) {
+            Some(survey) => vec![survey],
+            None => {
+                let error = FilterError {
+                    field: "survey",
+                    message: "no such survey".to_owned(),
+                };
+                return Ok(bad_filter(frame, "/app/inbox", error));
+            }
+        },
+    };
+    let members = store.members(workspace).await?;
+    let follow_up = follow_up(store, workspace, &filters).await?;
+    let live = freshness.index(&state, workspace).await?;
+    let mut notes: Vec<String> = Vec::new();
+    let (zone, range, ids, any_answers, quiet) = {
+        let index = live.read();
+        let zone = index.time_zone().clone();
+        let range = filters.range(&zone, Timestamp::now(), Preset::All);
+        let query = |ids: Vec<SurveyId>| filters.query(ids, range.from, range.to);
+        let count = |query: &Query| {
+            index
+                .plan(query)
+                .map(|plan| index.run(&plan).total.responses())
+                .unwrap_or(0)
+        };
+        let mut listed: Vec<SurveyId> = Vec::new();
+        let mut quiet: HashSet<SurveyId> = HashSet::new();
+        for survey in &surveys {
+            if !survey.kind.is_anonymous() {
+                listed.push(survey.id);
+                continue;
+            }
+            let selected = count(&query(vec![survey.id]));
+            if selected > 0 && selected < ANONYMITY_MIN_RESPONSES {
+                notes.push(format!(
+                    "The answers of {} are left out: fewer than {ANONYMITY_MIN_RESPONSES} in \
+                     this selection, to protect anonymity.",
+                    survey.name
+                ));
+                continue;
+            }
+            if selected < ANONYMITY_MIN_COMMENTS {
+                quiet.insert(survey.id);
+            }
+            listed.push(survey.id);
+        }
+        let all: Vec<SurveyId> = surveys.iter().map(|survey| survey.id).collect();
+        let any_answers = !all.is_empty()
+            && count(&Query {
+                surveys: all,
+                ..Query::default()
+            }) > 0;
+        // An empty survey list would mean "every survey": list nothing instead.
+        let ids = if listed.is_empty() {
+            Vec::new()
+        } else {
+            match index.plan(&query(listed)) {
+                Ok(plan) => page_ids(&index, &plan, &follow_up, before, PAGE_SIZE + 1),
+                Err(_) => Vec::new(),
+            }
+        };
+        (zone, range, ids, any_answers, quiet)
+    };
+    let more = ids.len() > PAGE_SIZE;
+    let ids: Vec<ResponseId> = ids.into_iter().take(PAGE_SIZE).collect();
+    let responses = store.responses_by_ids(workspace, &ids).await?;
+    let workflows = if ids.is_empty() {
+        Vec::new()
+    } else {
+        store.workflows(workspace, &ids).await?
+    };
+    let names: HashMap<i64, String> = members
+        .iter()
+        .map(|(user, _)| (user.id.0, user.name.clone()))
+        .collect();
+    let survey_of: HashMap<SurveyId, &Survey> = surveys.iter().map(|s| (s.id, *s)).collect();
+    let mut list_pairs = filters.pairs();
+    if let Some(before) = before {
+        list_pairs.push(("before".to_owned(), before.0.to_string()));
+    }
+    let mut rows = Vec::with_capacity(responses.len());
+    for response in &responses {
+        let Some(survey) = survey_of.get(&response.survey) else {
+            continue;
+        };
+        let workflow = workflows.iter().find(|w| w.response == response.id);
+        let context = RowContext {
+            survey,
+            workflow,
+            names: &names,
+            quiet: quiet.contains(&survey.id),
+            zone: &zone,
+            href: with_query(&format!("/app/inbox/{}", response.id.0), &list_pairs),
+        };
+        rows.push(inbox_row(&state, workspace, response, context).await?);
+    }
+    let older_href = match (more, ids.last()) {
+        (true, Some(last)) => {
+            let mut pairs = filters.pairs();
+            pairs.push(("before".to_owned(), last.0.to_string()));
+            Some(with_query("/app/inbox", &pairs))
+        }
+        _ => None,
+    };
+    let newest_href = before.map(|_| filters.href("/app/inbox"));
+    let empty = rows.is_empty().then(|| empty_state(&surveys, any_answers));
+    let names_for_chips = ChipNames {
+        survey: surveys
+            .first()
+            .filter(|_| filters.survey.is_some())
+            .map(|s| s.name.clone()),
+        assignee: filters
+            .assignee
+            .and_then(|user| names.get(&user.0).cloned()),
+    };
+    let known_tags = match store.workflow_tags(workspace).await {
+        Ok(tags) => tags.into_iter().map(|(tag, _)| tag).take(100).collect(),
+        Err(error) => {
+            tracing::warn!(%error, "reading the workspace's tags failed");
+            Vec::new()
+        }
+    };
+    let inbox_fields = InboxFields {
+        surveys: survey_choices(&visible, filters.survey),
+        statuses: status_choices(filters.status),
+        assignees: assignee_choices(&members, filters.assignee.map(|user| user.0)),
+        tag: filters.tag.clone().unwrap_or_default(),
+        known_tags,
+    };
+    let bar = FilterBar::new(
+        "/app/inbox",
+        &filters,
+        &range,
+        &definitions,
+        BarOptions {
+            names: names_for_chips,
+            inbox: Some(inbox_fields),
+            ..BarOptions::default()
+        },
+    );
+    let page = InboxPage {
+        frame,
+        bar,
+        range_label: range.label.clone(),
+        rows,
+        older_href,
+        newest_href,
+        notes,
+        empty,
+        script: super::script::script_src(),
+    };
+    Ok(render(&page))
+}
+
+/// What a row needs besides its response.
+struct RowContext<'a> {
+    survey: &'a Survey,
+    workflow: Option<&'a ResponseWorkflow>,
+    names: &'a HashMap<i64, String>,
+    quiet: bool,
+    zone: &'a jiff::tz::TimeZone,
+    href: String,
+}
+
+async fn inbox_row(
+    state: &AppState,
+    workspace: vouch_store::WorkspaceId,
+    response: &StoredResponse,
+    context: RowContext<'_>,
+) -> Result<InboxRow, DashboardError> {
+    let anonymous = context.survey.kind.is_anonymous();
+    let (who, when, when_iso, attributes) = if anonymous {
+        (
+            "anonymous".to_owned(),
+            month(response.created_at, context.zone),
+            String::new(),
+            String::new(),
+        )
+    } else {
+        let contact = state
+            .store()
+            .contact_by_id(workspace, response.contact)
+            .await?;
+        let who = contact
+            .and_then(|contact| contact.email.or(contact.external_id))
+            .unwrap_or_else(|| "unknown contact".to_owned());
+        let attributes = response
+            .attributes
+            .iter()
+            .take(ROW_ATTRIBUTES)
+            .map(|(name, value)| format!("{name}: {}", value.canonical()))
+            .collect::<Vec<_>>()
+            .join(" · ");
+        (
+            who,
+            date_time(response.created_at, context.zone),
+            iso_date(response.created_at, context.zone),
+            attributes,
+        )
+    };
+    let comment_hidden = anonymous && context.quiet && response.comment.is_some();
+    let status = context
+        .workflow
+        .map_or(vouch_store::ResponseStatus::Open, |w| w.status);
+    Ok(InboxRow {
+        href: context.href,
+        chip: ScoreChip::new(response.score),
+        who,
+        anonymous,
+        when,
+        when_iso,
+        comment: if comment_hidden {
+            String::new()
+        } else {
+            response.comment.clone().unwrap_or_default()
+        },
+        comment_hidden,
+        survey: context.survey.name.clone(),
+        status_class: status_class(status),
+        status: status_label(status),
+        assignee: context
+            .workflow
+            .and_then(|w| w.assignee)
+            .and_then(|user| context.names.get(&user.0).cloned()),
+        tags: context.workflow.map(|w| w.tags.clone()).unwrap_or_default(),
+        attributes,
+    })
+}
+
+/// The status chip's modifier: `status--open`, `status--progress`, `status--closed`.
+pub(crate) fn status_class(status: vouch_store::ResponseStatus) -> &'static str {
+    match status {
+        vouch_store::ResponseStatus::Open => "open",
+        vouch_store::ResponseStatus::InProgress => "progress",
+        vouch_store::ResponseStatus::Closed => "closed",
+    }
+}
+
+fn empty_state(surveys: &[&Survey], any_answers: bool) -> (String, String) {
+    if surveys.is_empty() {
+        return (
+            "No surveys yet".to_owned(),
+            "Answers land here once a survey has some: create one and send it.".to_owned(),
+        );
+    }
+    if !any_answers {
+        return (
+            "No answers yet".to_owned(),
+            "Send your first survey (its public link, the widget or an email campaign): every \
+             answer shows here, newest first."
+                .to_owned(),
+        );
+    }
+    (
+        "No answers match".to_owned(),
+        "Nothing in this range matches these filters. Clear a filter or widen the range."
+            .to_owned(),
+    )
+}
+
+fn survey_choices(surveys: &[Survey], current: Option<i64>) -> Vec<Choice> {
+    let mut choices = vec![Choice {
+        value: String::new(),
+        label: "Every survey".to_owned(),
+        selected: current.is_none(),
+    }];
+    choices.extend(surveys.iter().map(|survey| Choice {
+        value: survey.id.0.to_string(),
+        label: survey.name.clone(),
+        selected: current == Some(survey.id.0),
+    }));
+    choices
+}
+
+/// The members as choices (first: anyone / unassigned as `empty`).
+pub(crate) fn assignee_choices(
+    members: &[(User, vouch_store::Membership)],
+    current: Option<i64>,
+) -> Vec<Choice> {
+    let mut choices = vec![Choice {
+        value: String::new(),
+        label: "Anyone".to_owned(),
+        selected: current.is_none(),
+    }];
+    choices.extend(members.iter().map(|(user, _)| Choice {
+        value: user.id.0.to_string(),
+        label: user.name.clone(),
+        selected: current == Some(user.id.0),
+    }));
+    choices
+}

@@ -1,0 +1,535 @@
+//! `GET /app/inbox/{id}`: one response — score, comment, who and their attributes (never for
+//! eNPS), its follow-up (status, assignee, tags) and internal notes — with the forms that
+//! change them: `POST /app/inbox/{id}/workflow` and `POST /app/inbox/{id}/notes`.
+//!
+//! The forms post the session's CSRF token as `csrf`; the POST handlers take a [`Writer`], so a
+//! viewer (whose forms are drawn disabled) or a forged form gets 403 and changes nothing. A
+//! valid change answers 303 back to the page (post/redirect/get); an invalid one shows the
+//! page again with the error beside its field (422).
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Extension;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use jiff::Timestamp;
+use vouch_core::{ANONYMITY_MIN_COMMENTS, ANONYMITY_MIN_RESPONSES};
+use vouch_store::{
+    ResponseId, ResponseStatus, StoredResponse, Survey, UserId, WorkflowChange, WorkspaceId,
+};
+
+use super::filter_bar::{Choice, status_choices};
+use super::filters::{query_pairs, status_label, with_query};
+use super::fresh::Freshness;
+use super::inbox::status_class;
+use super::path_id;
+use super::view::{AttributeRow, ScoreChip, attribute_rows, date_time, iso_date, month};
+use crate::layout::{DashboardError, Frame, Nav, render_status};
+use crate::session::{Viewer, Writer};
+use vouch_web::state::AppState;
+
+/// The most tags one response may carry.
+const MAX_TAGS: usize = 20;
+/// The longest tag, in characters.
+const MAX_TAG_CHARS: usize = 40;
+/// The longest note, in characters.
+const MAX_NOTE_CHARS: usize = 5_000;
+
+/// The inbox parameters carried from the list to a response and back.
+const LIST_PARAMETERS: [&str; 15] = [
+    "survey",
+    "period",
+    "from",
+    "to",
+    "interval",
+    "where",
+    "channel",
+    "category",
+    "text",
+    "status",
+    "assignee",
+    "tag",
+    "before",
+    "add_attr",
+    "add_value",
+];
+
+/// One note as listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct NoteView {
+    /// Who wrote it.
+    pub(crate) author: String,
+    /// The text.
+    pub(crate) body: String,
+    /// When.
+    pub(crate) when: String,
+    /// When, for `<time datetime>`.
+    pub(crate) when_iso: String,
+}
+
+/// What the forms hold when they come back with an error.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct FormState {
+    /// The error beside the assignee field.
+    pub(crate) assignee_error: Option<String>,
+    /// The error beside the tags field.
+    pub(crate) tags_error: Option<String>,
+    /// The error beside the status field.
+    pub(crate) status_error: Option<String>,
+    /// The error beside the note field.
+    pub(crate) note_error: Option<String>,
+    /// The tags as typed.
+    pub(crate) tags: Option<String>,
+    /// The note as typed.
+    pub(crate) note: String,
+}
+
+/// `templates/dashboard/pages/response.html`.
+#[derive(Debug, Template)]
+#[template(path = "dashboard/pages/response.html")]
+pub(crate) struct ResponsePage {
+    /// The frame.
+    pub(crate) frame: Frame,
+    /// The inbox with the filters it was opened from.
+    pub(crate) back_href: String,
+    /// The survey's name and overview.
+    pub(crate) survey_name: String,
+    /// The survey's overview.
+    pub(crate) survey_href: String,
+    /// The score; `None` when hidden (eNPS survey under 5 answers).
+    pub(crate) chip: Option<ScoreChip>,
+    /// The comment, when there is one to show.
+    pub(crate) comment: Option<String>,
+    /// Why the score or comment is not shown, if so.
+    pub(crate) hidden_note: Option<String>,
+    /// Email or external id; "anonymous" for eNPS.
+    pub(crate) who: String,
+    /// True for eNPS.
+    pub(crate) anonymous: bool,
+    /// The contact's page (not for eNPS).
+    pub(crate) contact_href: Option<String>,
+    /// When (a month for eNPS).
+    pub(crate) when: String,
+    /// How it arrived.
+    pub(crate) channel: String,
+    /// The attributes as they were when answering (not for eNPS).
+    pub(crate) answer_attributes: Vec<AttributeRow>,
+    /// The contact's latest attributes (not for eNPS).
+    pub(crate) contact_attributes: Vec<AttributeRow>,
+    /// The status chip's modifier.
+    pub(crate) status_class: &'static str,
+    /// The status.
+    pub(crate) status: &'static str,
+    /// The status choices.
+    pub(crate) statuses: Vec<Choice>,
+    /// The assignee choices.
+    pub(crate) assignees: Vec<Choice>,
+    /// The tags as the field holds them: `billing, support`.
+    pub(crate) tags: String,
+    /// Tags in use, for suggestions.
+    pub(crate) known_tags: Vec<String>,
+    /// The notes, oldest first.
+    pub(crate) notes: Vec<NoteView>,
+    /// Where the follow-up form posts.
+    pub(crate) workflow_action: String,
+    /// Where the note form posts.
+    pub(crate) notes_action: String,
+    /// Errors and values of a form sent back.
+    pub(crate) form: FormState,
+}
+
+/// A response the viewer may see, with its survey.
+struct Found {
+    response: StoredResponse,
+    survey: Survey,
+}
+
+/// The response with this path id, if the viewer may see its survey; 404 otherwise.
+async fn find(state: &AppState, viewer: &Viewer, id: &str) -> Result<Found, DashboardError> {
+    let id = path_id(id).ok_or(DashboardError::NotFound)?;
+    let workspace = viewer.workspace();
+    let response = state
+        .store()
+        .response(workspace, ResponseId(id))
+        .await?
+        .ok_or(DashboardError::NotFound)?;
+    let survey = state
+        .store()
+        .survey(workspace, response.survey)
+        .await?
+        .filter(|survey| viewer.can_see(survey))
+        .ok_or(DashboardError::NotFound)?;
+    Ok(Found { response, survey })
+}
+
+/// The list parameters of a query string, to carry back to the inbox.
+fn list_pairs(query: Option<&str>) -> Vec<(String, String)> {
+    query_pairs(query)
+        .into_iter()
+        .filter(|(name, _)| LIST_PARAMETERS.contains(&name.as_str()))
+        .collect()
+}
+
+/// `GET /app/inbox/{id}`.
+pub(crate) async fn page(
+    viewer: Viewer,
+    State(state): State<AppState>,
+    Extension(freshness): Extension<Arc<Freshness>>,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, DashboardError> {
+    let found = find(&state, &viewer, &id).await?;
+    let pairs = list_pairs(query.as_deref());
+    let page = build(
+        &state,
+        &viewer,
+        &freshness,
+        found,
+        &pairs,
+        FormState::default(),
+    )
+    .await?;
+    Ok(render_status(&page, StatusCode::OK))
+}
+
+/// `POST /app/inbox/{id}/workflow`: `status`, `assignee` (a member's id, empty: nobody),
+/// `tags` (comma-separated).
+pub(crate) async fn change_workflow(
+    Writer(viewer): Writer,
+    State(state): State<AppState>,
+    Extension(freshness): Extension<Arc<Freshness>>,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Result<Response, DashboardError> {
+    let found = find(&state, &viewer, &id).await?;
+    let pairs = list_pairs(query.as_deref());
+    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    };
+    let workspace = viewer.workspace();
+    let members = state.store().members(workspace).await?;
+    let mut form = FormState::default();
+    let status = match field("status").map(str::trim) {
+        None | Some("") => None,
+        Some(text) => {
+            let parsed = ResponseStatus::parse(text);
+            if parsed.is_none() {
+                form.status_error = Some("Choose open, in progress or closed.".into());
+            }
+            parsed
+        }
+    };
+    let assignee = match field("assignee").map(str::trim) {
+        None => None,
+        Some("") => Some(None),
+        Some(text) => {
+            let member = path_id(text)
+                .filter(|&id| members.iter().any(|(user, _)| user.id.0 == id))
+                .map(UserId);
+            if member.is_none() {
+                form.assignee_error = Some("Choose a member of this workspace.".into());
+            }
+            member.map(Some)
+        }
+    };
+    let tags = match field("tags") {
+        None => None,
+        Some(text) => match checked_tags(text) {
+            Ok(tags) => Some(tags),
+            Err(message) => {
+                form.tags = Some(text.to_owned());
+                form.tags_error = Some(message);
+                None
+            }
+        },
+    };
+    if form.status_error.is_some() || form.assignee_error.is_some() || form.tags_error.is_some() {
+        let page = build(&state, &viewer, &freshness, found, &pairs, form).await?;
+        return Ok(render_status(&page, StatusCode::UNPROCESSABLE_ENTITY));
+    }
+    let change = WorkflowChange {
+        status,
+        assignee,
+        tags,
+    };
+    state
+        .store()
+        .change_workflow(workspace, found.response.id, &change, Timestamp::now())
+        .await?;
+    Ok(back_to(found.response.id, &pairs))
+}
+
+/// `POST /app/inbox/{id}/notes`: `note`, the text of an internal note.
+pub(crate) async fn add_note(
+    Writer(viewer): Writer,
+    State(state): State<AppState>,
+    Extension(freshness): Extension<Arc<Freshness>>,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Result<Response, DashboardError> {
+    let found = find(&state, &viewer, &id).await?;
+    let pairs = list_pairs(query.as_deref());
+    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let text = fields
+        .iter()
+        .find(|(key, _)| key == "note")
+        .map(|(_, value)| value.trim())
+        .unwrap_or_default();
+    if let Err(message) = checked_note(text) {
+        let form = FormState {
+            note_error: Some(message),
+            note: text.to_owned(),
+            ..FormState::default()
+        };
+        let page = build(&state, &viewer, &freshness, found, &pairs, form).await?;
+        return Ok(render_status(&page, StatusCode::UNPROCESSABLE_ENTITY));
+    }
+    state
+        .store()
+        .add_note(
+            viewer.workspace(),
+            found.response.id,
+            viewer.user.id,
+            text,
+            Timestamp::now(),
+        )
+        .await?;
+    Ok(back_to(found.response.id, &pairs))
+}
+
+/// 303 to the response's page, with the list's parameters.
+fn back_to(id: ResponseId, pairs: &[(String, String)]) -> Response {
+    Redirect::to(&with_query(&format!("/app/inbox/{}", id.0), pairs)).into_response()
+}
+
+/// Tags as typed (`billing, Support ,billing`): trimmed, non-empty, unique, sorted.
+fn checked_tags(text: &str) -> Result<Vec<String>, String> {
+    let mut tags: Vec<String> = text
+        .split(',')
+        .map(str::trim)
+        .filter(|tag| !tag.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if let Some(long) = tags.iter().find(|tag| tag.chars().count() > MAX_TAG_CHARS) {
+        return Err(format!(
+            "“{long}” is longer than {MAX_TAG_CHARS} characters."
+        ));
+    }
+    if tags.iter().any(|tag| tag.chars().any(char::is_control)) {
+        return Err("Tags may not contain control characters.".into());
+    }
+    tags.sort();
+    tags.dedup();
+    if tags.len() > MAX_TAGS {
+        return Err(format!("At most {MAX_TAGS} tags per answer."));
+    }
+    Ok(tags)
+}
+
+/// A note's text: not blank, at most 5,000 characters, no control characters but line breaks.
+fn checked_note(text: &str) -> Result<(), String> {
+    if text.is_empty() {
+        return Err("Write the note before adding it.".into());
+    }
+    if text.chars().count() > MAX_NOTE_CHARS {
+        return Err(format!(
+            "A note may have at most {MAX_NOTE_CHARS} characters."
+        ));
+    }
+    if text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err("A note may not contain control characters.".into());
+    }
+    Ok(())
+}
+
+/// How many answers the survey has, from the index (for eNPS thresholds).
+async fn survey_answers(
+    state: &AppState,
+    freshness: &Freshness,
+    workspace: WorkspaceId,
+    survey: &Survey,
+) -> Result<u64, DashboardError> {
+    let live = freshness.index(state, workspace).await?;
+    let index = live.read();
+    Ok(super::answer_count(&index, survey.id))
+}
+
+/// The page of a response, with `form`'s errors and values.
+async fn build(
+    state: &AppState,
+    viewer: &Viewer,
+    freshness: &Freshness,
+    found: Found,
+    pairs: &[(String, String)],
+    form: FormState,
+) -> Result<ResponsePage, DashboardError> {
+    let store = state.store();
+    let workspace = viewer.workspace();
+    let Found { response, survey } = found;
+    let anonymous = survey.kind.is_anonymous();
+    let zone = state
+        .indexes()
+        .get(workspace)
+        .await
+        .map(|live| live.read().time_zone().clone())?;
+    let workflow = store
+        .workflows(workspace, &[response.id])
+        .await?
+        .into_iter()
+        .next();
+    let notes = store.notes(workspace, response.id).await?;
+    let members = store.members(workspace).await?;
+    let known_tags = store
+        .workflow_tags(workspace)
+        .await
+        .map(|tags| tags.into_iter().map(|(tag, _)| tag).take(100).collect())
+        .unwrap_or_default();
+    let (mut chip, mut comment) = (
+        Some(ScoreChip::new(response.score)),
+        response.comment.clone(),
+    );
+    let mut hidden_note = None;
+    let (who, when, contact_href, answer_attributes, contact_attributes) = if anonymous {
+        let answers = survey_answers(state, freshness, workspace, &survey).await?;
+        if answers < ANONYMITY_MIN_RESPONSES {
+            (chip, comment) = (None, None);
+            hidden_note = Some(format!(
+                "This eNPS survey has fewer than {ANONYMITY_MIN_RESPONSES} answers: its answers \
+                 are hidden to protect anonymity."
+            ));
+        } else if answers < ANONYMITY_MIN_COMMENTS && comment.is_some() {
+            comment = None;
+            hidden_note = Some(format!(
+                "Comments of this eNPS survey show from {ANONYMITY_MIN_COMMENTS} answers, to \
+                 protect anonymity."
+            ));
+        }
+        let when = month(response.created_at, &zone);
+        ("anonymous".to_owned(), when, None, Vec::new(), Vec::new())
+    } else {
+        let contact = store.contact_by_id(workspace, response.contact).await?;
+        let who = contact
+            .as_ref()
+            .and_then(|c| c.email.clone().or_else(|| c.external_id.clone()))
+            .unwrap_or_else(|| "unknown contact".to_owned());
+        let latest = contact
+            .as_ref()
+            .map(|c| attribute_rows(&c.attributes))
+            .unwrap_or_default();
+        (
+            who,
+            date_time(response.created_at, &zone),
+            contact.map(|c| format!("/app/contacts/{}", c.id.0)),
+            attribute_rows(&response.attributes),
+            latest,
+        )
+    };
+    let status = workflow.as_ref().map_or(ResponseStatus::Open, |w| w.status);
+    let assignee = workflow
+        .as_ref()
+        .and_then(|w| w.assignee)
+        .map(|user| user.0);
+    let mut assignees = vec![Choice {
+        value: String::new(),
+        label: "Nobody".to_owned(),
+        selected: assignee.is_none(),
+    }];
+    assignees.extend(members.iter().map(|(user, _)| Choice {
+        value: user.id.0.to_string(),
+        label: user.name.clone(),
+        selected: assignee == Some(user.id.0),
+    }));
+    let mut statuses = status_choices(Some(status));
+    statuses.remove(0);
+    let tags = form.tags.clone().unwrap_or_else(|| {
+        workflow
+            .as_ref()
+            .map(|w| w.tags.join(", "))
+            .unwrap_or_default()
+    });
+    let path = format!("/app/inbox/{}", response.id.0);
+    let title = format!("Answer {} · {}", response.id.0, survey.name);
+    Ok(ResponsePage {
+        frame: Frame::new(viewer, title, Nav::Inbox).for_survey(survey.id),
+        back_href: with_query("/app/inbox", pairs),
+        survey_href: format!("/app/surveys/{}", survey.id.0),
+        survey_name: survey.name,
+        chip,
+        comment: comment.filter(|c| !c.trim().is_empty()),
+        hidden_note,
+        who,
+        anonymous,
+        contact_href,
+        when,
+        channel: response.channel.clone(),
+        answer_attributes,
+        contact_attributes,
+        status_class: status_class(status),
+        status: status_label(status),
+        statuses,
+        assignees,
+        tags,
+        known_tags,
+        notes: notes
+            .into_iter()
+            .map(|note| NoteView {
+                author: note.author_name,
+                body: note.body,
+                when: date_time(note.created_at, &zone),
+                when_iso: iso_date(note.created_at, &zone),
+            })
+            .collect(),
+        workflow_action: with_query(&format!("{path}/workflow"), pairs),
+        notes_action: with_query(&format!("{path}/notes"), pairs),
+        form,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_are_trimmed_unique_and_sorted() {
+        assert_eq!(
+            checked_tags(" support, billing ,,support").unwrap(),
+            vec!["billing".to_owned(), "support".to_owned()]
+        );
+        assert_eq!(checked_tags("").unwrap(), Vec::<String>::new());
+        assert!(checked_tags(&"x".repeat(41)).is_err());
+        let many: Vec<String> = (0..21).map(|n| format!("t{n}")).collect();
+        assert!(checked_tags(&many.join(",")).is_err());
+    }
+
+    #[test]
+    fn notes_must_say_something_reasonable() {
+        assert!(checked_note("Called them,\nfixed.").is_ok());
+        assert!(checked_note("").is_err());
+        assert!(checked_note("a\u{0}b").is_err());
+        assert!(checked_note(&"x".repeat(5_001)).is_err());
+    }
+
+    #[test]
+    fn only_list_parameters_ride_along() {
+        let pairs = list_pairs(Some("status=closed&before=9&csrf=secret&x=1"));
+        assert_eq!(
+            pairs,
+            vec![
+                ("status".to_owned(), "closed".to_owned()),
+                ("before".to_owned(), "9".to_owned())
+            ]
+        );
+    }
+}

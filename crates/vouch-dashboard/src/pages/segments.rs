@@ -1,0 +1,317 @@
+//! `GET /app/surveys/{id}/segments?by=ATTR`: the NPS of each value of an attribute, sorted by
+//! NPS, with n and margin of error; small segments (n < 30) greyed; each row a link that
+//! applies the segment as a filter to the overview. The overview's filters apply here too.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Path, RawQuery, State};
+use axum::response::Response;
+use jiff::Timestamp;
+use vouch_analytics::report::{GroupFigures, build_report};
+use vouch_core::ANONYMITY_MIN_RESPONSES;
+
+use super::filter_bar::{BarOptions, Choice, FilterBar, bad_filter};
+use super::filters::{FilterError, Filters, Preset, one, query_pairs};
+use super::fresh::Freshness;
+use super::view::Headline;
+use super::visible_survey;
+use crate::layout::{DashboardError, Frame, Nav, render};
+use crate::session::Viewer;
+use vouch_charts::{SegmentBar, format_count, segments};
+use vouch_web::state::AppState;
+
+/// The most segments shown: those with the most answers.
+const MAX_SEGMENTS: usize = 200;
+
+/// What a group without a value reads.
+const NO_VALUE_LABEL: &str = "(no value)";
+
+/// One segment of the table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SegmentRow {
+    /// The value ("pro"), or "(no value)".
+    pub(crate) label: String,
+    /// The overview filtered on it (none for "(no value)": no filter selects it).
+    pub(crate) href: Option<String>,
+    /// NPS, ± MOE, n.
+    pub(crate) headline: Headline,
+}
+
+/// A sortable header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SortLink {
+    /// What it reads.
+    pub(crate) label: &'static str,
+    /// The page sorted by it.
+    pub(crate) href: String,
+    /// `ascending`/`descending` when sorted by it.
+    pub(crate) aria_sort: &'static str,
+    /// Right-aligned.
+    pub(crate) numeric: bool,
+}
+
+/// `templates/dashboard/pages/segments.html`.
+#[derive(Debug, Template)]
+#[template(path = "dashboard/pages/segments.html")]
+pub(crate) struct SegmentsPage {
+    /// The frame.
+    pub(crate) frame: Frame,
+    /// The survey's name.
+    pub(crate) survey_name: String,
+    /// The range shown.
+    pub(crate) range_label: String,
+    /// The filter bar.
+    pub(crate) bar: FilterBar,
+    /// The attribute broken down by.
+    pub(crate) by: String,
+    /// The segments, sorted.
+    pub(crate) rows: Vec<SegmentRow>,
+    /// The table's headers.
+    pub(crate) headers: Vec<SortLink>,
+    /// The chart (SVG); the sortable table is its data table.
+    pub(crate) chart: String,
+    /// Notes under the table: hidden groups (eNPS), cut lists, an unapplied filter.
+    pub(crate) notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SortBy {
+    Nps,
+    Responses,
+    Name,
+}
+
+/// `GET /app/surveys/{id}/segments`.
+pub(crate) async fn page(
+    viewer: Viewer,
+    State(state): State<AppState>,
+    Extension(freshness): Extension<Arc<Freshness>>,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, DashboardError> {
+    let survey = visible_survey(&state, &viewer, &id).await?;
+    let workspace = viewer.workspace();
+    let title = format!("{} · segments", survey.name);
+    let frame = Frame::new(&viewer, title, Nav::Segments).for_survey(survey.id);
+    let path = format!("/app/surveys/{}/segments", survey.id.0);
+    let overview = format!("/app/surveys/{}", survey.id.0);
+    let definitions = state.store().attribute_definitions(workspace).await?;
+    let pairs = query_pairs(query.as_deref());
+    let filters = match Filters::parse(&pairs, &definitions) {
+        Ok(filters) => filters.report_only(),
+        Err(error) => return Ok(bad_filter(frame, &path, error)),
+    };
+    let by = match one(&pairs, "by") {
+        Some(name) if definitions.iter().any(|d| d.name == name) => name.to_owned(),
+        Some(name) => {
+            let known: Vec<&str> = definitions.iter().map(|d| d.name.as_str()).collect();
+            let message = vouch_core::attribute::unknown_attribute_message(name, &known);
+            return Ok(bad_filter(
+                frame,
+                &path,
+                FilterError {
+                    field: "by",
+                    message,
+                },
+            ));
+        }
+        None => definitions
+            .first()
+            .map(|d| d.name.clone())
+            .unwrap_or_default(),
+    };
+    let sort = match one(&pairs, "sort") {
+        Some("n") => SortBy::Responses,
+        Some("name") => SortBy::Name,
+        _ => SortBy::Nps,
+    };
+    let anonymous = survey.kind.is_anonymous();
+    let live = freshness.index(&state, workspace).await?;
+    let (range, report) = {
+        let index = live.read();
+        let range = filters.range(index.time_zone(), Timestamp::now(), Preset::Days90);
+        let mut query = filters.query(vec![survey.id], range.from, range.to);
+        if !by.is_empty() {
+            query.group_by = vec![by.clone()];
+        }
+        let plan = match index.plan(&query) {
+            Ok(plan) => plan,
+            Err(error) => {
+                let error = FilterError {
+                    field: "by",
+                    message: error.to_string(),
+                };
+                return Ok(bad_filter(frame, &path, error));
+            }
+        };
+        let report = build_report(&index, &plan, &index.run(&plan), anonymous);
+        (range, report)
+    };
+    let mut notes: Vec<String> = Vec::new();
+    if let Some(hidden) = report.suppressed.filter(|&hidden| hidden > 0) {
+        notes.push(format!(
+            "{hidden} segment{} hidden to protect anonymity: eNPS shows groups of \
+             {ANONYMITY_MIN_RESPONSES} answers or more, and hides one more when a single \
+             group would be left out.",
+            if hidden == 1 { "" } else { "s" }
+        ));
+    }
+    let mut groups = report.groups.unwrap_or_default();
+    if groups.len() > MAX_SEGMENTS {
+        notes.push(format!(
+            "Showing the {MAX_SEGMENTS} segments with the most answers of {}.",
+            format_count(groups.len() as u64)
+        ));
+        groups.sort_by_key(|group| std::cmp::Reverse(group.figures.responses));
+        groups.truncate(MAX_SEGMENTS);
+    }
+    sort_groups(&mut groups, sort);
+    let pinned = filters.pinned(Preset::Days90);
+    let rows: Vec<SegmentRow> = groups
+        .iter()
+        .map(|group| segment_row(group, &by, &pinned, &overview))
+        .collect();
+    let bars: Vec<SegmentBar> = groups
+        .iter()
+        .map(|group| SegmentBar::from_figures(group_label(group), &group.figures))
+        .collect();
+    let breakdown = definitions
+        .iter()
+        .map(|d| Choice {
+            value: d.name.clone(),
+            label: d.name.clone(),
+            selected: d.name == by,
+        })
+        .collect();
+    let bar = FilterBar::new(
+        &path,
+        &filters,
+        &range,
+        &definitions,
+        BarOptions {
+            keep: vec![("by".to_owned(), by.clone())],
+            breakdown,
+            ..BarOptions::default()
+        },
+    );
+    let page = SegmentsPage {
+        survey_name: survey.name.clone(),
+        range_label: range.label.clone(),
+        headers: sort_links(&path, &filters, &by, sort),
+        chart: segments(&bars),
+        rows,
+        notes,
+        by,
+        bar,
+        frame,
+    };
+    Ok(render(&page))
+}
+
+fn group_label(group: &GroupFigures) -> String {
+    match group.key.first() {
+        Some(Some(value)) => value.canonical(),
+        _ => NO_VALUE_LABEL.to_owned(),
+    }
+}
+
+fn segment_row(group: &GroupFigures, by: &str, filters: &Filters, overview: &str) -> SegmentRow {
+    let href = match group.key.first() {
+        Some(Some(value)) => {
+            let mut with = filters.clone();
+            let pair = (by.to_owned(), value.canonical());
+            if !with.wheres.contains(&pair) {
+                with.wheres.push(pair);
+            }
+            Some(with.href(overview))
+        }
+        _ => None,
+    };
+    SegmentRow {
+        label: group_label(group),
+        href,
+        headline: Headline::new(&group.figures),
+    }
+}
+
+/// Sorts by NPS (highest first, segments without one last), by n (largest first) or by name.
+fn sort_groups(groups: &mut [GroupFigures], sort: SortBy) {
+    match sort {
+        SortBy::Nps => groups.sort_by(|a, b| {
+            let key = |group: &GroupFigures| group.figures.nps.unwrap_or(f64::NEG_INFINITY);
+            key(b)
+                .total_cmp(&key(a))
+                .then(b.figures.responses.cmp(&a.figures.responses))
+        }),
+        SortBy::Responses => groups.sort_by_key(|group| std::cmp::Reverse(group.figures.responses)),
+        // The index already sorts groups by key (numbers as numbers, no value last).
+        SortBy::Name => {}
+    }
+}
+
+fn sort_links(path: &str, filters: &Filters, by: &str, sort: SortBy) -> Vec<SortLink> {
+    let link = |label, key: &str, this: SortBy, numeric| {
+        let mut pairs = filters.pairs();
+        pairs.push(("by".to_owned(), by.to_owned()));
+        pairs.push(("sort".to_owned(), key.to_owned()));
+        SortLink {
+            label,
+            href: super::filters::with_query(path, &pairs),
+            aria_sort: match (this == sort, this) {
+                (false, _) => "",
+                (true, SortBy::Name) => "ascending",
+                (true, _) => "descending",
+            },
+            numeric,
+        }
+    };
+    vec![
+        link("Segment", "name", SortBy::Name, false),
+        link("NPS", "nps", SortBy::Nps, true),
+        link("Answers", "n", SortBy::Responses, true),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use vouch_core::{AttributeValue, Histogram, NpsFigures, Score};
+
+    use super::*;
+
+    fn group(key: Option<&str>, scores: &[i64]) -> GroupFigures {
+        let mut histogram = Histogram::default();
+        for &score in scores {
+            histogram.add(Score::new(score).unwrap());
+        }
+        GroupFigures {
+            key: vec![key.map(|k| AttributeValue::String(k.to_owned()))],
+            figures: NpsFigures::from_histogram(&histogram),
+            histogram,
+            sum: None,
+        }
+    }
+
+    #[test]
+    fn segments_sort_by_nps_then_size_and_link_to_the_overview() {
+        let mut groups = vec![
+            group(Some("free"), &[0, 10]),
+            group(Some("pro"), &[10, 10, 9]),
+            group(None, &[9]),
+            group(Some("team"), &[10, 0, 10, 0]),
+        ];
+        sort_groups(&mut groups, SortBy::Nps);
+        let labels: Vec<_> = groups.iter().map(group_label).collect();
+        assert_eq!(labels, ["pro", "(no value)", "team", "free"]);
+        let filters = Filters::default().pinned(Preset::Days90);
+        let row = segment_row(&groups[0], "plan", &filters, "/app/surveys/1");
+        assert_eq!(
+            row.href.as_deref(),
+            Some("/app/surveys/1?period=90d&where=plan%3Dpro")
+        );
+        assert_eq!(segment_row(&groups[1], "plan", &filters, "/x").href, None);
+        sort_groups(&mut groups, SortBy::Responses);
+        assert_eq!(group_label(&groups[0]), "team");
+    }
+}

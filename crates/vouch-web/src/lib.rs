@@ -1,0 +1,28 @@
+//! What every web surface of Vouch shares: the server's state and limits, the live analytics
+//! indexes, the ingest queue (group commit), API-key authentication, the one error type and
+//! its JSON shape, body parsing, the checks of contacts and survey settings that several
+//! surfaces take, request ids, logs and metrics, and the wire shapes of every figure
+//! ([`wire`], shared with `vouch report --json`).
+//!
+//! It knows HTTP and JSON but no page and no route of a surface: the API (`vouch-api`), the
+//! survey pages and widget (`vouch-collect`) and the dashboard (`vouch-dashboard`) build on
+//! it, and `vouch-http` composes them.
+
+pub mod api_state;
+pub mod attributes;
+pub mod auth;
+pub mod contact_key;
+pub mod error;
+pub mod fresh;
+pub mod health;
+pub mod indexes;
+pub mod ingest;
+pub mod json;
+pub mod observe;
+pub mod state;
+pub mod survey_cache;
+pub mod survey_settings;
+pub mod wire;
+
+pub use api_state::ApiState;
+pub use state::{AppState, Limits, ServerConfig};
