@@ -52,7 +52,7 @@ pub enum QueryError {
 }
 
 /// The most groups one query may count (a two-attribute grouping multiplies their values).
-pub const MAX_GROUPS: usize = 4_000_000;
+pub const MAX_GROUPS: usize = vouch_core::limits::MAX_GROUPS;
 
 /// The value of one grouping attribute for a group; `None` when contacts had no value.
 pub type GroupKey = Option<AttributeValue>;
@@ -186,7 +186,7 @@ impl ResponseIndex {
 
     /// Columns to group by and the number of group slots (product of their code counts).
     fn plan_grouping(&self, names: &[String]) -> Result<(Vec<usize>, usize), QueryError> {
-        if names.len() > 2 {
+        if names.len() > vouch_core::limits::MAX_GROUP_BY_ATTRIBUTES {
             return Err(QueryError::TooManyGroupings(names.len()));
         }
         let mut columns = Vec::new();

@@ -14,10 +14,14 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod account;
 pub mod attribute;
+pub mod email;
 pub mod histogram;
 pub mod language;
+pub mod limits;
 pub mod nps;
+pub mod password;
 pub mod period;
 pub mod score;
 pub mod suppression;
@@ -25,10 +29,13 @@ pub mod survey;
 pub mod text;
 pub mod token;
 
+pub use account::{UserName, UserNameError};
 pub use attribute::{AttributeKind, AttributeValue};
+pub use email::{Email, EmailError};
 pub use histogram::Histogram;
 pub use language::Language;
 pub use nps::{Comparison, NpsFigures, compare};
+pub use password::PasswordError;
 pub use period::{Interval, Period};
 pub use score::{Category, Score, ScoreError};
 pub use suppression::{ANONYMITY_MIN_COMMENTS, ANONYMITY_MIN_RESPONSES, suppressed_groups};

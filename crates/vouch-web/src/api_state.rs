@@ -52,6 +52,7 @@ impl ApiState {
         self.app.limits()
     }
 
+    /// What the surfaces remember between requests.
     pub fn caches(&self) -> &Caches {
         &self.caches
     }

@@ -14,7 +14,7 @@ pub async fn delete(
 ) -> anyhow::Result<()> {
     let key = ContactKey {
         external_id,
-        email: email.map(|e| e.trim().to_lowercase()),
+        email: email.as_deref().map(vouch_core::email::normalise),
     };
     let Some(contact) = store.contact(workspace.id, &key).await? else {
         bad_input!("no such contact in workspace {:?}", workspace.slug);

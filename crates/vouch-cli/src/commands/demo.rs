@@ -110,10 +110,8 @@ const DEMO_EMAIL: &str = "demo@vouch.example";
 /// Creates the demo's dashboard user (admin with the HR permission in the demo workspace) with
 /// a new generated password, or gives an existing one a new password; returns the password.
 async fn demo_login(store: &dyn Store, workspace: &Workspace) -> anyhow::Result<String> {
-    use vouch_dashboard::auth_pages::{generate_password, hash_password};
-    let password = generate_password();
-    let hashing = password.clone();
-    let password_hash = tokio::task::spawn_blocking(move || hash_password(&hashing)).await??;
+    let password = super::users::generate_password();
+    let password_hash = super::users::hash_new_password(&password).await?;
     let user = match store.user_by_email(DEMO_EMAIL).await? {
         Some((user, _)) => {
             store.set_password(user.id, &password_hash).await?;

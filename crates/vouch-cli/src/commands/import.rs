@@ -9,11 +9,12 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use jiff::Timestamp;
 use vouch_core::SurveyKind;
+use vouch_core::limits::{MAX_CSV_LINE_BYTES, MAX_SURVEY_NAME_CHARS};
 use vouch_store::{
     AttributeDefinition, NewResponse, NewSurvey, ResponseImport, Store, Survey, Workspace,
 };
 
-use super::import_csv::{Layout, LineLengthLimit, MAX_LINE_BYTES, RowError};
+use super::import_csv::{Layout, LineLengthLimit, RowError};
 use crate::bad_input;
 use crate::cli::{ImportResponsesArgs, KindArg};
 
@@ -41,7 +42,7 @@ pub async fn import_responses(
     let reader = progress.wrap_read(BufReader::with_capacity(1 << 20, file));
     let mut csv = csv::ReaderBuilder::new()
         .flexible(true)
-        .from_reader(LineLengthLimit::new(reader, MAX_LINE_BYTES));
+        .from_reader(LineLengthLimit::new(reader, MAX_CSV_LINE_BYTES));
     let known = store.attribute_definitions(workspace.id).await?;
     let header = match csv.headers() {
         Ok(header) => header.clone(),
@@ -289,8 +290,8 @@ async fn find_or_check_survey(
     args: &ImportResponsesArgs,
 ) -> anyhow::Result<Option<Survey>> {
     let name = args.survey.trim();
-    if name.is_empty() || name.chars().count() > 200 {
-        bad_input!("--survey: the name must be 1 to 200 characters");
+    if name.is_empty() || name.chars().count() > MAX_SURVEY_NAME_CHARS {
+        bad_input!("--survey: the name must be 1 to {MAX_SURVEY_NAME_CHARS} characters");
     }
     let existing = store.survey_by_name(workspace.id, name).await?;
     if let Some(survey) = &existing

@@ -11,9 +11,11 @@ use std::time::Instant;
 
 use vouch_store::{AttributeDefinition, Attributes, ContactKey, Store, Workspace};
 
+use vouch_core::limits::MAX_CSV_LINE_BYTES;
+
 use super::import_csv::{
-    AttributeColumns, LineLengthLimit, MAX_KEY_CHARS, MAX_LINE_BYTES, RowError, find_column,
-    header_names, read_email,
+    AttributeColumns, LineLengthLimit, RowError, check_external_id, find_column, header_names,
+    read_email,
 };
 use crate::cli::ImportContactsArgs;
 use crate::{bad_input, outln};
@@ -38,7 +40,7 @@ pub async fn import_contacts(
     let reader = BufReader::with_capacity(1 << 20, file);
     let mut csv = csv::ReaderBuilder::new()
         .flexible(true)
-        .from_reader(LineLengthLimit::new(reader, MAX_LINE_BYTES));
+        .from_reader(LineLengthLimit::new(reader, MAX_CSV_LINE_BYTES));
     let known = store.attribute_definitions(workspace.id).await?;
     let header = match csv.headers() {
         Ok(header) => header.clone(),
@@ -140,12 +142,9 @@ impl ContactLayout {
         let cell = |position: Option<usize>| position.map_or("", |p| record[p].trim());
         let external_id = Some(cell(self.external_id)).filter(|id| !id.is_empty());
         if let Some(id) = external_id
-            && id.chars().count() > MAX_KEY_CHARS
+            && let Err(reason) = check_external_id(id)
         {
-            fail(
-                Some("external_id"),
-                format!("longer than {MAX_KEY_CHARS} characters"),
-            );
+            fail(Some("external_id"), reason);
         }
         let email = match Some(cell(self.email)).filter(|text| !text.is_empty()) {
             None => None,

@@ -5,21 +5,12 @@ use std::fmt;
 use std::io::{self, Read};
 
 use jiff::Timestamp;
-use vouch_core::{AttributeKind, AttributeValue, Score};
+use vouch_core::limits::{
+    MAX_ATTRIBUTE_NAME_CHARS, MAX_ATTRIBUTE_VALUE_CHARS, MAX_ATTRIBUTES_PER_FILE,
+    MAX_COMMENT_CHARS, MAX_EXTERNAL_ID_CHARS,
+};
+use vouch_core::{AttributeKind, AttributeValue, Email, Score};
 use vouch_store::{AttributeDefinition, Attributes, ContactKey, NewResponse, SurveyId};
-
-/// The longest line a CSV file may have.
-pub const MAX_LINE_BYTES: usize = 1 << 20;
-/// The longest comment, in characters.
-pub const MAX_COMMENT_CHARS: usize = 10_000;
-/// The most attribute columns one file may have.
-pub const MAX_ATTRIBUTES: usize = 100;
-/// The longest attribute name, in characters.
-pub const MAX_ATTRIBUTE_NAME_CHARS: usize = 64;
-/// The longest attribute value, in characters.
-pub const MAX_ATTRIBUTE_VALUE_CHARS: usize = 1_000;
-/// The longest external id or email, in characters.
-pub const MAX_KEY_CHARS: usize = 254;
 
 /// One problem with one row (or the header, line 1).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,23 +122,20 @@ impl Layout {
         }
         let cell = |position: Option<usize>| position.map(|p| record[p].trim()).unwrap_or("");
         let external_id = non_empty(cell(self.external_id));
-        let email = non_empty(cell(self.email)).map(str::to_lowercase);
-        if external_id.is_none() && email.is_none() {
+        let email_text = non_empty(cell(self.email));
+        if external_id.is_none() && email_text.is_none() {
             fail(None, "no email or external_id: who answered?".into());
         }
         if let Some(id) = external_id
-            && id.chars().count() > MAX_KEY_CHARS
+            && let Err(reason) = check_external_id(id)
         {
-            fail(
-                Some("external_id"),
-                format!("longer than {MAX_KEY_CHARS} characters"),
-            );
+            fail(Some("external_id"), reason);
         }
-        if let Some(address) = &email
-            && let Err(reason) = check_email(address)
-        {
-            fail(Some("email"), reason);
-        }
+        let email = email_text.and_then(|text| {
+            read_email(text)
+                .map_err(|reason| fail(Some("email"), reason))
+                .ok()
+        });
         let score =
             Score::parse(&record[self.score]).map_err(|e| fail(Some("score"), e.to_string()));
         let comment = non_empty(cell(self.comment)).map(str::to_owned);
@@ -251,9 +239,9 @@ impl AttributeColumns {
                 decided_on_line: None,
             })
             .collect();
-        if columns.len() > MAX_ATTRIBUTES {
+        if columns.len() > MAX_ATTRIBUTES_PER_FILE {
             return Err(format!(
-                "{} attribute columns; at most {MAX_ATTRIBUTES} are allowed",
+                "{} attribute columns; at most {MAX_ATTRIBUTES_PER_FILE} are allowed",
                 columns.len()
             ));
         }
@@ -327,38 +315,25 @@ impl AttributeColumns {
     }
 }
 
-/// A contact's email, lower-cased, or an error saying why it is not one.
+/// A contact's email as [`Email::parse`] checks and normalises it (trimmed, ASCII letters
+/// lower-cased), or an error saying why it is not one.
 pub fn read_email(text: &str) -> Result<String, String> {
-    let address = text.to_lowercase();
-    check_email(&address)?;
-    Ok(address)
+    Email::parse(text)
+        .map(Email::into_string)
+        .map_err(|error| error.to_string())
+}
+
+/// An external id of at most [`MAX_EXTERNAL_ID_CHARS`] characters, or an error saying so.
+pub fn check_external_id(id: &str) -> Result<(), String> {
+    if id.chars().count() > MAX_EXTERNAL_ID_CHARS {
+        Err(format!("longer than {MAX_EXTERNAL_ID_CHARS} characters"))
+    } else {
+        Ok(())
+    }
 }
 
 fn non_empty(text: &str) -> Option<&str> {
     (!text.is_empty()).then_some(text)
-}
-
-/// A plausible address: one `@`, something on both sides, a dot in the domain, no spaces.
-fn check_email(address: &str) -> Result<(), String> {
-    if address.chars().count() > MAX_KEY_CHARS {
-        return Err(format!("longer than {MAX_KEY_CHARS} characters"));
-    }
-    let valid = match address.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !domain.contains('@')
-                && !address.contains(char::is_whitespace)
-        }
-        None => false,
-    };
-    if valid {
-        Ok(())
-    } else {
-        Err(format!("{address:?} is not an email address"))
-    }
 }
 
 /// RFC 3339 (`2026-03-01T09:30:00Z`, `…+02:00`) or a date (`2026-03-01`, midnight UTC).
@@ -450,6 +425,31 @@ mod tests {
             errors[3].reason.contains("first value on line 2"),
             "{}",
             errors[3].reason
+        );
+    }
+
+    #[test]
+    fn emails_and_external_ids_follow_the_core_rules() {
+        let mut layout = Layout::from_header(&header("email,external_id,score"), &[]).unwrap();
+        let now = Timestamp::UNIX_EPOCH;
+        let row = |email: &str, id: &str| csv::StringRecord::from(vec![email, id, "9"]);
+        let read = layout.read_row(&row(" ÉMILE@Example.FR ", ""), 2, SurveyId(1), now);
+        assert_eq!(
+            read.unwrap().contact.email.as_deref(),
+            Some("Émile@example.fr")
+        );
+        let long_id = "x".repeat(255);
+        let errors = layout
+            .read_row(&row("a\u{1}@b.co", &long_id), 3, SurveyId(1), now)
+            .unwrap_err();
+        let reasons: Vec<_> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            reasons,
+            [
+                "line 3, column external_id: longer than 254 characters",
+                "line 3, column email: \"a\\u{1}@b.co\" is not an email address: it contains a \
+                 control character",
+            ]
         );
     }
 

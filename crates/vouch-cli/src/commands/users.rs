@@ -2,9 +2,9 @@
 
 use std::io::BufRead;
 
-use vouch_dashboard::auth_pages::{
-    generate_password, hash_password, normalize_email, normalize_name, password_problem,
-};
+use vouch_core::limits::MAX_USER_NAME_CHARS;
+use vouch_core::password::{SALT_BYTES, check_password, hash_password};
+use vouch_core::{Email, UserName};
 use vouch_store::{NewUser, Role, Store, StoreError, Workspace};
 
 use crate::cli::UsersCommand;
@@ -54,23 +54,23 @@ pub async fn create(
     hr: bool,
     password: Option<String>,
 ) -> anyhow::Result<()> {
-    let Some(email) = normalize_email(email) else {
-        bad_input!("--email: {email:?} is not an email address");
+    let email = match Email::parse(email) {
+        Ok(email) => email.into_string(),
+        Err(error) => bad_input!("--email: {error}"),
     };
-    let Some(name) = normalize_name(name) else {
-        bad_input!("--name: 1 to 100 characters");
+    let Ok(name) = UserName::parse(name) else {
+        bad_input!("--name: 1 to {MAX_USER_NAME_CHARS} characters");
     };
     let generated = password.is_none();
     let password = password.unwrap_or_else(generate_password);
-    if let Some(problem) = password_problem(&password) {
+    if let Err(problem) = check_password(&password) {
         bad_input!("--password-stdin: {problem}");
     }
-    let hashing = password.clone();
-    let password_hash = tokio::task::spawn_blocking(move || hash_password(&hashing)).await??;
+    let password_hash = hash_new_password(&password).await?;
     let user = match store
         .create_user(NewUser {
             email: email.clone(),
-            name,
+            name: name.into_string(),
             password_hash,
         })
         .await
@@ -94,6 +94,21 @@ pub async fn create(
         outln!("{password}");
     }
     Ok(())
+}
+
+/// A new random password for people who did not choose one (`vouch users create`,
+/// `vouch demo`): 20 letters and digits.
+pub fn generate_password() -> String {
+    use rand::distr::{Alphanumeric, SampleString};
+    Alphanumeric.sample_string(&mut rand::rng(), 20)
+}
+
+/// Hashes a new password with a fresh random salt, on the blocking pool (argon2 takes tens of
+/// milliseconds of CPU).
+pub async fn hash_new_password(password: &str) -> anyhow::Result<String> {
+    let salt: [u8; SALT_BYTES] = rand::random();
+    let password = password.to_owned();
+    Ok(tokio::task::spawn_blocking(move || hash_password(&password, &salt)).await??)
 }
 
 async fn list(store: &dyn Store, workspace: &Workspace, json: bool) -> anyhow::Result<()> {
