@@ -4,17 +4,17 @@
 //! Connecting applies the numbered migrations in `migrations/` that the database has not seen
 //! yet, under an advisory lock so that servers starting together migrate once.
 //!
-//! An import ([`vouch_store::Store::begin_import`]) is one transaction on a connection taken out
-//! of the pool for good: each batch resolves its contacts with one set-based lookup and insert,
-//! then streams its responses with a binary `COPY`. Dropping the import closes the connection,
-//! and the server rolls the transaction back.
+//! An import ([`vouch_store::ResponseStore::begin_import`]) is one transaction on a connection
+//! taken out of the pool for good: each batch resolves its contacts with one set-based lookup and
+//! insert, then streams its responses with a binary `COPY`. Dropping the import closes the
+//! connection, and the server rolls the transaction back.
 //!
-//! A group commit ([`vouch_store::Store::ingest`], the API's way in) is one transaction of a
-//! fixed number of round trips for the whole batch: idempotency keys claimed and attribute kinds
+//! A group commit ([`vouch_store::ResponseStore::ingest`], the API's way in) is one transaction of
+//! a fixed number of round trips for the whole batch: idempotency keys claimed and attribute kinds
 //! recorded in one statement, contacts locked in id order and merged in memory, new contacts,
-//! changed contacts and responses each written by one statement over arrays (see the `ingest`
-//! and `contact_book` modules). Concurrent calls, from this server or others, wait for each other
-//! on the contacts they share but do not deadlock; a call that loses a race to create a contact
+//! changed contacts and responses each written by one statement over arrays (see the `ingest` and
+//! `contact_book` modules). Concurrent calls, from this server or others, wait for each other on
+//! the contacts they share but do not deadlock; a call that loses a race to create a contact
 //! applies its batch again within its transaction, and one the server aborts runs again whole.
 //! Transactions on pooled connections that a caller abandons close their connection, so none is
 //! handed out again mid-transaction.
@@ -36,7 +36,7 @@
 //! erasure, and an answer that replaces another moves it along (see the `follow_up` module).
 //!
 //! ```no_run
-//! use vouch_store::Store;
+//! use vouch_store::prelude::*;
 //! use vouch_store_postgres::PostgresStore;
 //!
 //! # async fn example() -> vouch_store::StoreResult<()> {
@@ -87,14 +87,15 @@ use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod, R
 use jiff::Timestamp;
 use tokio_postgres::NoTls;
 use tokio_postgres::config::Host;
+use vouch_store::prelude::*;
 use vouch_store::{
     Answer, ApiKey, AttributeDefinition, Attributes, Campaign, CampaignId, CampaignNumbers,
     Contact, ContactId, ContactKey, ContactQuery, Deletion, Eligibility, IngestOutcome,
     IngestRequest, Invitation, InvitationId, Job, JobId, JobQuery, MemberInvite, Membership,
     NewApiKey, NewCampaign, NewInvitation, NewJob, NewSurvey, NewUser, NewWidgetKey, ResponseId,
     ResponseImport, ResponseNote, ResponseWorkflow, Role, SavedReply, SendOutcome, SessionRecord,
-    Store, StoreResult, StoredResponse, SuppressionReason, Survey, SurveyChanges, SurveyId,
-    SurveyListing, User, UserId, WidgetKey, WorkflowChange, WorkflowFilter, Workspace, WorkspaceId,
+    StoreResult, StoredResponse, SuppressionReason, Survey, SurveyChanges, SurveyId, SurveyListing,
+    User, UserId, WidgetKey, WorkflowChange, WorkflowFilter, Workspace, WorkspaceId,
 };
 
 pub use test_database::TestDatabase;
@@ -256,7 +257,7 @@ pub(crate) fn now_millis() -> i64 {
 }
 
 #[async_trait]
-impl Store for PostgresStore {
+impl WorkspaceStore for PostgresStore {
     fn backend_name(&self) -> &'static str {
         "postgres"
     }
@@ -289,6 +290,17 @@ impl Store for PostgresStore {
         catalog::attribute_definitions(&*self.client().await?, workspace).await
     }
 
+    async fn workspace_by_id(&self, id: WorkspaceId) -> StoreResult<Option<Workspace>> {
+        catalog::workspace_by_id(&*self.client().await?, id).await
+    }
+
+    async fn workspaces(&self) -> StoreResult<Vec<Workspace>> {
+        catalog::workspaces(&*self.client().await?).await
+    }
+}
+
+#[async_trait]
+impl SurveyStore for PostgresStore {
     async fn create_survey(
         &self,
         workspace: WorkspaceId,
@@ -317,6 +329,22 @@ impl Store for PostgresStore {
         catalog::survey_list(&*self.client().await?, workspace).await
     }
 
+    async fn update_survey(
+        &self,
+        workspace: WorkspaceId,
+        id: SurveyId,
+        changes: SurveyChanges,
+    ) -> StoreResult<Survey> {
+        catalog::update_survey(&*self.client().await?, workspace, id, &changes).await
+    }
+
+    async fn survey_by_slug(&self, slug: &str) -> StoreResult<Option<(WorkspaceId, Survey)>> {
+        catalog::survey_by_slug(&*self.client().await?, slug).await
+    }
+}
+
+#[async_trait]
+impl ResponseStore for PostgresStore {
     async fn begin_import(&self, workspace: WorkspaceId) -> StoreResult<Box<dyn ResponseImport>> {
         let connection = Object::take(self.client().await?);
         let import =
@@ -341,48 +369,6 @@ impl Store for PostgresStore {
         after: i64,
     ) -> StoreResult<Vec<Deletion>> {
         read::deletions_after(&*self.client().await?, workspace, after).await
-    }
-
-    async fn contact(
-        &self,
-        workspace: WorkspaceId,
-        key: &ContactKey,
-    ) -> StoreResult<Option<Contact>> {
-        read::contact(&*self.client().await?, workspace, key).await
-    }
-
-    async fn delete_contact(&self, workspace: WorkspaceId, contact: ContactId) -> StoreResult<u64> {
-        let mut client = self.client().await?;
-        read::delete_contact(&mut client, workspace, contact).await
-    }
-
-    async fn workspace_by_id(&self, id: WorkspaceId) -> StoreResult<Option<Workspace>> {
-        catalog::workspace_by_id(&*self.client().await?, id).await
-    }
-
-    async fn create_api_key(&self, workspace: WorkspaceId, key: NewApiKey) -> StoreResult<ApiKey> {
-        access::create_api_key(&*self.client().await?, workspace, &key).await
-    }
-
-    async fn api_keys(&self, workspace: WorkspaceId) -> StoreResult<Vec<ApiKey>> {
-        access::api_keys(&*self.client().await?, workspace).await
-    }
-
-    async fn api_key_by_hash(&self, secret_hash: &str) -> StoreResult<Option<ApiKey>> {
-        access::api_key_by_hash(&*self.client().await?, secret_hash).await
-    }
-
-    async fn revoke_api_key(&self, workspace: WorkspaceId, name: &str) -> StoreResult<ApiKey> {
-        access::revoke_api_key(&*self.client().await?, workspace, name).await
-    }
-
-    async fn update_survey(
-        &self,
-        workspace: WorkspaceId,
-        id: SurveyId,
-        changes: SurveyChanges,
-    ) -> StoreResult<Survey> {
-        catalog::update_survey(&*self.client().await?, workspace, id, &changes).await
     }
 
     async fn ingest(
@@ -411,6 +397,39 @@ impl Store for PostgresStore {
         ids: &[ResponseId],
     ) -> StoreResult<Vec<StoredResponse>> {
         read::responses_by_ids(&*self.client().await?, workspace, ids).await
+    }
+
+    async fn saved_reply(
+        &self,
+        workspace: WorkspaceId,
+        key: &str,
+    ) -> StoreResult<Option<SavedReply>> {
+        access::saved_reply(&*self.client().await?, workspace, key).await
+    }
+
+    async fn save_reply(
+        &self,
+        workspace: WorkspaceId,
+        key: &str,
+        reply: &SavedReply,
+    ) -> StoreResult<bool> {
+        access::save_reply(&*self.client().await?, workspace, key, reply).await
+    }
+}
+
+#[async_trait]
+impl ContactStore for PostgresStore {
+    async fn contact(
+        &self,
+        workspace: WorkspaceId,
+        key: &ContactKey,
+    ) -> StoreResult<Option<Contact>> {
+        read::contact(&*self.client().await?, workspace, key).await
+    }
+
+    async fn delete_contact(&self, workspace: WorkspaceId, contact: ContactId) -> StoreResult<u64> {
+        let mut client = self.client().await?;
+        read::delete_contact(&mut client, workspace, contact).await
     }
 
     async fn upsert_contact(
@@ -448,31 +467,6 @@ impl Store for PostgresStore {
         read::contact_responses(&*self.client().await?, workspace, contact).await
     }
 
-    async fn saved_reply(
-        &self,
-        workspace: WorkspaceId,
-        key: &str,
-    ) -> StoreResult<Option<SavedReply>> {
-        access::saved_reply(&*self.client().await?, workspace, key).await
-    }
-
-    async fn save_reply(
-        &self,
-        workspace: WorkspaceId,
-        key: &str,
-        reply: &SavedReply,
-    ) -> StoreResult<bool> {
-        access::save_reply(&*self.client().await?, workspace, key, reply).await
-    }
-
-    async fn link_secret(&self) -> StoreResult<Vec<u8>> {
-        collect::link_secret(&*self.client().await?).await
-    }
-
-    async fn survey_by_slug(&self, slug: &str) -> StoreResult<Option<(WorkspaceId, Survey)>> {
-        catalog::survey_by_slug(&*self.client().await?, slug).await
-    }
-
     async fn upsert_contacts(
         &self,
         workspace: WorkspaceId,
@@ -497,6 +491,13 @@ impl Store for PostgresStore {
         query: &Eligibility,
     ) -> StoreResult<Vec<Contact>> {
         collect::eligible_contacts(&*self.client().await?, workspace, query).await
+    }
+}
+
+#[async_trait]
+impl CollectStore for PostgresStore {
+    async fn link_secret(&self) -> StoreResult<Vec<u8>> {
+        collect::link_secret(&*self.client().await?).await
     }
 
     async fn invite(
@@ -619,40 +620,24 @@ impl Store for PostgresStore {
     async fn revoke_widget_key(&self, workspace: WorkspaceId, key: &str) -> StoreResult<()> {
         collect::revoke_widget_key(&*self.client().await?, workspace, key).await
     }
+}
 
-    async fn enqueue_job(&self, workspace: WorkspaceId, job: NewJob) -> StoreResult<Job> {
-        jobs::enqueue_job(&*self.client().await?, workspace, &job).await
+#[async_trait]
+impl AccountStore for PostgresStore {
+    async fn create_api_key(&self, workspace: WorkspaceId, key: NewApiKey) -> StoreResult<ApiKey> {
+        access::create_api_key(&*self.client().await?, workspace, &key).await
     }
 
-    async fn claim_jobs(
-        &self,
-        now: Timestamp,
-        locked_until: Timestamp,
-        limit: usize,
-    ) -> StoreResult<Vec<Job>> {
-        jobs::claim_jobs(&*self.client().await?, now, locked_until, limit).await
+    async fn api_keys(&self, workspace: WorkspaceId) -> StoreResult<Vec<ApiKey>> {
+        access::api_keys(&*self.client().await?, workspace).await
     }
 
-    async fn complete_job(&self, id: JobId, at: Timestamp) -> StoreResult<()> {
-        jobs::complete_job(&*self.client().await?, id, at).await
+    async fn api_key_by_hash(&self, secret_hash: &str) -> StoreResult<Option<ApiKey>> {
+        access::api_key_by_hash(&*self.client().await?, secret_hash).await
     }
 
-    async fn fail_job(
-        &self,
-        id: JobId,
-        error: &str,
-        retry_at: Option<Timestamp>,
-        at: Timestamp,
-    ) -> StoreResult<()> {
-        jobs::fail_job(&*self.client().await?, id, error, retry_at, at).await
-    }
-
-    async fn jobs(&self, query: &JobQuery) -> StoreResult<Vec<Job>> {
-        jobs::jobs(&*self.client().await?, query).await
-    }
-
-    async fn workspaces(&self) -> StoreResult<Vec<Workspace>> {
-        catalog::workspaces(&*self.client().await?).await
+    async fn revoke_api_key(&self, workspace: WorkspaceId, name: &str) -> StoreResult<ApiKey> {
+        access::revoke_api_key(&*self.client().await?, workspace, name).await
     }
 
     async fn create_user(&self, user: NewUser) -> StoreResult<User> {
@@ -743,7 +728,10 @@ impl Store for PostgresStore {
     ) -> StoreResult<Option<UserId>> {
         accounts::take_password_reset(&*self.client().await?, token_hash, now).await
     }
+}
 
+#[async_trait]
+impl FollowUpStore for PostgresStore {
     async fn workflows(
         &self,
         workspace: WorkspaceId,
@@ -793,6 +781,40 @@ impl Store for PostgresStore {
         response: ResponseId,
     ) -> StoreResult<Vec<ResponseNote>> {
         follow_up::notes(&*self.client().await?, workspace, response).await
+    }
+}
+
+#[async_trait]
+impl JobStore for PostgresStore {
+    async fn enqueue_job(&self, workspace: WorkspaceId, job: NewJob) -> StoreResult<Job> {
+        jobs::enqueue_job(&*self.client().await?, workspace, &job).await
+    }
+
+    async fn claim_jobs(
+        &self,
+        now: Timestamp,
+        locked_until: Timestamp,
+        limit: usize,
+    ) -> StoreResult<Vec<Job>> {
+        jobs::claim_jobs(&*self.client().await?, now, locked_until, limit).await
+    }
+
+    async fn complete_job(&self, id: JobId, at: Timestamp) -> StoreResult<()> {
+        jobs::complete_job(&*self.client().await?, id, at).await
+    }
+
+    async fn fail_job(
+        &self,
+        id: JobId,
+        error: &str,
+        retry_at: Option<Timestamp>,
+        at: Timestamp,
+    ) -> StoreResult<()> {
+        jobs::fail_job(&*self.client().await?, id, error, retry_at, at).await
+    }
+
+    async fn jobs(&self, query: &JobQuery) -> StoreResult<Vec<Job>> {
+        jobs::jobs(&*self.client().await?, query).await
     }
 }
 

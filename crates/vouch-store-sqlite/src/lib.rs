@@ -5,14 +5,14 @@
 //! `synchronous = NORMAL`, a 5 s busy timeout and foreign keys on; every query runs on tokio's
 //! blocking pool so that async callers never wait on disk.
 //!
-//! An import ([`vouch_store::Store::begin_import`]) is one transaction on a connection owned by
-//! a thread of its own, fed batch by batch, and nobody sees it until it commits. SQLite has one
-//! writer at a time: while an import runs, other writes wait for it, and fail with "database is
-//! locked" after the busy timeout; reads go on. A 16 KiB page size, many-row statements and
-//! contacts resolved beside the writer make a million-row import take about three seconds on
-//! two cores (`cargo bench -p vouch-store-sqlite --bench import`).
+//! An import ([`vouch_store::ResponseStore::begin_import`]) is one transaction on a connection
+//! owned by a thread of its own, fed batch by batch, and nobody sees it until it commits. SQLite
+//! has one writer at a time: while an import runs, other writes wait for it, and fail with
+//! "database is locked" after the busy timeout; reads go on. A 16 KiB page size, many-row
+//! statements and contacts resolved beside the writer make a million-row import take about three
+//! seconds on two cores (`cargo bench -p vouch-store-sqlite --bench import`).
 //!
-//! The server's single responses go through [`vouch_store::Store::ingest`]: one `BEGIN
+//! The server's single responses go through [`vouch_store::ResponseStore::ingest`]: one `BEGIN
 //! IMMEDIATE` transaction per call of up to about a thousand requests, on a connection kept for
 //! it, with contacts, attribute definitions and idempotency keys written in the same
 //! transaction, and checkpoints made by a thread of their own after each call. 100 calls of
@@ -39,7 +39,7 @@
 //! erased with its contact, in the transaction that replaces or erases the response.
 //!
 //! ```no_run
-//! use vouch_store::Store;
+//! use vouch_store::prelude::*;
 //! use vouch_store_sqlite::SqliteStore;
 //!
 //! # async fn example() -> vouch_store::StoreResult<()> {
@@ -91,14 +91,15 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use rusqlite::Connection;
+use vouch_store::prelude::*;
 use vouch_store::{
     Answer, ApiKey, AttributeDefinition, Attributes, Campaign, CampaignId, CampaignNumbers,
     Contact, ContactId, ContactKey, ContactQuery, Deletion, Eligibility, IngestOutcome,
     IngestRequest, Invitation, InvitationId, Job, JobId, JobQuery, MemberInvite, Membership,
     NewApiKey, NewCampaign, NewInvitation, NewJob, NewSurvey, NewUser, NewWidgetKey, ResponseId,
     ResponseImport, ResponseNote, ResponseWorkflow, Role, SavedReply, SendOutcome, SessionRecord,
-    Store, StoreResult, StoredResponse, SuppressionReason, Survey, SurveyChanges, SurveyId,
-    SurveyListing, User, UserId, WidgetKey, WorkflowChange, WorkflowFilter, Workspace, WorkspaceId,
+    StoreResult, StoredResponse, SuppressionReason, Survey, SurveyChanges, SurveyId, SurveyListing,
+    User, UserId, WidgetKey, WorkflowChange, WorkflowFilter, Workspace, WorkspaceId,
 };
 
 use crate::connection::{Pool, path_of_url};
@@ -171,7 +172,7 @@ pub(crate) fn now_millis() -> i64 {
 }
 
 #[async_trait]
-impl Store for SqliteStore {
+impl WorkspaceStore for SqliteStore {
     fn backend_name(&self) -> &'static str {
         "sqlite"
     }
@@ -209,6 +210,18 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn workspace_by_id(&self, id: WorkspaceId) -> StoreResult<Option<Workspace>> {
+        self.run(move |connection| workspace::by_id(connection, id))
+            .await
+    }
+
+    async fn workspaces(&self) -> StoreResult<Vec<Workspace>> {
+        self.run(|connection| workspace::list(connection)).await
+    }
+}
+
+#[async_trait]
+impl SurveyStore for SqliteStore {
     async fn create_survey(
         &self,
         workspace: WorkspaceId,
@@ -243,6 +256,25 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn update_survey(
+        &self,
+        workspace: WorkspaceId,
+        id: SurveyId,
+        changes: SurveyChanges,
+    ) -> StoreResult<Survey> {
+        self.run(move |connection| survey::update(connection, workspace, id, &changes))
+            .await
+    }
+
+    async fn survey_by_slug(&self, slug: &str) -> StoreResult<Option<(WorkspaceId, Survey)>> {
+        let slug = slug.to_owned();
+        self.run(move |connection| survey::by_slug(connection, &slug))
+            .await
+    }
+}
+
+#[async_trait]
+impl ResponseStore for SqliteStore {
     async fn begin_import(&self, workspace: WorkspaceId) -> StoreResult<Box<dyn ResponseImport>> {
         let import = import::begin(self.pool.path().to_owned(), workspace).await?;
         Ok(Box::new(import))
@@ -267,58 +299,6 @@ impl Store for SqliteStore {
         after: i64,
     ) -> StoreResult<Vec<Deletion>> {
         self.run(move |connection| response::deletions_after(connection, workspace, after))
-            .await
-    }
-
-    async fn contact(
-        &self,
-        workspace: WorkspaceId,
-        key: &ContactKey,
-    ) -> StoreResult<Option<Contact>> {
-        let key = key.clone();
-        self.run(move |connection| response::contact(connection, workspace, &key))
-            .await
-    }
-
-    async fn delete_contact(&self, workspace: WorkspaceId, contact: ContactId) -> StoreResult<u64> {
-        self.run(move |connection| response::delete_contact(connection, workspace, contact))
-            .await
-    }
-
-    async fn workspace_by_id(&self, id: WorkspaceId) -> StoreResult<Option<Workspace>> {
-        self.run(move |connection| workspace::by_id(connection, id))
-            .await
-    }
-
-    async fn create_api_key(&self, workspace: WorkspaceId, key: NewApiKey) -> StoreResult<ApiKey> {
-        self.run(move |connection| api_key::create(connection, workspace, &key))
-            .await
-    }
-
-    async fn api_keys(&self, workspace: WorkspaceId) -> StoreResult<Vec<ApiKey>> {
-        self.run(move |connection| api_key::list(connection, workspace))
-            .await
-    }
-
-    async fn api_key_by_hash(&self, secret_hash: &str) -> StoreResult<Option<ApiKey>> {
-        let secret_hash = secret_hash.to_owned();
-        self.run(move |connection| api_key::by_hash(connection, &secret_hash))
-            .await
-    }
-
-    async fn revoke_api_key(&self, workspace: WorkspaceId, name: &str) -> StoreResult<ApiKey> {
-        let name = name.to_owned();
-        self.run(move |connection| api_key::revoke(connection, workspace, &name))
-            .await
-    }
-
-    async fn update_survey(
-        &self,
-        workspace: WorkspaceId,
-        id: SurveyId,
-        changes: SurveyChanges,
-    ) -> StoreResult<Survey> {
-        self.run(move |connection| survey::update(connection, workspace, id, &changes))
             .await
     }
 
@@ -353,6 +333,45 @@ impl Store for SqliteStore {
     ) -> StoreResult<Vec<StoredResponse>> {
         let ids = ids.to_vec();
         self.run(move |connection| response::by_ids(connection, workspace, &ids))
+            .await
+    }
+
+    async fn saved_reply(
+        &self,
+        workspace: WorkspaceId,
+        key: &str,
+    ) -> StoreResult<Option<SavedReply>> {
+        let key = key.to_owned();
+        self.run(move |connection| idempotency::saved_reply(connection, workspace, &key))
+            .await
+    }
+
+    async fn save_reply(
+        &self,
+        workspace: WorkspaceId,
+        key: &str,
+        reply: &SavedReply,
+    ) -> StoreResult<bool> {
+        let (key, reply) = (key.to_owned(), reply.clone());
+        self.run(move |connection| idempotency::save_reply(connection, workspace, &key, &reply))
+            .await
+    }
+}
+
+#[async_trait]
+impl ContactStore for SqliteStore {
+    async fn contact(
+        &self,
+        workspace: WorkspaceId,
+        key: &ContactKey,
+    ) -> StoreResult<Option<Contact>> {
+        let key = key.clone();
+        self.run(move |connection| response::contact(connection, workspace, &key))
+            .await
+    }
+
+    async fn delete_contact(&self, workspace: WorkspaceId, contact: ContactId) -> StoreResult<u64> {
+        self.run(move |connection| response::delete_contact(connection, workspace, contact))
             .await
     }
 
@@ -399,37 +418,6 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn saved_reply(
-        &self,
-        workspace: WorkspaceId,
-        key: &str,
-    ) -> StoreResult<Option<SavedReply>> {
-        let key = key.to_owned();
-        self.run(move |connection| idempotency::saved_reply(connection, workspace, &key))
-            .await
-    }
-
-    async fn save_reply(
-        &self,
-        workspace: WorkspaceId,
-        key: &str,
-        reply: &SavedReply,
-    ) -> StoreResult<bool> {
-        let (key, reply) = (key.to_owned(), reply.clone());
-        self.run(move |connection| idempotency::save_reply(connection, workspace, &key, &reply))
-            .await
-    }
-
-    async fn link_secret(&self) -> StoreResult<Vec<u8>> {
-        self.run(|connection| secret::link_secret(connection)).await
-    }
-
-    async fn survey_by_slug(&self, slug: &str) -> StoreResult<Option<(WorkspaceId, Survey)>> {
-        let slug = slug.to_owned();
-        self.run(move |connection| survey::by_slug(connection, &slug))
-            .await
-    }
-
     async fn upsert_contacts(
         &self,
         workspace: WorkspaceId,
@@ -460,6 +448,13 @@ impl Store for SqliteStore {
         let query = query.clone();
         self.run(move |connection| contact::eligible(connection, workspace, &query))
             .await
+    }
+}
+
+#[async_trait]
+impl CollectStore for SqliteStore {
+    async fn link_secret(&self) -> StoreResult<Vec<u8>> {
+        self.run(|connection| secret::link_secret(connection)).await
     }
 
     async fn invite(
@@ -617,64 +612,30 @@ impl Store for SqliteStore {
         self.run(move |connection| widget_key::revoke(connection, workspace, &key))
             .await
     }
+}
 
-    async fn enqueue_job(&self, workspace: WorkspaceId, job: NewJob) -> StoreResult<Job> {
-        self.run(move |connection| job::enqueue(connection, workspace, &job))
+#[async_trait]
+impl AccountStore for SqliteStore {
+    async fn create_api_key(&self, workspace: WorkspaceId, key: NewApiKey) -> StoreResult<ApiKey> {
+        self.run(move |connection| api_key::create(connection, workspace, &key))
             .await
     }
 
-    async fn claim_jobs(
-        &self,
-        now: Timestamp,
-        locked_until: Timestamp,
-        limit: usize,
-    ) -> StoreResult<Vec<Job>> {
-        self.run(move |connection| {
-            job::claim(
-                connection,
-                now.as_millisecond(),
-                locked_until.as_millisecond(),
-                limit,
-            )
-        })
-        .await
-    }
-
-    async fn complete_job(&self, id: JobId, at: Timestamp) -> StoreResult<()> {
-        self.run(move |connection| job::complete(connection, id, at.as_millisecond()))
+    async fn api_keys(&self, workspace: WorkspaceId) -> StoreResult<Vec<ApiKey>> {
+        self.run(move |connection| api_key::list(connection, workspace))
             .await
     }
 
-    async fn fail_job(
-        &self,
-        id: JobId,
-        error: &str,
-        retry_at: Option<Timestamp>,
-        at: Timestamp,
-    ) -> StoreResult<()> {
-        let error = error.to_owned();
-        self.run(move |connection| {
-            job::fail(
-                connection,
-                id,
-                &error,
-                retry_at.map(|retry_at| retry_at.as_millisecond()),
-                at.as_millisecond(),
-            )
-        })
-        .await
-    }
-
-    async fn jobs(&self, query: &JobQuery) -> StoreResult<Vec<Job>> {
-        let query = query.clone();
-        self.run(move |connection| job::list(connection, &query))
+    async fn api_key_by_hash(&self, secret_hash: &str) -> StoreResult<Option<ApiKey>> {
+        let secret_hash = secret_hash.to_owned();
+        self.run(move |connection| api_key::by_hash(connection, &secret_hash))
             .await
     }
 
-    // ---- Users and sessions -----------------------------------------------------------------
-
-    async fn workspaces(&self) -> StoreResult<Vec<Workspace>> {
-        self.run(|connection| workspace::list(connection)).await
+    async fn revoke_api_key(&self, workspace: WorkspaceId, name: &str) -> StoreResult<ApiKey> {
+        let name = name.to_owned();
+        self.run(move |connection| api_key::revoke(connection, workspace, &name))
+            .await
     }
 
     async fn create_user(&self, user: NewUser) -> StoreResult<User> {
@@ -798,9 +759,10 @@ impl Store for SqliteStore {
         })
         .await
     }
+}
 
-    // ---- Follow-up of responses -------------------------------------------------------------
-
+#[async_trait]
+impl FollowUpStore for SqliteStore {
     async fn workflows(
         &self,
         workspace: WorkspaceId,
@@ -874,6 +836,62 @@ impl Store for SqliteStore {
         response: ResponseId,
     ) -> StoreResult<Vec<ResponseNote>> {
         self.run(move |connection| follow_up::notes(connection, workspace, response))
+            .await
+    }
+}
+
+#[async_trait]
+impl JobStore for SqliteStore {
+    async fn enqueue_job(&self, workspace: WorkspaceId, job: NewJob) -> StoreResult<Job> {
+        self.run(move |connection| job::enqueue(connection, workspace, &job))
+            .await
+    }
+
+    async fn claim_jobs(
+        &self,
+        now: Timestamp,
+        locked_until: Timestamp,
+        limit: usize,
+    ) -> StoreResult<Vec<Job>> {
+        self.run(move |connection| {
+            job::claim(
+                connection,
+                now.as_millisecond(),
+                locked_until.as_millisecond(),
+                limit,
+            )
+        })
+        .await
+    }
+
+    async fn complete_job(&self, id: JobId, at: Timestamp) -> StoreResult<()> {
+        self.run(move |connection| job::complete(connection, id, at.as_millisecond()))
+            .await
+    }
+
+    async fn fail_job(
+        &self,
+        id: JobId,
+        error: &str,
+        retry_at: Option<Timestamp>,
+        at: Timestamp,
+    ) -> StoreResult<()> {
+        let error = error.to_owned();
+        self.run(move |connection| {
+            job::fail(
+                connection,
+                id,
+                &error,
+                retry_at.map(|retry_at| retry_at.as_millisecond()),
+                at.as_millisecond(),
+            )
+        })
+        .await
+    }
+
+    async fn jobs(&self, query: &JobQuery) -> StoreResult<Vec<Job>> {
+        let query = query.clone();
+        self.run(move |connection| job::list(connection, &query))
             .await
     }
 }
