@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use vouch_store::{
     NewSurvey, StoreError, StoreResult, Survey, SurveyChanges, SurveyId, SurveyListing,
-    SurveySettings, SurveyStore, WorkspaceId, generate_slug, is_valid_slug,
+    SurveySettings, SurveyStore, WorkspaceId, check_slug, generate_slug,
 };
 
 use crate::PostgresStore;
@@ -93,16 +93,6 @@ pub(crate) async fn create_survey(
         "no free slug found for survey {:?} after {SLUG_ATTEMPTS} attempts",
         new.name
     )))
-}
-
-/// An error unless `slug` is a valid public link slug.
-fn check_slug(slug: &str) -> StoreResult<()> {
-    match is_valid_slug(slug) {
-        true => Ok(()),
-        false => Err(other(format!(
-            "invalid slug {slug:?}: use 1 to 64 characters of a-z, 0-9 and inner dashes"
-        ))),
-    }
 }
 
 /// The conflict reported when another survey has the slug.

@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use vouch_store::{
     NewSurvey, StoreError, StoreResult, Survey, SurveyChanges, SurveyId, SurveyListing,
-    SurveySettings, SurveyStore, WorkspaceId, generate_slug, is_valid_slug,
+    SurveySettings, SurveyStore, WorkspaceId, check_slug, generate_slug,
 };
 
 use crate::SqliteStore;
@@ -84,16 +84,6 @@ pub(crate) fn create(
     let id = SurveyId(connection.last_insert_rowid());
     by_id(connection, workspace, id)?
         .ok_or_else(|| StoreError::NotFound(format!("survey {}", id.0)))
-}
-
-/// Fails unless `slug` may be a survey's slug.
-fn check_slug(slug: &str) -> StoreResult<()> {
-    match is_valid_slug(slug) {
-        true => Ok(()),
-        false => Err(other(format!(
-            "{slug:?} is not a valid slug: 1 to 64 characters of a-z, 0-9 and inner hyphens"
-        ))),
-    }
 }
 
 /// The conflict of a slug another survey has.

@@ -30,7 +30,7 @@ pub use contacts::ContactStore;
 pub use follow_up::*;
 pub use jobs::*;
 pub use responses::{ResponseImport, ResponseStore};
-pub use slug::{generate_slug, is_valid_slug};
+pub use slug::{MAX_SLUG_CHARS, check_slug, generate_slug, is_valid_slug};
 pub use surveys::SurveyStore;
 pub use types::*;
 pub use workspaces::WorkspaceStore;
