@@ -28,6 +28,7 @@ use crate::PostgresStore;
 use deadpool_postgres::{ClientWrapper, Object};
 use jiff::Timestamp;
 use tokio_postgres::Row;
+use vouch_core::normalise_tags;
 
 use crate::error::{PgContext, other};
 use crate::row::timestamp;
@@ -57,19 +58,6 @@ pub(crate) const ERASE_FOLLOW_UP: &str = "
         DELETE FROM response_tags WHERE response_id = ANY($2) AND workspace_id = $1
     )
     DELETE FROM response_notes WHERE response_id = ANY($2) AND workspace_id = $1";
-
-/// Tags as stored: trimmed, without empty ones, sorted (byte order) and unique.
-pub(crate) fn normalise_tags(tags: &[String]) -> Vec<String> {
-    let mut tags: Vec<String> = tags
-        .iter()
-        .map(|tag| tag.trim())
-        .filter(|tag| !tag.is_empty())
-        .map(str::to_owned)
-        .collect();
-    tags.sort();
-    tags.dedup();
-    tags
-}
 
 /// The follow-up of a response nobody touched.
 fn untouched(response: ResponseId) -> ResponseWorkflow {
@@ -436,16 +424,5 @@ impl FollowUpStore for PostgresStore {
         response: ResponseId,
     ) -> StoreResult<Vec<ResponseNote>> {
         self::notes(&*self.client().await?, workspace, response).await
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tags_are_trimmed_sorted_and_unique() {
-        let given = [" billing", "Bug", "billing ", "", "  ", "bug", "Bug"].map(str::to_owned);
-        assert_eq!(normalise_tags(&given), ["Bug", "billing", "bug"]);
     }
 }

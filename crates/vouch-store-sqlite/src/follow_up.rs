@@ -18,23 +18,11 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 use rusqlite::{Connection, TransactionBehavior};
+use vouch_core::normalise_tags;
 
 use crate::accounts::user;
 use crate::error::{SqlContext, other};
 use crate::row::{conversion_error, json, timestamp};
-
-/// Tags as the store keeps them: trimmed, without empty ones, sorted and unique.
-pub(crate) fn normalise_tags(tags: &[String]) -> Vec<String> {
-    let mut normalised: Vec<String> = tags
-        .iter()
-        .map(|tag| tag.trim())
-        .filter(|tag| !tag.is_empty())
-        .map(str::to_owned)
-        .collect();
-    normalised.sort();
-    normalised.dedup();
-    normalised
-}
 
 /// The follow-up of a response nobody touched.
 fn untouched(response: ResponseId) -> ResponseWorkflow {
@@ -444,18 +432,5 @@ impl FollowUpStore for SqliteStore {
     ) -> StoreResult<Vec<ResponseNote>> {
         self.run(move |connection| notes(connection, workspace, response))
             .await
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tags_are_trimmed_sorted_and_unique_without_empty_ones() {
-        let given: Vec<String> = [" billing ", "Onboarding", "billing", "", "  ", "api"]
-            .map(str::to_owned)
-            .to_vec();
-        assert_eq!(normalise_tags(&given), ["Onboarding", "api", "billing"]);
     }
 }
