@@ -26,6 +26,7 @@ pub mod period;
 pub mod score;
 pub mod suppression;
 pub mod survey;
+pub mod tag;
 pub mod text;
 pub mod token;
 
@@ -40,3 +41,4 @@ pub use period::{Interval, Period};
 pub use score::{Category, Score, ScoreError};
 pub use suppression::{ANONYMITY_MIN_COMMENTS, ANONYMITY_MIN_RESPONSES, suppressed_groups};
 pub use survey::SurveyKind;
+pub use tag::normalise_tags;

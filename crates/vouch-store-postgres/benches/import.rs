@@ -9,7 +9,8 @@
 use std::time::{Duration, Instant};
 
 use vouch_core::{AttributeValue, Score, SurveyKind};
-use vouch_store::{Attributes, ContactKey, NewResponse, NewSurvey, Store, SurveyId};
+use vouch_store::prelude::*;
+use vouch_store::{Attributes, ContactKey, NewResponse, NewSurvey, SurveyId};
 use vouch_store_postgres::{PostgresStore, TestDatabase};
 
 const RESPONSES: usize = 1_000_000;

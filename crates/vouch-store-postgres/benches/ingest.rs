@@ -12,9 +12,10 @@
 use std::time::Instant;
 
 use vouch_core::{AttributeKind, AttributeValue, Score, SurveyKind};
+use vouch_store::prelude::*;
 use vouch_store::{
     AttributeDefinition, Attributes, ContactKey, IdempotencyKey, IngestOutcome, IngestRequest,
-    NewResponse, NewSurvey, Store, SurveyId, WorkspaceId,
+    NewResponse, NewSurvey, SurveyId, WorkspaceId,
 };
 use vouch_store_postgres::{PostgresStore, TestDatabase};
 

@@ -5,9 +5,10 @@
 
 use jiff::{SignedDuration, Timestamp};
 use vouch_core::Score;
+use vouch_store::prelude::*;
 use vouch_store::{
     Answer, Channel, ContactKey, MemberInvite, NewInvitation, NewUser, ResponseId, ResponseStatus,
-    Role, SessionRecord, Store, StoreError, StoredResponse, UserId, WorkflowChange, WorkflowFilter,
+    Role, SessionRecord, StoreError, StoredResponse, UserId, WorkflowChange, WorkflowFilter,
     WorkspaceId,
 };
 

@@ -7,11 +7,12 @@ use std::collections::HashSet;
 
 use jiff::{SignedDuration, Timestamp};
 use vouch_core::{AttributeKind, AttributeValue, Score};
+use vouch_store::prelude::*;
 use vouch_store::{
     Answer, AttributeDefinition, Attributes, CampaignRules, Channel, ContactId, ContactKey,
     Deletion, Eligibility, Invitation, JobQuery, JobStatus, NewCampaign, NewInvitation, NewJob,
-    NewSurvey, NewWidgetKey, ResponseId, SendOutcome, Store, StoreError, SuppressionReason,
-    SurveyChanges, SurveyId, SurveySettings, WorkspaceId,
+    NewSurvey, NewWidgetKey, ResponseId, SendOutcome, StoreError, SuppressionReason, SurveyChanges,
+    SurveyId, SurveySettings, WorkspaceId,
 };
 
 use crate::database_tests::{all_ids, response, scratch_store, survey};

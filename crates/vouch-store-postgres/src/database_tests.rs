@@ -4,9 +4,9 @@
 
 use jiff::Timestamp;
 use vouch_core::{AttributeValue, Score, SurveyKind};
+use vouch_store::prelude::*;
 use vouch_store::{
-    Attributes, ContactKey, NewResponse, NewSurvey, ResponseId, Store, StoreError, SurveyId,
-    WorkspaceId,
+    Attributes, ContactKey, NewResponse, NewSurvey, ResponseId, StoreError, SurveyId, WorkspaceId,
 };
 
 use crate::{PostgresStore, TestDatabase};

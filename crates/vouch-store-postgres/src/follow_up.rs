@@ -7,7 +7,7 @@
 //! - a writer here ([`change_workflow`], [`add_note`]) locks the response `FOR SHARE` in its
 //!   transaction, and finds nothing (`NotFound`) if it is gone;
 //! - an erasure ([`crate::read::delete_contact`]) and an answer replacing another
-//!   ([`crate::invitations`]) delete the response first, which waits for such writers to
+//!   ([`crate::collect::invitations`]) delete the response first, which waits for such writers to
 //!   commit, and only then, in a later statement and so with a later snapshot under READ
 //!   COMMITTED, delete or move its follow-up: they see whatever those writers committed.
 //!   A writer that comes after the delete waits for the erasure or replacement to end, then
@@ -17,16 +17,21 @@
 //! transactions wait for one another without deadlocking. Two changes of one response take the
 //! workflow row (by its upsert) before its tags, so they are applied one after the other.
 
+use async_trait::async_trait;
+use vouch_store::{
+    FollowUpStore, ResponseId, ResponseNote, ResponseStatus, ResponseWorkflow, StoreError,
+    StoreResult, UserId, WorkflowChange, WorkflowFilter, WorkspaceId,
+};
+
+use crate::PostgresStore;
+
 use deadpool_postgres::{ClientWrapper, Object};
 use jiff::Timestamp;
 use tokio_postgres::Row;
-use vouch_store::{
-    ResponseId, ResponseNote, ResponseStatus, ResponseWorkflow, StoreError, StoreResult, UserId,
-    WorkflowChange, WorkflowFilter, WorkspaceId,
-};
+use vouch_core::normalise_tags;
 
-use crate::catalog::timestamp;
 use crate::error::{PgContext, other};
+use crate::row::timestamp;
 use crate::transaction::prepare;
 
 /// Moves the follow-up of a replaced response to the response replacing it, in one statement:
@@ -53,19 +58,6 @@ pub(crate) const ERASE_FOLLOW_UP: &str = "
         DELETE FROM response_tags WHERE response_id = ANY($2) AND workspace_id = $1
     )
     DELETE FROM response_notes WHERE response_id = ANY($2) AND workspace_id = $1";
-
-/// Tags as stored: trimmed, without empty ones, sorted (byte order) and unique.
-pub(crate) fn normalise_tags(tags: &[String]) -> Vec<String> {
-    let mut tags: Vec<String> = tags
-        .iter()
-        .map(|tag| tag.trim())
-        .filter(|tag| !tag.is_empty())
-        .map(str::to_owned)
-        .collect();
-    tags.sort();
-    tags.dedup();
-    tags
-}
 
 /// The follow-up of a response nobody touched.
 fn untouched(response: ResponseId) -> ResponseWorkflow {
@@ -381,13 +373,56 @@ pub(crate) async fn notes(
     rows.iter().map(note_of_row).collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+#[async_trait]
+impl FollowUpStore for PostgresStore {
+    async fn workflows(
+        &self,
+        workspace: WorkspaceId,
+        responses: &[ResponseId],
+    ) -> StoreResult<Vec<ResponseWorkflow>> {
+        self::workflows(&*self.client().await?, workspace, responses).await
+    }
 
-    #[test]
-    fn tags_are_trimmed_sorted_and_unique() {
-        let given = [" billing", "Bug", "billing ", "", "  ", "bug", "Bug"].map(str::to_owned);
-        assert_eq!(normalise_tags(&given), ["Bug", "billing", "bug"]);
+    async fn change_workflow(
+        &self,
+        workspace: WorkspaceId,
+        response: ResponseId,
+        change: &WorkflowChange,
+        at: Timestamp,
+    ) -> StoreResult<ResponseWorkflow> {
+        let client = self.client().await?;
+        self::change_workflow(client, workspace, response, change, at).await
+    }
+
+    async fn workflow_response_ids(
+        &self,
+        workspace: WorkspaceId,
+        filter: &WorkflowFilter,
+    ) -> StoreResult<Vec<ResponseId>> {
+        self::workflow_response_ids(&*self.client().await?, workspace, filter).await
+    }
+
+    async fn workflow_tags(&self, workspace: WorkspaceId) -> StoreResult<Vec<(String, u64)>> {
+        self::workflow_tags(&*self.client().await?, workspace).await
+    }
+
+    async fn add_note(
+        &self,
+        workspace: WorkspaceId,
+        response: ResponseId,
+        author: UserId,
+        body: &str,
+        at: Timestamp,
+    ) -> StoreResult<ResponseNote> {
+        let client = self.client().await?;
+        self::add_note(client, workspace, response, author, body, at).await
+    }
+
+    async fn notes(
+        &self,
+        workspace: WorkspaceId,
+        response: ResponseId,
+    ) -> StoreResult<Vec<ResponseNote>> {
+        self::notes(&*self.client().await?, workspace, response).await
     }
 }

@@ -7,15 +7,21 @@
 //! again before locking it. A worker that dies leaves its jobs `running` until their lease ends;
 //! they are then due again.
 
+use async_trait::async_trait;
+use vouch_store::{
+    Job, JobId, JobQuery, JobStatus, JobStore, NewJob, StoreError, StoreResult, WorkspaceId,
+};
+
+use crate::PostgresStore;
+
 use deadpool_postgres::ClientWrapper;
 use jiff::Timestamp;
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
-use vouch_store::{Job, JobId, JobQuery, JobStatus, NewJob, StoreError, StoreResult, WorkspaceId};
 
-use crate::catalog::timestamp;
 use crate::error::{PgContext, other};
 use crate::now_millis;
+use crate::row::timestamp;
 
 /// The columns [`job_of_row`] reads, in its order.
 pub(crate) const JOB_COLUMNS: &str = "id, workspace_id, kind, payload, status, attempts, \
@@ -218,4 +224,38 @@ pub(crate) async fn jobs(client: &ClientWrapper, query: &JobQuery) -> StoreResul
         .await
         .pg_context("failed to list jobs")?;
     rows.iter().map(job_of_row).collect()
+}
+
+#[async_trait]
+impl JobStore for PostgresStore {
+    async fn enqueue_job(&self, workspace: WorkspaceId, job: NewJob) -> StoreResult<Job> {
+        self::enqueue_job(&*self.client().await?, workspace, &job).await
+    }
+
+    async fn claim_jobs(
+        &self,
+        now: Timestamp,
+        locked_until: Timestamp,
+        limit: usize,
+    ) -> StoreResult<Vec<Job>> {
+        self::claim_jobs(&*self.client().await?, now, locked_until, limit).await
+    }
+
+    async fn complete_job(&self, id: JobId, at: Timestamp) -> StoreResult<()> {
+        self::complete_job(&*self.client().await?, id, at).await
+    }
+
+    async fn fail_job(
+        &self,
+        id: JobId,
+        error: &str,
+        retry_at: Option<Timestamp>,
+        at: Timestamp,
+    ) -> StoreResult<()> {
+        self::fail_job(&*self.client().await?, id, error, retry_at, at).await
+    }
+
+    async fn jobs(&self, query: &JobQuery) -> StoreResult<Vec<Job>> {
+        self::jobs(&*self.client().await?, query).await
+    }
 }

@@ -4,17 +4,17 @@
 //! Connecting applies the numbered migrations in `migrations/` that the database has not seen
 //! yet, under an advisory lock so that servers starting together migrate once.
 //!
-//! An import ([`vouch_store::Store::begin_import`]) is one transaction on a connection taken out
-//! of the pool for good: each batch resolves its contacts with one set-based lookup and insert,
-//! then streams its responses with a binary `COPY`. Dropping the import closes the connection,
-//! and the server rolls the transaction back.
+//! An import ([`vouch_store::ResponseStore::begin_import`]) is one transaction on a connection
+//! taken out of the pool for good: each batch resolves its contacts with one set-based lookup and
+//! insert, then streams its responses with a binary `COPY`. Dropping the import closes the
+//! connection, and the server rolls the transaction back.
 //!
-//! A group commit ([`vouch_store::Store::ingest`], the API's way in) is one transaction of a
-//! fixed number of round trips for the whole batch: idempotency keys claimed and attribute kinds
+//! A group commit ([`vouch_store::ResponseStore::ingest`], the API's way in) is one transaction of
+//! a fixed number of round trips for the whole batch: idempotency keys claimed and attribute kinds
 //! recorded in one statement, contacts locked in id order and merged in memory, new contacts,
-//! changed contacts and responses each written by one statement over arrays (see the `ingest`
-//! and `contact_book` modules). Concurrent calls, from this server or others, wait for each other
-//! on the contacts they share but do not deadlock; a call that loses a race to create a contact
+//! changed contacts and responses each written by one statement over arrays (see the `responses::ingest` and
+//! `contacts::book` modules). Concurrent calls, from this server or others, wait for each other on
+//! the contacts they share but do not deadlock; a call that loses a race to create a contact
 //! applies its batch again within its transaction, and one the server aborts runs again whole.
 //! Transactions on pooled connections that a caller abandons close their connection, so none is
 //! handed out again mid-transaction.
@@ -22,7 +22,7 @@
 //! Readers tail `responses` by id; the `read` module explains why no id can show up behind one
 //! already read, although transactions commit in any order. Every writer of responses — import,
 //! ingest, or an answer through an invitation (which may also erase the answer it replaces; see
-//! the `invitations` module) — follows the protocol of the `ids` module.
+//! the `collect::invitations` module) — follows the protocol of the `ids` module.
 //!
 //! The job queue is shared by every server on the database: claims lock jobs with `FOR UPDATE
 //! SKIP LOCKED`, so no job is claimed by two workers (see the `jobs` module). Whatever queues a
@@ -31,12 +31,12 @@
 //!
 //! The dashboard's links that work once — invitations to join a workspace, password resets —
 //! are used up by a single conditional `UPDATE`, so that of two servers racing on one link only
-//! one wins (see the `accounts` module). The team's follow-up of a response (status, assignee,
+//! one wins (see the `accounts::users` module). The team's follow-up of a response (status, assignee,
 //! tags, notes) has no foreign key to it; row locks on the response keep it from outliving an
 //! erasure, and an answer that replaces another moves it along (see the `follow_up` module).
 //!
 //! ```no_run
-//! use vouch_store::Store;
+//! use vouch_store::prelude::*;
 //! use vouch_store_postgres::PostgresStore;
 //!
 //! # async fn example() -> vouch_store::StoreResult<()> {
@@ -49,53 +49,40 @@
 //! # }
 //! ```
 
-mod access;
 mod accounts;
 #[cfg(test)]
 mod accounts_tests;
-mod campaigns;
-mod catalog;
 mod collect;
 #[cfg(test)]
 mod collect_tests;
-mod contact_book;
 mod contacts;
-mod copy;
 #[cfg(test)]
 mod database_tests;
 mod error;
 mod follow_up;
 mod ids;
-mod import;
-mod ingest;
-mod invitations;
 mod jobs;
 mod migrate;
 mod read;
+mod responses;
+mod row;
 #[cfg(test)]
 mod server_tests;
+mod surveys;
 mod test_database;
 mod transaction;
+mod workspaces;
 
 use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod, Runtime};
 use jiff::Timestamp;
 use tokio_postgres::NoTls;
 use tokio_postgres::config::Host;
-use vouch_store::{
-    Answer, ApiKey, AttributeDefinition, Attributes, Campaign, CampaignId, CampaignNumbers,
-    Contact, ContactId, ContactKey, ContactQuery, Deletion, Eligibility, IngestOutcome,
-    IngestRequest, Invitation, InvitationId, Job, JobId, JobQuery, MemberInvite, Membership,
-    NewApiKey, NewCampaign, NewInvitation, NewJob, NewSurvey, NewUser, NewWidgetKey, ResponseId,
-    ResponseImport, ResponseNote, ResponseWorkflow, Role, SavedReply, SendOutcome, SessionRecord,
-    Store, StoreResult, StoredResponse, SuppressionReason, Survey, SurveyChanges, SurveyId,
-    SurveyListing, User, UserId, WidgetKey, WorkflowChange, WorkflowFilter, Workspace, WorkspaceId,
-};
+use vouch_store::StoreResult;
 
 pub use test_database::TestDatabase;
 
@@ -253,547 +240,6 @@ fn hide_password_parameter(path: &str) -> String {
 /// The current time as stored: milliseconds since the epoch.
 pub(crate) fn now_millis() -> i64 {
     Timestamp::now().as_millisecond()
-}
-
-#[async_trait]
-impl Store for PostgresStore {
-    fn backend_name(&self) -> &'static str {
-        "postgres"
-    }
-
-    async fn ping(&self) -> StoreResult<()> {
-        let client = self.client().await?;
-        client
-            .simple_query("SELECT 1")
-            .await
-            .pg_context("the database did not answer")?;
-        Ok(())
-    }
-
-    async fn workspace(&self, slug: &str) -> StoreResult<Workspace> {
-        catalog::workspace(&*self.client().await?, slug).await
-    }
-
-    async fn set_workspace_time_zone(
-        &self,
-        workspace: WorkspaceId,
-        time_zone: &str,
-    ) -> StoreResult<()> {
-        catalog::set_time_zone(&*self.client().await?, workspace, time_zone).await
-    }
-
-    async fn attribute_definitions(
-        &self,
-        workspace: WorkspaceId,
-    ) -> StoreResult<Vec<AttributeDefinition>> {
-        catalog::attribute_definitions(&*self.client().await?, workspace).await
-    }
-
-    async fn create_survey(
-        &self,
-        workspace: WorkspaceId,
-        survey: NewSurvey,
-    ) -> StoreResult<Survey> {
-        catalog::create_survey(&*self.client().await?, workspace, &survey).await
-    }
-
-    async fn survey_by_name(
-        &self,
-        workspace: WorkspaceId,
-        name: &str,
-    ) -> StoreResult<Option<Survey>> {
-        catalog::survey_by_name(&*self.client().await?, workspace, name).await
-    }
-
-    async fn survey(&self, workspace: WorkspaceId, id: SurveyId) -> StoreResult<Option<Survey>> {
-        catalog::survey_by_id(&*self.client().await?, workspace, id).await
-    }
-
-    async fn surveys(&self, workspace: WorkspaceId) -> StoreResult<Vec<SurveyListing>> {
-        catalog::surveys(&*self.client().await?, workspace).await
-    }
-
-    async fn survey_list(&self, workspace: WorkspaceId) -> StoreResult<Vec<Survey>> {
-        catalog::survey_list(&*self.client().await?, workspace).await
-    }
-
-    async fn begin_import(&self, workspace: WorkspaceId) -> StoreResult<Box<dyn ResponseImport>> {
-        let connection = Object::take(self.client().await?);
-        let import =
-            import::PostgresImport::begin(connection, self.reservations.clone(), workspace).await?;
-        Ok(Box::new(import))
-    }
-
-    async fn responses_after(
-        &self,
-        workspace: WorkspaceId,
-        after: ResponseId,
-        survey: Option<SurveyId>,
-        limit: usize,
-    ) -> StoreResult<Vec<StoredResponse>> {
-        let client = self.client().await?;
-        read::responses_after(&client, workspace, after, survey, limit).await
-    }
-
-    async fn deletions_after(
-        &self,
-        workspace: WorkspaceId,
-        after: i64,
-    ) -> StoreResult<Vec<Deletion>> {
-        read::deletions_after(&*self.client().await?, workspace, after).await
-    }
-
-    async fn contact(
-        &self,
-        workspace: WorkspaceId,
-        key: &ContactKey,
-    ) -> StoreResult<Option<Contact>> {
-        read::contact(&*self.client().await?, workspace, key).await
-    }
-
-    async fn delete_contact(&self, workspace: WorkspaceId, contact: ContactId) -> StoreResult<u64> {
-        let mut client = self.client().await?;
-        read::delete_contact(&mut client, workspace, contact).await
-    }
-
-    async fn workspace_by_id(&self, id: WorkspaceId) -> StoreResult<Option<Workspace>> {
-        catalog::workspace_by_id(&*self.client().await?, id).await
-    }
-
-    async fn create_api_key(&self, workspace: WorkspaceId, key: NewApiKey) -> StoreResult<ApiKey> {
-        access::create_api_key(&*self.client().await?, workspace, &key).await
-    }
-
-    async fn api_keys(&self, workspace: WorkspaceId) -> StoreResult<Vec<ApiKey>> {
-        access::api_keys(&*self.client().await?, workspace).await
-    }
-
-    async fn api_key_by_hash(&self, secret_hash: &str) -> StoreResult<Option<ApiKey>> {
-        access::api_key_by_hash(&*self.client().await?, secret_hash).await
-    }
-
-    async fn revoke_api_key(&self, workspace: WorkspaceId, name: &str) -> StoreResult<ApiKey> {
-        access::revoke_api_key(&*self.client().await?, workspace, name).await
-    }
-
-    async fn update_survey(
-        &self,
-        workspace: WorkspaceId,
-        id: SurveyId,
-        changes: SurveyChanges,
-    ) -> StoreResult<Survey> {
-        catalog::update_survey(&*self.client().await?, workspace, id, &changes).await
-    }
-
-    async fn ingest(
-        &self,
-        workspace: WorkspaceId,
-        requests: Vec<IngestRequest>,
-    ) -> StoreResult<Vec<IngestOutcome>> {
-        if requests.is_empty() {
-            return Ok(Vec::new());
-        }
-        let client = self.client().await?;
-        ingest::ingest(client, &self.reservations, workspace, &requests).await
-    }
-
-    async fn response(
-        &self,
-        workspace: WorkspaceId,
-        id: ResponseId,
-    ) -> StoreResult<Option<StoredResponse>> {
-        read::response(&*self.client().await?, workspace, id).await
-    }
-
-    async fn responses_by_ids(
-        &self,
-        workspace: WorkspaceId,
-        ids: &[ResponseId],
-    ) -> StoreResult<Vec<StoredResponse>> {
-        read::responses_by_ids(&*self.client().await?, workspace, ids).await
-    }
-
-    async fn upsert_contact(
-        &self,
-        workspace: WorkspaceId,
-        key: &ContactKey,
-        attributes: &Attributes,
-        definitions: &[AttributeDefinition],
-    ) -> StoreResult<Contact> {
-        let client = self.client().await?;
-        contact_book::upsert_contact(client, workspace, key, attributes, definitions).await
-    }
-
-    async fn contact_by_id(
-        &self,
-        workspace: WorkspaceId,
-        id: ContactId,
-    ) -> StoreResult<Option<Contact>> {
-        read::contact_by_id(&*self.client().await?, workspace, id).await
-    }
-
-    async fn contacts(
-        &self,
-        workspace: WorkspaceId,
-        query: &ContactQuery,
-    ) -> StoreResult<Vec<Contact>> {
-        read::contacts(&*self.client().await?, workspace, query).await
-    }
-
-    async fn contact_responses(
-        &self,
-        workspace: WorkspaceId,
-        contact: ContactId,
-    ) -> StoreResult<Vec<StoredResponse>> {
-        read::contact_responses(&*self.client().await?, workspace, contact).await
-    }
-
-    async fn saved_reply(
-        &self,
-        workspace: WorkspaceId,
-        key: &str,
-    ) -> StoreResult<Option<SavedReply>> {
-        access::saved_reply(&*self.client().await?, workspace, key).await
-    }
-
-    async fn save_reply(
-        &self,
-        workspace: WorkspaceId,
-        key: &str,
-        reply: &SavedReply,
-    ) -> StoreResult<bool> {
-        access::save_reply(&*self.client().await?, workspace, key, reply).await
-    }
-
-    async fn link_secret(&self) -> StoreResult<Vec<u8>> {
-        collect::link_secret(&*self.client().await?).await
-    }
-
-    async fn survey_by_slug(&self, slug: &str) -> StoreResult<Option<(WorkspaceId, Survey)>> {
-        catalog::survey_by_slug(&*self.client().await?, slug).await
-    }
-
-    async fn upsert_contacts(
-        &self,
-        workspace: WorkspaceId,
-        contacts: &[(ContactKey, Attributes)],
-        definitions: &[AttributeDefinition],
-    ) -> StoreResult<(u64, u64)> {
-        let client = self.client().await?;
-        contact_book::upsert_contacts(client, workspace, contacts, definitions).await
-    }
-
-    async fn last_surveyed(
-        &self,
-        workspace: WorkspaceId,
-        contact: ContactId,
-    ) -> StoreResult<Option<Timestamp>> {
-        collect::last_surveyed(&*self.client().await?, workspace, contact).await
-    }
-
-    async fn eligible_contacts(
-        &self,
-        workspace: WorkspaceId,
-        query: &Eligibility,
-    ) -> StoreResult<Vec<Contact>> {
-        collect::eligible_contacts(&*self.client().await?, workspace, query).await
-    }
-
-    async fn invite(
-        &self,
-        workspace: WorkspaceId,
-        invitations: &[NewInvitation],
-    ) -> StoreResult<Vec<Invitation>> {
-        invitations::invite(self.client().await?, workspace, invitations).await
-    }
-
-    async fn invitation(&self, id: InvitationId) -> StoreResult<Option<Invitation>> {
-        invitations::invitation(&*self.client().await?, id).await
-    }
-
-    async fn mark_opened(&self, id: InvitationId, at: Timestamp) -> StoreResult<()> {
-        invitations::mark_opened(&*self.client().await?, id, at).await
-    }
-
-    async fn record_send(
-        &self,
-        id: InvitationId,
-        outcome: &SendOutcome,
-        at: Timestamp,
-    ) -> StoreResult<()> {
-        invitations::record_send(self.client().await?, id, outcome, at).await
-    }
-
-    async fn record_answer(&self, answer: &Answer) -> StoreResult<StoredResponse> {
-        let client = self.client().await?;
-        invitations::record_answer(client, &self.reservations, answer).await
-    }
-
-    async fn suppress_email(
-        &self,
-        workspace: WorkspaceId,
-        email: &str,
-        reason: SuppressionReason,
-        at: Timestamp,
-    ) -> StoreResult<()> {
-        collect::suppress_email(&*self.client().await?, workspace, email, reason, at).await
-    }
-
-    async fn suppression(
-        &self,
-        workspace: WorkspaceId,
-        email: &str,
-    ) -> StoreResult<Option<SuppressionReason>> {
-        collect::suppression(&*self.client().await?, workspace, email).await
-    }
-
-    async fn create_campaign(
-        &self,
-        workspace: WorkspaceId,
-        campaign: NewCampaign,
-    ) -> StoreResult<Campaign> {
-        campaigns::create_campaign(&*self.client().await?, workspace, &campaign).await
-    }
-
-    async fn campaign(
-        &self,
-        workspace: WorkspaceId,
-        id: CampaignId,
-    ) -> StoreResult<Option<Campaign>> {
-        campaigns::campaign(&*self.client().await?, workspace, id).await
-    }
-
-    async fn campaigns(
-        &self,
-        workspace: WorkspaceId,
-    ) -> StoreResult<Vec<(Campaign, CampaignNumbers)>> {
-        campaigns::campaigns(&*self.client().await?, workspace).await
-    }
-
-    async fn campaign_numbers(
-        &self,
-        workspace: WorkspaceId,
-        id: CampaignId,
-    ) -> StoreResult<CampaignNumbers> {
-        campaigns::campaign_numbers(&*self.client().await?, workspace, id).await
-    }
-
-    async fn finish_campaign_run(
-        &self,
-        workspace: WorkspaceId,
-        id: CampaignId,
-        ran_at: Timestamp,
-        next_run_at: Option<Timestamp>,
-    ) -> StoreResult<()> {
-        let client = self.client().await?;
-        campaigns::finish_campaign_run(&client, workspace, id, ran_at, next_run_at).await
-    }
-
-    async fn queue_reminders(
-        &self,
-        workspace: WorkspaceId,
-        id: CampaignId,
-        sent_before: Timestamp,
-        now: Timestamp,
-    ) -> StoreResult<u64> {
-        let client = self.client().await?;
-        campaigns::queue_reminders(&client, workspace, id, sent_before, now).await
-    }
-
-    async fn create_widget_key(
-        &self,
-        workspace: WorkspaceId,
-        key: NewWidgetKey,
-    ) -> StoreResult<WidgetKey> {
-        collect::create_widget_key(&*self.client().await?, workspace, &key).await
-    }
-
-    async fn widget_key(&self, key: &str) -> StoreResult<Option<WidgetKey>> {
-        collect::widget_key(&*self.client().await?, key).await
-    }
-
-    async fn widget_keys(&self, workspace: WorkspaceId) -> StoreResult<Vec<WidgetKey>> {
-        collect::widget_keys(&*self.client().await?, workspace).await
-    }
-
-    async fn revoke_widget_key(&self, workspace: WorkspaceId, key: &str) -> StoreResult<()> {
-        collect::revoke_widget_key(&*self.client().await?, workspace, key).await
-    }
-
-    async fn enqueue_job(&self, workspace: WorkspaceId, job: NewJob) -> StoreResult<Job> {
-        jobs::enqueue_job(&*self.client().await?, workspace, &job).await
-    }
-
-    async fn claim_jobs(
-        &self,
-        now: Timestamp,
-        locked_until: Timestamp,
-        limit: usize,
-    ) -> StoreResult<Vec<Job>> {
-        jobs::claim_jobs(&*self.client().await?, now, locked_until, limit).await
-    }
-
-    async fn complete_job(&self, id: JobId, at: Timestamp) -> StoreResult<()> {
-        jobs::complete_job(&*self.client().await?, id, at).await
-    }
-
-    async fn fail_job(
-        &self,
-        id: JobId,
-        error: &str,
-        retry_at: Option<Timestamp>,
-        at: Timestamp,
-    ) -> StoreResult<()> {
-        jobs::fail_job(&*self.client().await?, id, error, retry_at, at).await
-    }
-
-    async fn jobs(&self, query: &JobQuery) -> StoreResult<Vec<Job>> {
-        jobs::jobs(&*self.client().await?, query).await
-    }
-
-    async fn workspaces(&self) -> StoreResult<Vec<Workspace>> {
-        catalog::workspaces(&*self.client().await?).await
-    }
-
-    async fn create_user(&self, user: NewUser) -> StoreResult<User> {
-        accounts::create_user(&*self.client().await?, &user).await
-    }
-
-    async fn user_by_email(&self, email: &str) -> StoreResult<Option<(User, String)>> {
-        accounts::user_by_email(&*self.client().await?, email).await
-    }
-
-    async fn user(&self, id: UserId) -> StoreResult<Option<User>> {
-        accounts::user(&*self.client().await?, id).await
-    }
-
-    async fn set_password(&self, id: UserId, password_hash: &str) -> StoreResult<()> {
-        accounts::set_password(&*self.client().await?, id, password_hash).await
-    }
-
-    async fn memberships(&self, user: UserId) -> StoreResult<Vec<Membership>> {
-        accounts::memberships(&*self.client().await?, user).await
-    }
-
-    async fn members(&self, workspace: WorkspaceId) -> StoreResult<Vec<(User, Membership)>> {
-        accounts::members(&*self.client().await?, workspace).await
-    }
-
-    async fn set_membership(
-        &self,
-        workspace: WorkspaceId,
-        user: UserId,
-        role: Role,
-        hr: bool,
-    ) -> StoreResult<Membership> {
-        accounts::set_membership(&*self.client().await?, workspace, user, role, hr).await
-    }
-
-    async fn remove_membership(&self, workspace: WorkspaceId, user: UserId) -> StoreResult<()> {
-        accounts::remove_membership(&*self.client().await?, workspace, user).await
-    }
-
-    async fn create_session(&self, session: &SessionRecord) -> StoreResult<()> {
-        accounts::create_session(&*self.client().await?, session).await
-    }
-
-    async fn session(&self, id_hash: &str, now: Timestamp) -> StoreResult<Option<SessionRecord>> {
-        accounts::session(&*self.client().await?, id_hash, now).await
-    }
-
-    async fn switch_session(&self, id_hash: &str, workspace: WorkspaceId) -> StoreResult<()> {
-        accounts::switch_session(&*self.client().await?, id_hash, workspace).await
-    }
-
-    async fn delete_session(&self, id_hash: &str) -> StoreResult<()> {
-        accounts::delete_session(&*self.client().await?, id_hash).await
-    }
-
-    async fn create_member_invite(&self, invite: &MemberInvite) -> StoreResult<()> {
-        accounts::create_member_invite(&*self.client().await?, invite).await
-    }
-
-    async fn member_invite(&self, token_hash: &str) -> StoreResult<Option<MemberInvite>> {
-        accounts::member_invite(&*self.client().await?, token_hash).await
-    }
-
-    async fn accept_member_invite(
-        &self,
-        token_hash: &str,
-        user: UserId,
-        at: Timestamp,
-    ) -> StoreResult<Membership> {
-        accounts::accept_member_invite(&*self.client().await?, token_hash, user, at).await
-    }
-
-    async fn create_password_reset(
-        &self,
-        user: UserId,
-        token_hash: &str,
-        expires_at: Timestamp,
-    ) -> StoreResult<()> {
-        let client = self.client().await?;
-        accounts::create_password_reset(&client, user, token_hash, expires_at).await
-    }
-
-    async fn take_password_reset(
-        &self,
-        token_hash: &str,
-        now: Timestamp,
-    ) -> StoreResult<Option<UserId>> {
-        accounts::take_password_reset(&*self.client().await?, token_hash, now).await
-    }
-
-    async fn workflows(
-        &self,
-        workspace: WorkspaceId,
-        responses: &[ResponseId],
-    ) -> StoreResult<Vec<ResponseWorkflow>> {
-        follow_up::workflows(&*self.client().await?, workspace, responses).await
-    }
-
-    async fn change_workflow(
-        &self,
-        workspace: WorkspaceId,
-        response: ResponseId,
-        change: &WorkflowChange,
-        at: Timestamp,
-    ) -> StoreResult<ResponseWorkflow> {
-        let client = self.client().await?;
-        follow_up::change_workflow(client, workspace, response, change, at).await
-    }
-
-    async fn workflow_response_ids(
-        &self,
-        workspace: WorkspaceId,
-        filter: &WorkflowFilter,
-    ) -> StoreResult<Vec<ResponseId>> {
-        follow_up::workflow_response_ids(&*self.client().await?, workspace, filter).await
-    }
-
-    async fn workflow_tags(&self, workspace: WorkspaceId) -> StoreResult<Vec<(String, u64)>> {
-        follow_up::workflow_tags(&*self.client().await?, workspace).await
-    }
-
-    async fn add_note(
-        &self,
-        workspace: WorkspaceId,
-        response: ResponseId,
-        author: UserId,
-        body: &str,
-        at: Timestamp,
-    ) -> StoreResult<ResponseNote> {
-        let client = self.client().await?;
-        follow_up::add_note(client, workspace, response, author, body, at).await
-    }
-
-    async fn notes(
-        &self,
-        workspace: WorkspaceId,
-        response: ResponseId,
-    ) -> StoreResult<Vec<ResponseNote>> {
-        follow_up::notes(&*self.client().await?, workspace, response).await
-    }
 }
 
 #[cfg(test)]

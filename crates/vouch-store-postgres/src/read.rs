@@ -16,7 +16,7 @@
 //! What is done instead, in three parts:
 //! 1. Every writer registers before it takes a transaction id: it holds a shared advisory lock
 //!    whose 64-bit key is a lower bound of the transaction id it then takes
-//!    (`pg_snapshot_xmax` of its first snapshot), until it ends. See [`crate::import`].
+//!    (`pg_snapshot_xmax` of its first snapshot), until it ends. See [`crate::responses::import`].
 //! 2. Ids are reserved in ranges, one range at a time, by `reserve_response_ids()` (see the
 //!    migration), which returns its own, fresh transaction id as the range's *horizon*: larger
 //!    than the transaction id of every writer that holds a smaller id. Each row stores it.
@@ -47,10 +47,11 @@ use vouch_store::{
     attributes_from_json,
 };
 
-use crate::catalog::{SELECT_DEFINITIONS, attribute_definitions, definitions_of_rows, timestamp};
 use crate::error::{PgContext, other};
 use crate::follow_up::ERASE_FOLLOW_UP;
 use crate::now_millis;
+use crate::row::timestamp;
+use crate::workspaces::{SELECT_DEFINITIONS, attribute_definitions, definitions_of_rows};
 
 /// The largest horizon whose rows may be handed out now (part 3 above), as a number.
 const READ_BOUND: &str = "

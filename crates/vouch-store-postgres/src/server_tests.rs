@@ -8,9 +8,10 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use vouch_core::{AttributeKind, AttributeValue, Score};
+use vouch_store::prelude::*;
 use vouch_store::{
     AttributeDefinition, Attributes, ContactId, ContactKey, ContactQuery, IdempotencyKey,
-    IngestOutcome, IngestRequest, KeyScope, NewApiKey, NewResponse, ResponseId, SavedReply, Store,
+    IngestOutcome, IngestRequest, KeyScope, NewApiKey, NewResponse, ResponseId, SavedReply,
     StoreError, StoredResponse, SurveyChanges, SurveyId, WorkspaceId,
 };
 

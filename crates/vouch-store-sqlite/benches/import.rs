@@ -11,9 +11,10 @@ use jiff::Timestamp;
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use vouch_core::{AttributeKind, AttributeValue, Score, SurveyKind};
+use vouch_store::prelude::*;
 use vouch_store::{
-    AttributeDefinition, Attributes, ContactKey, NewResponse, NewSurvey, ResponseId, Store,
-    SurveyId, WorkspaceId,
+    AttributeDefinition, Attributes, ContactKey, NewResponse, NewSurvey, ResponseId, SurveyId,
+    WorkspaceId,
 };
 use vouch_store_sqlite::SqliteStore;
 

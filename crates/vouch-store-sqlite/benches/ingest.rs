@@ -15,9 +15,10 @@ use jiff::Timestamp;
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use vouch_core::{AttributeKind, AttributeValue, Score, SurveyKind};
+use vouch_store::prelude::*;
 use vouch_store::{
     AttributeDefinition, Attributes, ContactKey, IdempotencyKey, IngestOutcome, IngestRequest,
-    NewResponse, NewSurvey, Store, SurveyId,
+    NewResponse, NewSurvey, SurveyId,
 };
 use vouch_store_sqlite::SqliteStore;
 

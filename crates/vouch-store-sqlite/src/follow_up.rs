@@ -6,31 +6,23 @@
 //! and an answer that replaces an earlier one takes the earlier one's follow-up over, each in
 //! the transaction that erases or replaces the responses.
 
+use async_trait::async_trait;
+use vouch_store::{
+    FollowUpStore, ResponseId, ResponseNote, ResponseStatus, ResponseWorkflow, StoreError,
+    StoreResult, UserId, WorkflowChange, WorkflowFilter, WorkspaceId,
+};
+
+use crate::SqliteStore;
+
 use std::collections::HashMap;
 
 use jiff::Timestamp;
 use rusqlite::{Connection, TransactionBehavior};
-use vouch_store::{
-    ResponseId, ResponseNote, ResponseStatus, ResponseWorkflow, StoreError, StoreResult, UserId,
-    WorkflowChange, WorkflowFilter, WorkspaceId,
-};
+use vouch_core::normalise_tags;
 
+use crate::accounts::user;
 use crate::error::{SqlContext, other};
 use crate::row::{conversion_error, json, timestamp};
-use crate::user;
-
-/// Tags as the store keeps them: trimmed, without empty ones, sorted and unique.
-pub(crate) fn normalise_tags(tags: &[String]) -> Vec<String> {
-    let mut normalised: Vec<String> = tags
-        .iter()
-        .map(|tag| tag.trim())
-        .filter(|tag| !tag.is_empty())
-        .map(str::to_owned)
-        .collect();
-    normalised.sort();
-    normalised.dedup();
-    normalised
-}
 
 /// The follow-up of a response nobody touched.
 fn untouched(response: ResponseId) -> ResponseWorkflow {
@@ -58,7 +50,7 @@ fn workflow(row: &rusqlite::Row<'_>) -> rusqlite::Result<ResponseWorkflow> {
     })
 }
 
-/// The follow-up of each response, in the order given; see [`vouch_store::Store::workflows`].
+/// The follow-up of each response, in the order given; see [`vouch_store::FollowUpStore::workflows`].
 /// A response of another workspace reads as untouched.
 pub(crate) fn workflows(
     connection: &Connection,
@@ -107,7 +99,7 @@ fn check_response(
 }
 
 /// Changes a response's follow-up in one transaction; see
-/// [`vouch_store::Store::change_workflow`]. An unknown assignee is `NotFound`.
+/// [`vouch_store::FollowUpStore::change_workflow`]. An unknown assignee is `NotFound`.
 pub(crate) fn change(
     connection: &mut Connection,
     workspace: WorkspaceId,
@@ -198,7 +190,7 @@ fn replace_tags(
 }
 
 /// Ids of the workspace's responses whose stored follow-up matches every part of the filter,
-/// ascending; see [`vouch_store::Store::workflow_response_ids`].
+/// ascending; see [`vouch_store::FollowUpStore::workflow_response_ids`].
 pub(crate) fn response_ids(
     connection: &Connection,
     workspace: WorkspaceId,
@@ -257,7 +249,7 @@ pub(crate) fn tags(
         .sql_context("failed to count the tags of the workspace")
 }
 
-/// Adds a note to a response in one transaction; see [`vouch_store::Store::add_note`]. An
+/// Adds a note to a response in one transaction; see [`vouch_store::FollowUpStore::add_note`]. An
 /// unknown author is `NotFound`.
 pub(crate) fn add_note(
     connection: &mut Connection,
@@ -364,15 +356,81 @@ pub(crate) fn move_to(
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+#[async_trait]
+impl FollowUpStore for SqliteStore {
+    async fn workflows(
+        &self,
+        workspace: WorkspaceId,
+        responses: &[ResponseId],
+    ) -> StoreResult<Vec<ResponseWorkflow>> {
+        let responses = responses.to_vec();
+        self.run(move |connection| workflows(connection, workspace, &responses))
+            .await
+    }
 
-    #[test]
-    fn tags_are_trimmed_sorted_and_unique_without_empty_ones() {
-        let given: Vec<String> = [" billing ", "Onboarding", "billing", "", "  ", "api"]
-            .map(str::to_owned)
-            .to_vec();
-        assert_eq!(normalise_tags(&given), ["Onboarding", "api", "billing"]);
+    async fn change_workflow(
+        &self,
+        workspace: WorkspaceId,
+        response: ResponseId,
+        change: &WorkflowChange,
+        at: Timestamp,
+    ) -> StoreResult<ResponseWorkflow> {
+        let change = change.clone();
+        self.run(move |connection| {
+            self::change(
+                connection,
+                workspace,
+                response,
+                &change,
+                at.as_millisecond(),
+            )
+        })
+        .await
+    }
+
+    async fn workflow_response_ids(
+        &self,
+        workspace: WorkspaceId,
+        filter: &WorkflowFilter,
+    ) -> StoreResult<Vec<ResponseId>> {
+        let filter = filter.clone();
+        self.run(move |connection| response_ids(connection, workspace, &filter))
+            .await
+    }
+
+    async fn workflow_tags(&self, workspace: WorkspaceId) -> StoreResult<Vec<(String, u64)>> {
+        self.run(move |connection| tags(connection, workspace))
+            .await
+    }
+
+    async fn add_note(
+        &self,
+        workspace: WorkspaceId,
+        response: ResponseId,
+        author: UserId,
+        body: &str,
+        at: Timestamp,
+    ) -> StoreResult<ResponseNote> {
+        let body = body.to_owned();
+        self.run(move |connection| {
+            add_note(
+                connection,
+                workspace,
+                response,
+                author,
+                &body,
+                at.as_millisecond(),
+            )
+        })
+        .await
+    }
+
+    async fn notes(
+        &self,
+        workspace: WorkspaceId,
+        response: ResponseId,
+    ) -> StoreResult<Vec<ResponseNote>> {
+        self.run(move |connection| notes(connection, workspace, response))
+            .await
     }
 }

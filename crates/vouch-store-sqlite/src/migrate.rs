@@ -139,7 +139,7 @@ mod tests {
         }
         assert_ne!(slugs[0], slugs[1], "each survey gets its own");
         for id in [1, 2] {
-            let survey = crate::survey::by_id(
+            let survey = crate::surveys::by_id(
                 &connection,
                 vouch_store::WorkspaceId(1),
                 vouch_store::SurveyId(id),

@@ -3,9 +3,10 @@
 
 use jiff::{SignedDuration, Timestamp};
 use vouch_core::{Score, SurveyKind};
+use vouch_store::prelude::*;
 use vouch_store::{
     Answer, Attributes, Channel, ContactKey, MemberInvite, NewInvitation, NewSurvey, NewUser,
-    ResponseStatus, Role, Store, StoreError, UserId, WorkflowChange, WorkflowFilter, WorkspaceId,
+    ResponseStatus, Role, StoreError, UserId, WorkflowChange, WorkflowFilter, WorkspaceId,
 };
 use vouch_store_sqlite::SqliteStore;
 

@@ -5,8 +5,9 @@ use std::collections::BTreeSet;
 
 use jiff::Timestamp;
 use vouch_core::{AttributeValue, Score, SurveyKind};
+use vouch_store::prelude::*;
 use vouch_store::{
-    Attributes, ContactKey, NewResponse, NewSurvey, ResponseId, Store, StoreError, StoredResponse,
+    Attributes, ContactKey, NewResponse, NewSurvey, ResponseId, StoreError, StoredResponse,
     SurveyId, WorkspaceId,
 };
 use vouch_store_sqlite::SqliteStore;

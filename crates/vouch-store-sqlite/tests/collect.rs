@@ -6,10 +6,11 @@ use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
 use vouch_core::{AttributeKind, AttributeValue, Score, SurveyKind};
+use vouch_store::prelude::*;
 use vouch_store::{
     Answer, AttributeDefinition, Attributes, Channel, ContactId, ContactKey, Eligibility,
     InvitationId, JobId, JobQuery, JobStatus, NewInvitation, NewJob, NewResponse, NewSurvey,
-    ResponseId, Store, SurveyId, WorkspaceId,
+    ResponseId, SurveyId, WorkspaceId,
 };
 use vouch_store_sqlite::SqliteStore;
 

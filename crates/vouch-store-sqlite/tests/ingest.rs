@@ -7,9 +7,10 @@ use std::process::Command;
 
 use jiff::Timestamp;
 use vouch_core::{AttributeValue, Score, SurveyKind};
+use vouch_store::prelude::*;
 use vouch_store::{
     Attributes, ContactKey, ContactQuery, IdempotencyKey, IngestOutcome, IngestRequest,
-    NewResponse, NewSurvey, ResponseId, SavedReply, Store, StoreError, StoredResponse, SurveyId,
+    NewResponse, NewSurvey, ResponseId, SavedReply, StoreError, StoredResponse, SurveyId,
     WorkspaceId,
 };
 use vouch_store_sqlite::SqliteStore;

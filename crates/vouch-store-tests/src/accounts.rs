@@ -818,7 +818,7 @@ impl Accounts<'_> {
                     &change(
                         Some(ResponseStatus::InProgress),
                         Some(Some(users.ann.id)),
-                        Some(&[" billing ", "onboarding", "billing", "", "  "]),
+                        Some(&[" billing ", "onboarding", "billing", "Billing", "", "  "]),
                     ),
                     time(10),
                 )
@@ -834,7 +834,8 @@ impl Accounts<'_> {
                 &["billing", "onboarding"],
                 time(10)
             ),
-            "tags trimmed, without empty ones, sorted and unique"
+            "tags trimmed, without empty ones, sorted and unique ignoring case (the first \
+             spelling kept)"
         );
         let closed = ok(
             store

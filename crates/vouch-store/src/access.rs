@@ -106,7 +106,7 @@ pub struct IdempotencyKey {
     pub fingerprint: String,
 }
 
-/// One response to write through [`crate::Store::ingest`].
+/// One response to write through [`crate::ResponseStore::ingest`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct IngestRequest {
     /// The response; its attributes are merged into the contact's (given values win), and the

@@ -1,9 +1,12 @@
 //! Rows of the dashboard: users, their memberships of workspaces, sign-in sessions, invitations
-//! to join, password resets, and the follow-up work on responses (status, assignee, tags, notes).
+//! to join and password resets, and the store area that keeps them with API keys.
 
 use jiff::Timestamp;
 
-use crate::types::{ResponseId, WorkspaceId};
+use async_trait::async_trait;
+
+use crate::types::WorkspaceId;
+use crate::{ApiKey, NewApiKey, StoreResult};
 
 /// Identifies a user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -122,89 +125,95 @@ pub struct MemberInvite {
     pub accepted_at: Option<Timestamp>,
 }
 
-/// Where a response is in the team's follow-up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ResponseStatus {
-    /// Nobody has dealt with it (every response starts here).
-    Open,
-    /// Someone is on it.
-    InProgress,
-    /// Dealt with.
-    Closed,
-}
+/// The dashboard's accounts: API keys, users, memberships, sessions, invitations to join and
+/// password resets.
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    /// Stores a new API key; [`StoreError::Conflict`](crate::StoreError::Conflict) if a key that is
+    /// not revoked has the name.
+    async fn create_api_key(&self, workspace: WorkspaceId, key: NewApiKey) -> StoreResult<ApiKey>;
 
-impl ResponseStatus {
-    /// `open`, `in_progress` or `closed`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ResponseStatus::Open => "open",
-            ResponseStatus::InProgress => "in_progress",
-            ResponseStatus::Closed => "closed",
-        }
-    }
+    /// Every API key of the workspace, revoked ones included, oldest first.
+    async fn api_keys(&self, workspace: WorkspaceId) -> StoreResult<Vec<ApiKey>>;
 
-    /// Parses the names [`ResponseStatus::as_str`] gives.
-    pub fn parse(text: &str) -> Option<ResponseStatus> {
-        match text {
-            "open" => Some(ResponseStatus::Open),
-            "in_progress" => Some(ResponseStatus::InProgress),
-            "closed" => Some(ResponseStatus::Closed),
-            _ => None,
-        }
-    }
-}
+    /// The key whose secret has this hash (revoked or not: the caller decides).
+    async fn api_key_by_hash(&self, secret_hash: &str) -> StoreResult<Option<ApiKey>>;
 
-/// The follow-up state of one response. Responses nobody touched are `Open`, unassigned and
-/// untagged, and have no stored row.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ResponseWorkflow {
-    /// The response.
-    pub response: ResponseId,
-    /// Its status.
-    pub status: ResponseStatus,
-    /// Who is on it.
-    pub assignee: Option<UserId>,
-    /// Tags set by people, sorted, unique.
-    pub tags: Vec<String>,
-    /// When any of it last changed (`None` when never).
-    pub updated_at: Option<Timestamp>,
-}
+    /// Revokes the workspace's key of this name that is not yet revoked; `NotFound` otherwise.
+    async fn revoke_api_key(&self, workspace: WorkspaceId, name: &str) -> StoreResult<ApiKey>;
 
-/// A change to a response's follow-up; `None` leaves a part as it is.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct WorkflowChange {
-    /// A new status.
-    pub status: Option<ResponseStatus>,
-    /// A new assignee (`Some(None)` unassigns).
-    pub assignee: Option<Option<UserId>>,
-    /// The new set of tags (replacing the old one).
-    pub tags: Option<Vec<String>>,
-}
+    /// Creates a user; `Conflict` when the email is taken.
+    async fn create_user(&self, user: NewUser) -> StoreResult<User>;
 
-/// An internal note on a response, seen by the team only.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ResponseNote {
-    /// Its id.
-    pub id: i64,
-    /// The response.
-    pub response: ResponseId,
-    /// Who wrote it.
-    pub author: UserId,
-    /// The author's name.
-    pub author_name: String,
-    /// The text.
-    pub body: String,
-    /// When it was written.
-    pub created_at: Timestamp,
-}
+    /// The user with this email (compared trimmed and ASCII lower-cased) and their password
+    /// hash.
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<(User, String)>>;
 
-/// Which responses to list by their follow-up. See [`crate::Store::workflow_response_ids`].
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct WorkflowFilter {
-    /// Only responses in this status (`Open` is not stored: ask for the others and subtract).
-    pub status: Option<ResponseStatus>,
-    /// Only responses assigned to this user.
-    pub assignee: Option<UserId>,
-    /// Only responses with this tag.
-    pub tag: Option<String>,
+    /// The user with this id.
+    async fn user(&self, id: UserId) -> StoreResult<Option<User>>;
+
+    /// Replaces a user's password hash and ends every session of theirs.
+    async fn set_password(&self, id: UserId, password_hash: &str) -> StoreResult<()>;
+
+    /// The workspaces a user belongs to, by workspace slug.
+    async fn memberships(&self, user: UserId) -> StoreResult<Vec<Membership>>;
+
+    /// The members of a workspace with their users, by name.
+    async fn members(&self, workspace: WorkspaceId) -> StoreResult<Vec<(User, Membership)>>;
+
+    /// Adds a user to a workspace or changes their role and HR permission there.
+    async fn set_membership(
+        &self,
+        workspace: WorkspaceId,
+        user: UserId,
+        role: Role,
+        hr: bool,
+    ) -> StoreResult<Membership>;
+
+    /// Removes a user from a workspace (and ends their sessions in it); `NotFound` if they
+    /// were not a member.
+    async fn remove_membership(&self, workspace: WorkspaceId, user: UserId) -> StoreResult<()>;
+
+    /// Stores a new session.
+    async fn create_session(&self, session: &SessionRecord) -> StoreResult<()>;
+
+    /// The session with this hash, if it exists and has not expired at `now`.
+    async fn session(&self, id_hash: &str, now: Timestamp) -> StoreResult<Option<SessionRecord>>;
+
+    /// Points a session at another workspace (the user must be a member: checked by callers).
+    async fn switch_session(&self, id_hash: &str, workspace: WorkspaceId) -> StoreResult<()>;
+
+    /// Ends a session.
+    async fn delete_session(&self, id_hash: &str) -> StoreResult<()>;
+
+    /// Stores an invitation to join a workspace.
+    async fn create_member_invite(&self, invite: &MemberInvite) -> StoreResult<()>;
+
+    /// The invitation with this hash, accepted or not.
+    async fn member_invite(&self, token_hash: &str) -> StoreResult<Option<MemberInvite>>;
+
+    /// Accepts an invitation for a user in one transaction: it must exist, not be expired at
+    /// `at` nor accepted (`NotFound` otherwise); the user becomes a member with its role.
+    async fn accept_member_invite(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        at: Timestamp,
+    ) -> StoreResult<Membership>;
+
+    /// Stores a password reset link for a user.
+    async fn create_password_reset(
+        &self,
+        user: UserId,
+        token_hash: &str,
+        expires_at: Timestamp,
+    ) -> StoreResult<()>;
+
+    /// Uses a password reset link: the user it was for, if it exists, is unused and not expired
+    /// at `now`; it is then used up.
+    async fn take_password_reset(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> StoreResult<Option<UserId>>;
 }

@@ -1,10 +1,12 @@
 //! Rows of answer collection: how a survey presents itself, invitations (one per person asked),
-//! campaigns, email suppressions, widget keys and the job queue.
+//! campaigns, email suppressions and widget keys, and the store area that keeps them.
 
+use async_trait::async_trait;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::types::{CampaignId, ContactId, ResponseId, SurveyId, WorkspaceId};
+use crate::StoreResult;
+use crate::types::{CampaignId, ContactId, ResponseId, StoredResponse, SurveyId, WorkspaceId};
 
 /// The throttle window when a survey or campaign does not set one: nobody is asked twice within
 /// it, across every survey and channel.
@@ -270,7 +272,7 @@ impl CampaignNumbers {
     }
 }
 
-/// Which contacts may be asked now. See [`crate::Store::eligible_contacts`].
+/// Which contacts may be asked now. See [`crate::ContactStore::eligible_contacts`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Eligibility {
     /// Attribute filters, as in [`CampaignRules::filters`].
@@ -358,97 +360,126 @@ pub struct NewWidgetKey {
     pub min_account_age_days: u32,
 }
 
-/// Identifies a job.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct JobId(pub i64);
+/// Answer collection: the link secret, invitations and answers, suppressions, campaigns and widget
+/// keys.
+#[async_trait]
+pub trait CollectStore: Send + Sync {
+    /// The secret that signs survey links, made at random on first use and the same for every
+    /// server sharing the database.
+    async fn link_secret(&self) -> StoreResult<Vec<u8>>;
 
-/// Where a job is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum JobStatus {
-    /// Waiting for its `run_at`, or for a worker.
-    Queued,
-    /// Claimed by a worker until its lease ends (then claimable again: a crash loses nothing).
-    Running,
-    /// Finished.
-    Done,
-    /// Failed on its last allowed attempt.
-    Failed,
-}
+    /// Creates invitations in one transaction. For each email invitation a `send_email` job
+    /// (payload `{"invitation": ID, "reminder": false}`, 8 attempts) is queued in that same
+    /// transaction, so an invitation is never left without its send.
+    async fn invite(
+        &self,
+        workspace: WorkspaceId,
+        invitations: &[NewInvitation],
+    ) -> StoreResult<Vec<Invitation>>;
 
-impl JobStatus {
-    /// `queued`, `running`, `done` or `failed`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            JobStatus::Queued => "queued",
-            JobStatus::Running => "running",
-            JobStatus::Done => "done",
-            JobStatus::Failed => "failed",
-        }
-    }
+    /// The invitation with this id, in any workspace (links carry only the id).
+    async fn invitation(&self, id: InvitationId) -> StoreResult<Option<Invitation>>;
 
-    /// Parses the names [`JobStatus::as_str`] gives.
-    pub fn parse(text: &str) -> Option<JobStatus> {
-        match text {
-            "queued" => Some(JobStatus::Queued),
-            "running" => Some(JobStatus::Running),
-            "done" => Some(JobStatus::Done),
-            "failed" => Some(JobStatus::Failed),
-            _ => None,
-        }
-    }
-}
+    /// Records that the survey page was opened from the invitation (the first time only).
+    async fn mark_opened(&self, id: InvitationId, at: Timestamp) -> StoreResult<()>;
 
-/// A job to queue.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NewJob {
-    /// What to do (`send_email`, `run_campaign`…): the worker's dispatch key.
-    pub kind: String,
-    /// Its arguments, a JSON document.
-    pub payload: String,
-    /// Not before this time.
-    pub run_at: Timestamp,
-    /// Attempts before it is marked failed.
-    pub max_attempts: u32,
-}
+    /// Records what an attempt to email the invitation came to. `Bounced` also suppresses the
+    /// contact's address; `Failed` keeps the error for display and leaves the invitation
+    /// pending.
+    async fn record_send(
+        &self,
+        id: InvitationId,
+        outcome: &SendOutcome,
+        at: Timestamp,
+    ) -> StoreResult<()>;
 
-/// A queued, running or finished job.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Job {
-    /// Its id.
-    pub id: JobId,
-    /// The workspace it works for.
-    pub workspace: WorkspaceId,
-    /// What to do.
-    pub kind: String,
-    /// Its arguments, a JSON document.
-    pub payload: String,
-    /// Where it is in its life.
-    pub status: JobStatus,
-    /// Attempts started so far.
-    pub attempts: u32,
-    /// Attempts before it is marked failed.
-    pub max_attempts: u32,
-    /// When it may run next.
-    pub run_at: Timestamp,
-    /// While running: when its lease ends.
-    pub locked_until: Option<Timestamp>,
-    /// The error of its last failed attempt.
-    pub last_error: Option<String>,
-    /// When it was queued.
-    pub created_at: Timestamp,
-    /// When it last changed.
-    pub updated_at: Timestamp,
-}
+    /// Records an answer through an invitation, in one transaction. The response is written with
+    /// the invitation's survey, contact, channel and the contact's current attributes. When the
+    /// invitation was answered before, the earlier response is erased (recorded as a
+    /// [`Deletion`](crate::Deletion)) and replaced, keeping its `created_at`: answering twice never
+    /// counts twice. An answer equal to the current one changes nothing and returns it.
+    async fn record_answer(&self, answer: &Answer) -> StoreResult<StoredResponse>;
 
-/// A filter on [`crate::Store::jobs`].
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct JobQuery {
-    /// Only jobs of this workspace.
-    pub workspace: Option<WorkspaceId>,
-    /// Only jobs in this status.
-    pub status: Option<JobStatus>,
-    /// Only jobs of this kind.
-    pub kind: Option<String>,
-    /// At most this many, newest first.
-    pub limit: usize,
+    /// Suppresses an address for good (unsubscribe or bounce). Kept by address, so it outlives
+    /// the contact; suppressing twice keeps the first reason.
+    async fn suppress_email(
+        &self,
+        workspace: WorkspaceId,
+        email: &str,
+        reason: SuppressionReason,
+        at: Timestamp,
+    ) -> StoreResult<()>;
+
+    /// Why the address is suppressed, if it is.
+    async fn suppression(
+        &self,
+        workspace: WorkspaceId,
+        email: &str,
+    ) -> StoreResult<Option<SuppressionReason>>;
+
+    /// Creates a campaign and queues its first `run_campaign` job (payload
+    /// `{"campaign": ID}`) at `first_run_at`, in one transaction.
+    async fn create_campaign(
+        &self,
+        workspace: WorkspaceId,
+        campaign: NewCampaign,
+    ) -> StoreResult<Campaign>;
+
+    /// The campaign with this id in the workspace, if any.
+    async fn campaign(
+        &self,
+        workspace: WorkspaceId,
+        id: CampaignId,
+    ) -> StoreResult<Option<Campaign>>;
+
+    /// Every campaign of the workspace with its numbers, newest first.
+    async fn campaigns(
+        &self,
+        workspace: WorkspaceId,
+    ) -> StoreResult<Vec<(Campaign, CampaignNumbers)>>;
+
+    /// A campaign's numbers.
+    async fn campaign_numbers(
+        &self,
+        workspace: WorkspaceId,
+        id: CampaignId,
+    ) -> StoreResult<CampaignNumbers>;
+
+    /// Records that a run of the campaign finished at `ran_at`; with `next_run_at`, queues the
+    /// next `run_campaign` job then, in the same transaction.
+    async fn finish_campaign_run(
+        &self,
+        workspace: WorkspaceId,
+        id: CampaignId,
+        ran_at: Timestamp,
+        next_run_at: Option<Timestamp>,
+    ) -> StoreResult<()>;
+
+    /// Queues one reminder for each of the campaign's invitations sent before `sent_before`,
+    /// not answered, not bounced, not reminded yet, whose address is not suppressed: marks
+    /// them reminded and queues a `send_email` job (payload `{"invitation": ID, "reminder":
+    /// true}`) for each, in one transaction. Returns how many were queued.
+    async fn queue_reminders(
+        &self,
+        workspace: WorkspaceId,
+        id: CampaignId,
+        sent_before: Timestamp,
+        now: Timestamp,
+    ) -> StoreResult<u64>;
+
+    /// Stores a widget key; `Conflict` if the key exists.
+    async fn create_widget_key(
+        &self,
+        workspace: WorkspaceId,
+        key: NewWidgetKey,
+    ) -> StoreResult<WidgetKey>;
+
+    /// The widget key with this public key, in any workspace (revoked or not).
+    async fn widget_key(&self, key: &str) -> StoreResult<Option<WidgetKey>>;
+
+    /// Every widget key of the workspace, oldest first.
+    async fn widget_keys(&self, workspace: WorkspaceId) -> StoreResult<Vec<WidgetKey>>;
+
+    /// Revokes a widget key of the workspace; `NotFound` if it has none such.
+    async fn revoke_widget_key(&self, workspace: WorkspaceId, key: &str) -> StoreResult<()>;
 }

@@ -2,6 +2,8 @@
 
 use rand::Rng;
 
+use crate::{StoreError, StoreResult};
+
 /// The longest slug accepted.
 pub const MAX_SLUG_CHARS: usize = 64;
 
@@ -40,6 +42,19 @@ pub fn is_valid_slug(slug: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
+/// Fails unless `slug` may be a survey's slug ([`is_valid_slug`]), with the one message both
+/// backends give.
+pub fn check_slug(slug: &str) -> StoreResult<()> {
+    if is_valid_slug(slug) {
+        Ok(())
+    } else {
+        Err(StoreError::Other(anyhow::Error::msg(format!(
+            "{slug:?} is not a valid slug: 1 to {MAX_SLUG_CHARS} characters of a-z, 0-9 and \
+             inner hyphens"
+        ))))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,6 +74,9 @@ mod tests {
         assert!(is_valid_slug("nps-2026"));
         for bad in ["", "-a", "a-", "A", "a b", "é", &"a".repeat(65)] {
             assert!(!is_valid_slug(bad), "{bad}");
+            let message = check_slug(bad).unwrap_err().to_string();
+            assert!(message.contains("is not a valid slug"), "{message}");
         }
+        assert!(check_slug("nps-2026").is_ok());
     }
 }

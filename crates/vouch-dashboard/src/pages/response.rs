@@ -16,6 +16,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
+use vouch_core::tag::{MAX_TAG_CHARS, MAX_TAGS};
 use vouch_core::{ANONYMITY_MIN_COMMENTS, ANONYMITY_MIN_RESPONSES};
 use vouch_store::{
     ResponseId, ResponseStatus, StoredResponse, Survey, UserId, WorkflowChange, WorkspaceId,
@@ -31,10 +32,6 @@ use crate::layout::{DashboardError, Frame, Nav, render_status};
 use crate::session::{Viewer, Writer};
 use vouch_web::state::AppState;
 
-/// The most tags one response may carry.
-const MAX_TAGS: usize = 20;
-/// The longest tag, in characters.
-const MAX_TAG_CHARS: usize = 40;
 /// The longest note, in characters.
 const MAX_NOTE_CHARS: usize = 5_000;
 
