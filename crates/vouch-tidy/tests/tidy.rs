@@ -67,9 +67,6 @@ const MAX_PRODUCT_LINES: usize = 600;
 const KNOWN_LONG_FILES: &[&str] = &[
     "crates/vouch-dashboard/src/auth_pages.rs",
     "crates/vouch-dashboard/src/pages/filters.rs",
-    "crates/vouch-store-postgres/src/contact_book.rs",
-    "crates/vouch-store-postgres/src/lib.rs",
-    "crates/vouch-store-sqlite/src/lib.rs",
 ];
 
 /// TEMPORARY: product files with public items that have no doc comment today.
