@@ -2,11 +2,11 @@
 
 use std::collections::BTreeMap;
 
-use foldhash::HashMap;
+use foldhash::{HashMap, HashSet};
 use jiff::tz::TimeZone;
 use roaring::RoaringBitmap;
 use vouch_core::period::day_of_timestamp;
-use vouch_core::{AttributeKind, AttributeValue, text};
+use vouch_core::{AttributeKind, AttributeValue, SurveyKind, text};
 use vouch_store::{Deletion, ResponseId, StoredResponse, SurveyId};
 
 use crate::column::AttributeColumn;
@@ -51,6 +51,9 @@ pub struct ResponseIndex {
     pub(crate) created_ms: Vec<i64>,
     pub(crate) surveys: Vec<u32>,
     pub(crate) survey_codes: HashMap<SurveyId, u32>,
+    /// The surveys declared anonymous (eNPS): every report and listing touching one of them
+    /// follows the anonymity rules.
+    pub(crate) anonymous_surveys: HashSet<SurveyId>,
     /// The channel of each row, as a code into `channel_names`.
     pub(crate) channels: Vec<u8>,
     /// Channel names by code, in order of first appearance.
@@ -92,6 +95,7 @@ impl ResponseIndex {
             created_ms: Vec::new(),
             surveys: Vec::new(),
             survey_codes: HashMap::default(),
+            anonymous_surveys: HashSet::default(),
             channels: Vec::new(),
             channel_names: Vec::new(),
             attributes: Vec::new(),
@@ -128,6 +132,27 @@ impl ResponseIndex {
     /// Live responses held.
     pub fn live_count(&self) -> u64 {
         self.ids.len() as u64 - self.deleted.len()
+    }
+
+    /// Declares a survey's kind. The index learns kinds from the store when it catches up
+    /// ([`crate::sync::catch_up`]); an index fed by hand must declare its eNPS surveys, or
+    /// their answers are reported like customer answers.
+    pub fn define_survey(&mut self, survey: SurveyId, kind: SurveyKind) {
+        if kind.is_anonymous() {
+            self.anonymous_surveys.insert(survey);
+        } else {
+            self.anonymous_surveys.remove(&survey);
+        }
+    }
+
+    /// True when `survey` was declared anonymous (eNPS).
+    pub fn is_anonymous(&self, survey: SurveyId) -> bool {
+        self.anonymous_surveys.contains(&survey)
+    }
+
+    /// The surveys that have rows in the index, in no particular order.
+    pub fn survey_ids(&self) -> Vec<SurveyId> {
+        self.survey_codes.keys().copied().collect()
     }
 
     /// Declares an attribute's kind before any row carries it, so that filters on it read

@@ -16,7 +16,9 @@
 //! ```
 
 mod column;
+pub mod disclosure;
 mod engine;
+mod follow_up;
 mod index;
 mod listing;
 pub mod live;
@@ -25,5 +27,6 @@ pub mod report;
 pub mod sync;
 
 pub use engine::Counts;
+pub use follow_up::{FollowUp, page_ids};
 pub use index::{IndexStats, ResponseIndex};
 pub use query::{GroupKey, Query, QueryError, QueryPlan};

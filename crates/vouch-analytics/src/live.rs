@@ -71,6 +71,14 @@ impl LiveIndex {
                 break;
             }
         }
+        // After the responses: every survey they belong to is known by now (see `sync`).
+        let surveys = self.store.survey_list(self.workspace).await?;
+        {
+            let mut index = self.write();
+            for survey in &surveys {
+                index.define_survey(survey.id, survey.kind);
+            }
+        }
         loop {
             let after = self.read().last_deletion();
             let deletions = self.store.deletions_after(self.workspace, after).await?;

@@ -60,6 +60,9 @@ pub type GroupKey = Option<AttributeValue>;
 /// A query resolved against an index: codes instead of values, day numbers instead of instants.
 #[derive(Debug)]
 pub struct QueryPlan {
+    /// True when the selection may hold answers to an anonymous (eNPS) survey: its report and
+    /// listing follow the anonymity rules.
+    pub(crate) anonymous: bool,
     pub(crate) surveys: Option<Vec<bool>>,
     pub(crate) from: Option<(i32, i64)>,
     pub(crate) to: Option<(i32, i64)>,
@@ -96,6 +99,13 @@ pub(crate) struct PeriodTable {
     pub(crate) first_day: i32,
     pub(crate) period_index: Vec<u32>,
     pub(crate) periods: Vec<Period>,
+}
+
+impl QueryPlan {
+    /// True when the selection may hold answers to an anonymous (eNPS) survey.
+    pub fn is_anonymous(&self) -> bool {
+        self.anonymous
+    }
 }
 
 impl ResponseIndex {
@@ -166,7 +176,16 @@ impl ResponseIndex {
         let is_midnight = |bound: Option<(i32, i64)>| {
             bound.is_none_or(|(day, ms)| day_start_ms(day, zone) == Some(ms))
         };
+        let anonymous = if query.surveys.is_empty() {
+            !self.anonymous_surveys.is_empty()
+        } else {
+            query
+                .surveys
+                .iter()
+                .any(|survey| self.anonymous_surveys.contains(survey))
+        };
         Ok(QueryPlan {
+            anonymous,
             surveys,
             from,
             to,

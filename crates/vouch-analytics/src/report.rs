@@ -47,15 +47,12 @@ pub struct Report {
     pub suppressed: Option<u64>,
 }
 
-/// Turns counts into a report. With `anonymous` (eNPS), groups and periods under the anonymity
-/// threshold are left out by the rules of `vouch_core::suppression`, and a selection under it
-/// shows no figure at all.
-pub fn build_report(
-    index: &ResponseIndex,
-    plan: &QueryPlan,
-    counts: &Counts,
-    anonymous: bool,
-) -> Report {
+/// Turns counts into a report. When the plan selects answers to an anonymous survey (eNPS, as
+/// the index was told by [`ResponseIndex::define_survey`]), groups and periods under the
+/// anonymity threshold are left out by the rules of `vouch_core::suppression`, and a selection
+/// under it shows no figure at all.
+pub fn build_report(index: &ResponseIndex, plan: &QueryPlan, counts: &Counts) -> Report {
+    let anonymous = plan.anonymous;
     let mut groups = (!plan.group_columns.is_empty()).then(|| group_figures(index, plan, counts));
     let mut trend = plan.period_of_day.as_ref().map(|table| {
         let periods = table.periods.iter().zip(&counts.periods);

@@ -33,6 +33,11 @@ pub async fn catch_up(
             break;
         }
     }
+    // Surveys are read after their responses: every survey a response read above belongs to
+    // exists by now, so no answer is ever counted before its survey's kind is known.
+    for survey in store.survey_list(workspace).await? {
+        index.define_survey(survey.id, survey.kind);
+    }
     loop {
         let deletions = store
             .deletions_after(workspace, index.last_deletion())

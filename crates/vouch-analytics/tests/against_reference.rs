@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use vouch_analytics::report::build_report;
 use vouch_analytics::{Query, ResponseIndex};
 use vouch_core::period::day_of_timestamp;
-use vouch_core::{AttributeValue, Histogram, Interval, Period, Score, text};
+use vouch_core::{AttributeValue, Histogram, Interval, Period, Score, SurveyKind, text};
 use vouch_store::{Deletion, ResponseId, StoredResponse, SurveyId};
 
 const PLANS: [&str; 3] = ["free", "pro", "team"];
@@ -304,7 +304,7 @@ fn check(
 
         let plan = index.plan(&query_of(&selection)).unwrap();
         let counts = index.run(&plan);
-        let report = build_report(&index, &plan, &counts, false);
+        let report = build_report(&index, &plan, &counts);
 
         let mut total = Histogram::default();
         let mut by_plan: BTreeMap<Option<usize>, Histogram> = BTreeMap::new();
@@ -436,12 +436,13 @@ fn anonymous_reports_hide_small_groups_and_small_selections() {
         .collect();
     let mut index = ResponseIndex::new(TimeZone::UTC);
     index.append(&stored(&rows));
+    index.define_survey(SurveyId(1), SurveyKind::Enps);
     let query = Query {
         group_by: vec!["plan".into()],
         ..Query::default()
     };
     let plan = index.plan(&query).unwrap();
-    let report = build_report(&index, &plan, &index.run(&plan), true);
+    let report = build_report(&index, &plan, &index.run(&plan));
     let shown: Vec<_> = report
         .groups
         .unwrap()
@@ -456,7 +457,7 @@ fn anonymous_reports_hide_small_groups_and_small_selections() {
         ..query
     };
     let plan = index.plan(&few).unwrap();
-    let report = build_report(&index, &plan, &index.run(&plan), true);
+    let report = build_report(&index, &plan, &index.run(&plan));
     assert_eq!(report.overall, None);
     assert_eq!(report.groups, Some(vec![]));
 }

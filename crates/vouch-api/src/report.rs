@@ -60,7 +60,7 @@ async fn survey_report(
         let index = index.read();
         let plan = index.plan(&query).map_err(query_error)?;
         let counts = index.run(&plan);
-        build_report(&index, &plan, &counts, survey.kind.is_anonymous())
+        build_report(&index, &plan, &counts)
     };
     Ok(axum::Json(ReportJson::from(&report)).into_response())
 }

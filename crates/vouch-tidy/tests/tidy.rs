@@ -69,6 +69,27 @@ const KNOWN_LONG_FILES: &[&str] = &[
     "crates/vouch-dashboard/src/pages/filters.rs",
 ];
 
+/// The store's reads that return individual answers whole. Above the analytics layer, answers
+/// are read through `vouch_analytics::disclosure`, which applies the anonymity rules.
+const RAW_ANSWER_READS: &[&str] = &[".responses_by_ids(", ".contact_responses(", ".response("];
+
+/// The crates that serve answers to people, where [`RAW_ANSWER_READS`] may not appear.
+const SURFACE_CRATES: &[&str] = &[
+    "vouch-web",
+    "vouch-api",
+    "vouch-collect",
+    "vouch-dashboard",
+    "vouch-http",
+    "vouch-jobs",
+    "vouch-cli",
+];
+
+/// Files above the analytics layer that read answers whole, each with its reason.
+const RAW_ANSWER_READS_ALLOWED: &[&str] = &[
+    // A respondent reopening their own link sees the answer they gave.
+    "crates/vouch-collect/src/answer.rs",
+];
+
 /// TEMPORARY: product files with public items that have no doc comment today.
 const KNOWN_UNDOCUMENTED_FILES: &[&str] = &[];
 
@@ -177,6 +198,35 @@ fn product_files_have_at_most_600_lines() {
         }
     }
     offences.check("KNOWN_LONG_FILES", KNOWN_LONG_FILES);
+}
+
+#[test]
+fn answers_reach_people_only_through_the_disclosure_rules() {
+    let mut offences = Offences::default();
+    for file in product_files() {
+        if !SURFACE_CRATES.contains(&file.krate.as_str()) {
+            continue;
+        }
+        let source = read(&file.path);
+        let path = relative(&file.path);
+        for (number, line) in product_part(&source).enumerate() {
+            for read in RAW_ANSWER_READS {
+                if line.contains(read) {
+                    offences.add(
+                        &path,
+                        format!(
+                            "{path}:{}: `{read}` reads answers whole (crate {}); list and show \
+                             them through vouch_analytics::disclosure, which applies eNPS \
+                             anonymity",
+                            number + 1,
+                            file.krate
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    offences.check("RAW_ANSWER_READS_ALLOWED", RAW_ANSWER_READS_ALLOWED);
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Contacts read: listed by attribute, one with its responses, and everything about one.
 
 use std::collections::HashSet;
+use vouch_analytics::disclosure;
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -107,16 +108,7 @@ async fn named_responses(
     contact: ContactId,
 ) -> Result<(Vec<StoredResponse>, Vec<ExportedSurvey>)> {
     let listings = state.store().surveys(workspace).await?;
-    let responses = state.store().contact_responses(workspace, contact).await?;
-    let named: Vec<StoredResponse> = responses
-        .into_iter()
-        .filter(|response| {
-            listings
-                .iter()
-                .find(|listing| listing.survey.id == response.survey)
-                .is_some_and(|listing| !listing.survey.kind.is_anonymous())
-        })
-        .collect();
+    let named = disclosure::contact_answers(state.store(), workspace, contact).await?;
     let surveys = listings
         .iter()
         .filter(|listing| {

@@ -1,11 +1,13 @@
 //! `GET /api/v1/responses/{id}` and `GET /api/v1/responses`: reading answers back.
 //!
 //! The list selects with the workspace's live index — the same selection a report with the
-//! same filters counts — and reads the page's responses from the store by id.
+//! same filters counts — and reads the page's responses through
+//! `vouch_analytics::disclosure`, which applies the anonymity rules.
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use vouch_analytics::Query;
+use vouch_analytics::disclosure::{self, ShownAnswer};
+use vouch_analytics::{FollowUp, Query};
 use vouch_store::{ResponseId, SurveyId};
 
 use super::{ResponseJson, ResponsePage, anonymous_answers};
@@ -33,20 +35,16 @@ pub(super) async fn get_response(
 ) -> Result<Response> {
     let id = path_id(&id, "response")?;
     let workspace = caller.workspace;
-    let response = state
-        .store()
-        .response(workspace, ResponseId(id))
+    let index = fresh_index(&state, workspace).await?;
+    let found = disclosure::answer(state.store(), workspace, &index, ResponseId(id))
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no response with id {id}")))?;
-    let survey = state
-        .caches()
-        .surveys
-        .survey(state.store(), workspace, response.survey)
-        .await?;
-    if survey.is_some_and(|survey| survey.kind.is_anonymous()) {
-        return Err(anonymous_answers());
+    match found.answer {
+        Ok(ShownAnswer::Open(response)) => {
+            Ok(axum::Json(ResponseJson::new(&response, false)).into_response())
+        }
+        Ok(ShownAnswer::Anonymous(_)) | Err(_) => Err(anonymous_answers()),
     }
-    Ok(axum::Json(ResponseJson::new(&response, false)).into_response())
 }
 
 /// The parameters of the list.
@@ -120,21 +118,23 @@ pub(super) async fn list_responses(
     let limit = params.limit(state.limits())?;
     let cursor = params.cursor()?;
     let index = fresh_index(&state, workspace).await?;
-    let mut ids = {
-        let index = index.read();
-        let plan = index.plan(&query).map_err(query_error)?;
-        index.newest_ids(&plan, cursor.map(ResponseId), limit + 1)
-    };
-    let more = ids.len() > limit;
-    ids.truncate(limit);
-    let responses = state.store().responses_by_ids(workspace, &ids).await?;
+    let listing = index
+        .read()
+        .listing(&query, &FollowUp::Any, cursor.map(ResponseId), limit)
+        .map_err(query_error)?;
+    let answers = listing.read(state.store(), workspace).await?;
     let page = ResponsePage {
-        data: responses
+        // Only customer surveys are listed here (see `listed_surveys`).
+        data: answers
             .iter()
-            .map(|response| ResponseJson::new(response, false))
+            .filter_map(|answer| match answer {
+                ShownAnswer::Open(response) => Some(ResponseJson::new(response, false)),
+                ShownAnswer::Anonymous(_) => None,
+            })
             .collect(),
-        next_cursor: more
-            .then(|| ids.last().map(|id| id.0.to_string()))
+        next_cursor: listing
+            .more
+            .then(|| listing.ids().last().map(|id| id.0.to_string()))
             .flatten(),
     };
     Ok(axum::Json(page).into_response())

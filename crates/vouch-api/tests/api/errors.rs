@@ -346,6 +346,31 @@ async fn enps_answers_are_anonymous_and_small_groups_hidden() {
         .assert_error(403, "forbidden", None);
     let all = app.get("/api/v1/responses").await;
     assert_eq!(all.body["data"], json!([]), "eNPS answers are never listed");
+    for filtered in ["where=team%3Dred", "category=promoter", "text=fine"] {
+        let page = app.get(&format!("/api/v1/responses?{filtered}")).await;
+        assert_eq!(page.body["data"], json!([]), "{filtered}");
+    }
+    // Nor beside the contact who gave them.
+    let contact = app
+        .store
+        .contact(
+            app.workspace.id,
+            &vouch_store::ContactKey {
+                external_id: None,
+                email: Some("e0@corp.com".into()),
+            },
+        )
+        .await
+        .expect("the store")
+        .expect("the employee");
+    let read = app.get(&format!("/api/v1/contacts/{}", contact.id.0)).await;
+    assert_eq!(read.status, 200, "{}", read.body);
+    assert_eq!(read.body["responses"], json!([]), "{}", read.body);
+    let export = app
+        .get(&format!("/api/v1/contacts/{}/export", contact.id.0))
+        .await;
+    assert_eq!(export.status, 200, "{}", export.body);
+    assert!(!export.body.to_string().contains("fine"), "{}", export.body);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -264,13 +264,13 @@ async fn reports(app: &TestApp, survey: i64) {
         ),
     ];
     for (options, query) in cases {
-        let expected = command_line_report(app, survey, query, false).await;
+        let expected = command_line_report(app, survey, query).await;
         assert_eq!(app.report(survey, options).await, expected, "?{options}");
     }
 }
 
 /// The report `vouch report --json` prints: an index of the one survey, built from the store.
-async fn command_line_report(app: &TestApp, survey: i64, query: Query, anonymous: bool) -> Value {
+async fn command_line_report(app: &TestApp, survey: i64, query: Query) -> Value {
     let mut index = ResponseIndex::new(jiff::tz::TimeZone::UTC);
     sync::catch_up(
         app.store.as_ref(),
@@ -286,7 +286,7 @@ async fn command_line_report(app: &TestApp, survey: i64, query: Query, anonymous
     };
     let plan = index.plan(&query).expect("a plan");
     let counts = index.run(&plan);
-    let report = build_report(&index, &plan, &counts, anonymous);
+    let report = build_report(&index, &plan, &counts);
     // Printed, then read back the way a client reads the API's reply, so that both figures
     // go through the same float parsing.
     let printed = serde_json::to_string_pretty(&ReportJson::from(&report)).expect("JSON");

@@ -37,7 +37,7 @@ pub async fn report(
         Err(error) => bad_input!("{error}"),
     };
     let counts = index.run(&plan);
-    let report = build_report(&index, &plan, &counts, survey.kind.is_anonymous());
+    let report = build_report(&index, &plan, &counts);
     if args.json {
         outln!(
             "{}",

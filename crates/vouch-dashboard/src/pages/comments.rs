@@ -1,12 +1,14 @@
-//! The latest comments of a selection: newest first from the index, read from the store a
-//! page at a time until enough of them have a comment.
+//! The latest comments of a selection: newest first, listed through
+//! `vouch_analytics::disclosure` (which applies the anonymity rules) a page at a time until
+//! enough of them have a comment.
 
 use jiff::tz::TimeZone;
-use vouch_analytics::Query;
+use vouch_analytics::disclosure::{ShownAnswer, Verdict};
 use vouch_analytics::live::LiveIndex;
-use vouch_store::{ResponseId, Store, StoredResponse, WorkspaceId};
+use vouch_analytics::{FollowUp, Query};
+use vouch_store::{ResponseId, Store, WorkspaceId};
 
-use super::view::{ScoreChip, iso_date, month};
+use super::view::{ScoreChip, iso_date, shown_date};
 use crate::layout::DashboardError;
 
 /// How many responses each round reads: most answers of a busy survey carry a comment, a
@@ -43,54 +45,56 @@ pub(crate) struct CommentView {
     pub(crate) href: String,
 }
 
-/// Up to `wanted` responses of the query's selection that have a comment, newest first.
+/// Up to `wanted` answers of the query's selection whose comment may show, newest first,
+/// and what the anonymity rules let list of the query's first survey.
 pub(crate) async fn with_comments(
     store: &dyn Store,
     workspace: WorkspaceId,
     live: &LiveIndex,
     query: &Query,
     wanted: usize,
-) -> Result<Vec<StoredResponse>, DashboardError> {
+) -> Result<(Vec<ShownAnswer>, Option<Verdict>), DashboardError> {
     let mut found = Vec::new();
     let mut before: Option<ResponseId> = None;
+    let mut verdict = None;
     for batch in ROUNDS {
-        let ids = {
+        let listing = {
             let index = live.read();
-            let Ok(plan) = index.plan(query) else {
-                return Ok(found);
-            };
-            index.newest_ids(&plan, before, batch)
+            match index.listing(query, &FollowUp::Any, before, batch) {
+                Ok(listing) => listing,
+                Err(_) => return Ok((found, verdict)),
+            }
         };
-        let read = ids.len();
-        before = ids.last().copied();
-        for response in store.responses_by_ids(workspace, &ids).await? {
-            if response
-                .comment
-                .as_deref()
-                .is_some_and(|c| !c.trim().is_empty())
-            {
-                found.push(response);
+        if let Some(survey) = query.surveys.first() {
+            verdict = listing.verdict(*survey).or_else(|| {
+                let withheld = listing.withheld.iter().find(|(id, _)| id == survey);
+                withheld.map(|(_, why)| Verdict::Withheld(*why))
+            });
+        }
+        before = listing.ids().last().copied();
+        for answer in listing.read(store, workspace).await? {
+            if answer.comment().is_some_and(|c| !c.trim().is_empty()) {
+                found.push(answer);
                 if found.len() == wanted {
-                    return Ok(found);
+                    return Ok((found, verdict));
                 }
             }
         }
-        if read < batch {
+        if !listing.more {
             break;
         }
     }
-    Ok(found)
+    Ok((found, verdict))
 }
 
 /// The comments as the overview shows them: who answered (never for eNPS), when, tags.
 pub(crate) async fn comment_views(
     store: &dyn Store,
     workspace: WorkspaceId,
-    responses: Vec<StoredResponse>,
-    anonymous: bool,
+    answers: Vec<ShownAnswer>,
     zone: &TimeZone,
 ) -> Result<Vec<CommentView>, DashboardError> {
-    let ids: Vec<ResponseId> = responses.iter().map(|r| r.id).collect();
+    let ids: Vec<ResponseId> = answers.iter().map(ShownAnswer::id).collect();
     let workflows = match store.workflows(workspace, &ids).await {
         Ok(workflows) => workflows,
         Err(error) => {
@@ -99,11 +103,12 @@ pub(crate) async fn comment_views(
             Vec::new()
         }
     };
-    let mut views = Vec::with_capacity(responses.len());
-    for response in responses {
+    let mut views = Vec::with_capacity(answers.len());
+    for answer in answers {
+        let (id, survey) = (answer.id(), answer.survey());
         let tags = workflows
             .iter()
-            .find(|workflow| workflow.response == response.id)
+            .find(|workflow| workflow.response == id)
             .map(|workflow| {
                 workflow
                     .tags
@@ -113,7 +118,7 @@ pub(crate) async fn comment_views(
                         href: super::filters::with_query(
                             "/app/inbox",
                             &[
-                                ("survey".to_owned(), response.survey.0.to_string()),
+                                ("survey".to_owned(), survey.0.to_string()),
                                 ("tag".to_owned(), tag.clone()),
                             ],
                         ),
@@ -121,30 +126,51 @@ pub(crate) async fn comment_views(
                     .collect()
             })
             .unwrap_or_default();
-        let (who, when, when_iso) = if anonymous {
-            (
-                "anonymous".to_owned(),
-                month(response.created_at, zone),
-                String::new(),
-            )
-        } else {
-            let contact = store.contact_by_id(workspace, response.contact).await?;
-            let who = contact
-                .and_then(|contact| contact.email.or(contact.external_id))
-                .unwrap_or_else(|| "unknown contact".to_owned());
-            let date = iso_date(response.created_at, zone);
-            (who, super::view::date_time(response.created_at, zone), date)
+        let view = match answer {
+            ShownAnswer::Open(response) => {
+                let contact = store.contact_by_id(workspace, response.contact).await?;
+                let who = contact
+                    .and_then(|contact| contact.email.or(contact.external_id))
+                    .unwrap_or_else(|| "unknown contact".to_owned());
+                CommentView {
+                    chip: ScoreChip::new(response.score),
+                    text: response.comment.unwrap_or_default(),
+                    who,
+                    anonymous: false,
+                    when: super::view::date_time(response.created_at, zone),
+                    when_iso: iso_date(response.created_at, zone),
+                    tags,
+                    href: format!("/app/inbox/{}", id.0),
+                }
+            }
+            ShownAnswer::Anonymous(answer) => CommentView {
+                chip: ScoreChip::new(answer.score),
+                text: answer.comment.unwrap_or_default(),
+                who: "anonymous".to_owned(),
+                anonymous: true,
+                when: shown_date(answer.when),
+                when_iso: String::new(),
+                tags,
+                href: format!("/app/inbox/{}", id.0),
+            },
         };
-        views.push(CommentView {
-            chip: ScoreChip::new(response.score),
-            text: response.comment.unwrap_or_default(),
-            who,
-            anonymous,
-            when,
-            when_iso,
-            tags,
-            href: format!("/app/inbox/{}", response.id.0),
-        });
+        views.push(view);
     }
     Ok(views)
+}
+
+/// Why an eNPS selection's comments are not listed.
+pub(crate) fn withheld_comments_note(why: vouch_analytics::disclosure::Withheld) -> String {
+    match why {
+        vouch_analytics::disclosure::Withheld::TooFew => format!(
+            "Comments show from {} answers in the selection, to protect anonymity.",
+            vouch_core::ANONYMITY_MIN_COMMENTS
+        ),
+        vouch_analytics::disclosure::Withheld::Narrowed => {
+            "eNPS comments are listed for the whole survey or a period, never under an attribute \
+             filter, to protect anonymity: a comment seen in two lists would single its author \
+             out."
+                .to_owned()
+        }
+    }
 }

@@ -12,6 +12,7 @@ use askama::Template;
 use axum::Extension;
 use axum::extract::{Path, State};
 use axum::response::Response;
+use vouch_analytics::disclosure;
 use vouch_store::{ContactId, SurveyId};
 
 use super::directory::Directory;
@@ -70,27 +71,25 @@ pub(crate) async fn page(
         .contact_by_id(workspace, ContactId(id))
         .await?
         .ok_or(DashboardError::NotFound)?;
-    let surveys: HashMap<SurveyId, (String, bool)> = directory
+    let surveys: HashMap<SurveyId, String> = directory
         .surveys(&state, workspace)
         .await?
         .iter()
-        .map(|survey| {
-            let about = (survey.name.clone(), survey.kind.is_anonymous());
-            (survey.id, about)
-        })
+        .map(|survey| (survey.id, survey.name.clone()))
         .collect();
     let zone = state
         .indexes()
         .get(workspace)
         .await
         .map(|live| live.read().time_zone().clone())?;
-    let responses = store.contact_responses(workspace, contact.id).await?;
+    // Answers to eNPS surveys never show beside who gave them, not even to HR.
+    let responses = disclosure::contact_answers(store, workspace, contact.id).await?;
     let answers: Vec<AnswerRow> = responses
         .into_iter()
         .rev()
         .filter_map(|response| {
-            let (survey, anonymous) = surveys.get(&response.survey)?;
-            (!anonymous).then(|| AnswerRow {
+            let survey = surveys.get(&response.survey)?;
+            Some(AnswerRow {
                 href: format!("/app/inbox/{}", response.id.0),
                 chip: ScoreChip::new(response.score),
                 comment: response.comment.clone().unwrap_or_default(),

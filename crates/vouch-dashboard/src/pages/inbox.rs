@@ -5,10 +5,11 @@
 //! attributes (never for eNPS), status, assignee, tags. `j`/`k` move between rows and Enter
 //! opens one (`assets/dashboard-pages.js`); without script the rows are plain links.
 //!
-//! eNPS rows follow the report's rules for the selection: a survey with fewer than 5 answers
-//! under the filters is left out (and said so), its comments show only from 10.
+//! Rows come from `vouch_analytics::disclosure`, which applies the anonymity rules: an eNPS
+//! survey with fewer than 5 answers under the filters, or filtered by an attribute, is left
+//! out (and said so); its comments show only from 10, its dates only as finely as allowed.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use askama::Template;
@@ -17,8 +18,9 @@ use axum::extract::{RawQuery, State};
 use axum::response::Response;
 use jiff::Timestamp;
 use vouch_analytics::Query;
-use vouch_core::{ANONYMITY_MIN_COMMENTS, ANONYMITY_MIN_RESPONSES};
-use vouch_store::{ResponseId, ResponseWorkflow, StoredResponse, Survey, SurveyId, User};
+use vouch_analytics::disclosure::{ShownAnswer, Withheld};
+use vouch_core::ANONYMITY_MIN_RESPONSES;
+use vouch_store::{ResponseId, ResponseWorkflow, Survey, SurveyId, User};
 
 use super::directory::Directory;
 use super::filter_bar::{BarOptions, Choice, FilterBar, InboxFields, bad_filter, status_choices};
@@ -26,8 +28,8 @@ use super::filters::{
     ChipNames, FilterError, Filters, Preset, one, query_pairs, status_label, with_query,
 };
 use super::fresh::Freshness;
-use super::listing::{follow_up, page_ids};
-use super::view::{ScoreChip, date_time, iso_date, month};
+use super::listing::follow_up;
+use super::view::{ScoreChip, date_time, iso_date, shown_date};
 use super::{path_id, visible_surveys};
 use crate::layout::{DashboardError, Frame, Nav, render};
 use crate::session::Viewer;
@@ -131,59 +133,41 @@ pub(crate) async fn page(
     let members = store.members(workspace).await?;
     let follow_up = follow_up(store, workspace, &filters).await?;
     let live = freshness.index(&state, workspace).await?;
-    let mut notes: Vec<String> = Vec::new();
-    let (zone, range, ids, any_answers, quiet) = {
+    let (zone, range, listing, any_answers) = {
         let index = live.read();
         let zone = index.time_zone().clone();
         let range = filters.range(&zone, Timestamp::now(), Preset::All);
-        let query = |ids: Vec<SurveyId>| filters.query(ids, range.from, range.to);
-        let count = |query: &Query| {
-            index
-                .plan(query)
-                .map(|plan| index.run(&plan).total.responses())
-                .unwrap_or(0)
-        };
-        let mut listed: Vec<SurveyId> = Vec::new();
-        let mut quiet: HashSet<SurveyId> = HashSet::new();
-        for survey in &surveys {
-            if !survey.kind.is_anonymous() {
-                listed.push(survey.id);
-                continue;
-            }
-            let selected = count(&query(vec![survey.id]));
-            if selected > 0 && selected < ANONYMITY_MIN_RESPONSES {
-                notes.push(format!(
-                    "The answers of {} are left out: fewer than {ANONYMITY_MIN_RESPONSES} in \
-                     this selection, to protect anonymity.",
-                    survey.name
-                ));
-                continue;
-            }
-            if selected < ANONYMITY_MIN_COMMENTS {
-                quiet.insert(survey.id);
-            }
-            listed.push(survey.id);
-        }
         let all: Vec<SurveyId> = surveys.iter().map(|survey| survey.id).collect();
         let any_answers = !all.is_empty()
-            && count(&Query {
-                surveys: all,
-                ..Query::default()
-            }) > 0;
+            && index
+                .plan(&Query {
+                    surveys: all.clone(),
+                    ..Query::default()
+                })
+                .is_ok_and(|plan| index.run(&plan).total.responses() > 0);
         // An empty survey list would mean "every survey": list nothing instead.
-        let ids = if listed.is_empty() {
-            Vec::new()
+        let listing = if all.is_empty() {
+            None
         } else {
-            match index.plan(&query(listed)) {
-                Ok(plan) => page_ids(&index, &plan, &follow_up, before, PAGE_SIZE + 1),
-                Err(_) => Vec::new(),
-            }
+            let query = filters.query(all, range.from, range.to);
+            index.listing(&query, &follow_up, before, PAGE_SIZE).ok()
         };
-        (zone, range, ids, any_answers, quiet)
+        (zone, range, listing, any_answers)
     };
-    let more = ids.len() > PAGE_SIZE;
-    let ids: Vec<ResponseId> = ids.into_iter().take(PAGE_SIZE).collect();
-    let responses = store.responses_by_ids(workspace, &ids).await?;
+    let survey_of: HashMap<SurveyId, &Survey> = surveys.iter().map(|s| (s.id, *s)).collect();
+    let mut notes: Vec<String> = Vec::new();
+    let (answers, more) = match &listing {
+        Some(listing) => {
+            for (survey, why) in &listing.withheld {
+                if let Some(survey) = survey_of.get(survey) {
+                    notes.push(withheld_note(&survey.name, *why));
+                }
+            }
+            (listing.read(store, workspace).await?, listing.more)
+        }
+        None => (Vec::new(), false),
+    };
+    let ids: Vec<ResponseId> = answers.iter().map(ShownAnswer::id).collect();
     let workflows = if ids.is_empty() {
         Vec::new()
     } else {
@@ -193,26 +177,24 @@ pub(crate) async fn page(
         .iter()
         .map(|(user, _)| (user.id.0, user.name.clone()))
         .collect();
-    let survey_of: HashMap<SurveyId, &Survey> = surveys.iter().map(|s| (s.id, *s)).collect();
     let mut list_pairs = filters.pairs();
     if let Some(before) = before {
         list_pairs.push(("before".to_owned(), before.0.to_string()));
     }
-    let mut rows = Vec::with_capacity(responses.len());
-    for response in &responses {
-        let Some(survey) = survey_of.get(&response.survey) else {
+    let mut rows = Vec::with_capacity(answers.len());
+    for answer in answers {
+        let Some(survey) = survey_of.get(&answer.survey()) else {
             continue;
         };
-        let workflow = workflows.iter().find(|w| w.response == response.id);
+        let id = answer.id();
         let context = RowContext {
             survey,
-            workflow,
+            workflow: workflows.iter().find(|w| w.response == id),
             names: &names,
-            quiet: quiet.contains(&survey.id),
             zone: &zone,
-            href: with_query(&format!("/app/inbox/{}", response.id.0), &list_pairs),
+            href: with_query(&format!("/app/inbox/{}", id.0), &list_pairs),
         };
-        rows.push(inbox_row(&state, workspace, response, context).await?);
+        rows.push(inbox_row(&state, workspace, answer, context).await?);
     }
     let older_href = match (more, ids.last()) {
         (true, Some(last)) => {
@@ -277,7 +259,6 @@ struct RowContext<'a> {
     survey: &'a Survey,
     workflow: Option<&'a ResponseWorkflow>,
     names: &'a HashMap<i64, String>,
-    quiet: bool,
     zone: &'a jiff::tz::TimeZone,
     href: String,
 }
@@ -285,56 +266,21 @@ struct RowContext<'a> {
 async fn inbox_row(
     state: &AppState,
     workspace: vouch_store::WorkspaceId,
-    response: &StoredResponse,
+    answer: ShownAnswer,
     context: RowContext<'_>,
 ) -> Result<InboxRow, DashboardError> {
-    let anonymous = context.survey.kind.is_anonymous();
-    let (who, when, when_iso, attributes) = if anonymous {
-        (
-            "anonymous".to_owned(),
-            month(response.created_at, context.zone),
-            String::new(),
-            String::new(),
-        )
-    } else {
-        let contact = state
-            .store()
-            .contact_by_id(workspace, response.contact)
-            .await?;
-        let who = contact
-            .and_then(|contact| contact.email.or(contact.external_id))
-            .unwrap_or_else(|| "unknown contact".to_owned());
-        let attributes = response
-            .attributes
-            .iter()
-            .take(ROW_ATTRIBUTES)
-            .map(|(name, value)| format!("{name}: {}", value.canonical()))
-            .collect::<Vec<_>>()
-            .join(" · ");
-        (
-            who,
-            date_time(response.created_at, context.zone),
-            iso_date(response.created_at, context.zone),
-            attributes,
-        )
-    };
-    let comment_hidden = anonymous && context.quiet && response.comment.is_some();
     let status = context
         .workflow
         .map_or(vouch_store::ResponseStatus::Open, |w| w.status);
-    Ok(InboxRow {
+    let mut row = InboxRow {
         href: context.href,
-        chip: ScoreChip::new(response.score),
-        who,
-        anonymous,
-        when,
-        when_iso,
-        comment: if comment_hidden {
-            String::new()
-        } else {
-            response.comment.clone().unwrap_or_default()
-        },
-        comment_hidden,
+        chip: ScoreChip::new(answer.score()),
+        who: String::new(),
+        anonymous: false,
+        when: String::new(),
+        when_iso: String::new(),
+        comment: String::new(),
+        comment_hidden: false,
         survey: context.survey.name.clone(),
         status_class: status_class(status),
         status: status_label(status),
@@ -343,8 +289,52 @@ async fn inbox_row(
             .and_then(|w| w.assignee)
             .and_then(|user| context.names.get(&user.0).cloned()),
         tags: context.workflow.map(|w| w.tags.clone()).unwrap_or_default(),
-        attributes,
-    })
+        attributes: String::new(),
+    };
+    match answer {
+        ShownAnswer::Open(response) => {
+            let contact = state
+                .store()
+                .contact_by_id(workspace, response.contact)
+                .await?;
+            row.who = contact
+                .and_then(|contact| contact.email.or(contact.external_id))
+                .unwrap_or_else(|| "unknown contact".to_owned());
+            row.attributes = response
+                .attributes
+                .iter()
+                .take(ROW_ATTRIBUTES)
+                .map(|(name, value)| format!("{name}: {}", value.canonical()))
+                .collect::<Vec<_>>()
+                .join(" · ");
+            row.when = date_time(response.created_at, context.zone);
+            row.when_iso = iso_date(response.created_at, context.zone);
+            row.comment = response.comment.unwrap_or_default();
+        }
+        ShownAnswer::Anonymous(answer) => {
+            row.who = "anonymous".to_owned();
+            row.anonymous = true;
+            row.when = shown_date(answer.when);
+            row.comment = answer.comment.unwrap_or_default();
+            row.comment_hidden = answer.comment_withheld;
+        }
+    }
+    Ok(row)
+}
+
+/// Why an eNPS survey's answers are not in the list.
+fn withheld_note(survey: &str, why: Withheld) -> String {
+    match why {
+        Withheld::TooFew => format!(
+            "The answers of {survey} are left out: fewer than {ANONYMITY_MIN_RESPONSES} in this \
+             selection, to protect anonymity."
+        ),
+        Withheld::Narrowed => format!(
+            "The answers of {survey} are left out: eNPS answers are listed for the whole survey \
+             or a period, never under an attribute or channel filter, to protect anonymity. \
+             Its figures by attribute are on its overview and segments."
+        ),
+    }
 }
 
 /// The status chip's modifier: `status--open`, `status--progress`, `status--closed`.

@@ -14,12 +14,13 @@ use axum::response::Response;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use std::sync::Arc;
+use vouch_analytics::disclosure::Verdict;
 use vouch_analytics::report::{Report, build_report};
 use vouch_analytics::{Query, ResponseIndex};
 use vouch_core::{ANONYMITY_MIN_COMMENTS, ANONYMITY_MIN_RESPONSES, Histogram, compare};
 use vouch_store::{Survey, SurveyId};
 
-use super::comments::{CommentView, comment_views, with_comments};
+use super::comments::{CommentView, comment_views, with_comments, withheld_comments_note};
 use super::filter_bar::{BarOptions, FilterBar, bad_filter};
 use super::filters::{Filters, Preset, Range, interval_name, query_pairs};
 use super::fresh::Freshness;
@@ -202,18 +203,22 @@ pub(crate) async fn page(
         .overall
         .map_or(0, |figures| figures.responses);
     let comments_allowed = !anonymous || selection >= ANONYMITY_MIN_COMMENTS;
-    let comments = if comments_allowed && selection > 0 {
+    let (comments, verdict) = if comments_allowed && selection > 0 {
         let query = filters.query(vec![survey.id], range.from, range.to);
-        let responses = with_comments(state.store(), workspace, &live, &query, COMMENTS).await?;
-        comment_views(state.store(), workspace, responses, anonymous, &zone).await?
+        let (answers, verdict) =
+            with_comments(state.store(), workspace, &live, &query, COMMENTS).await?;
+        let views = comment_views(state.store(), workspace, answers, &zone).await?;
+        (views, verdict)
     } else {
-        Vec::new()
+        (Vec::new(), None)
     };
     let comments_note = if !comments_allowed && selection > 0 {
         format!(
             "Comments show from {ANONYMITY_MIN_COMMENTS} answers in the selection, to protect \
              anonymity."
         )
+    } else if let Some(Verdict::Withheld(why)) = verdict {
+        withheld_comments_note(why)
     } else if comments.is_empty() {
         "No comments in this selection yet.".to_owned()
     } else {
@@ -268,7 +273,6 @@ fn count(
     range: &Range,
     first_attribute: Option<&str>,
 ) -> Result<Counted, vouch_analytics::QueryError> {
-    let anonymous = survey.kind.is_anonymous();
     let total_plan = index.plan(&Query {
         surveys: vec![survey.id],
         ..Query::default()
@@ -277,12 +281,12 @@ fn count(
     let mut query = filters.query(vec![survey.id], range.from, range.to);
     query.interval = Some(range.interval);
     let plan = index.plan(&query)?;
-    let current = build_report(index, &plan, &index.run(&plan), anonymous);
+    let current = build_report(index, &plan, &index.run(&plan));
     let previous = match range.previous {
         Some((from, to)) => {
             let query = filters.query(vec![survey.id], Some(from), Some(to));
             let plan = index.plan(&query)?;
-            Some(build_report(index, &plan, &index.run(&plan), anonymous))
+            Some(build_report(index, &plan, &index.run(&plan)))
         }
         None => None,
     };
@@ -291,7 +295,7 @@ fn count(
             let mut query = filters.query(vec![survey.id], range.from, range.to);
             query.group_by = vec![attribute.to_owned()];
             let plan = index.plan(&query)?;
-            let report = build_report(index, &plan, &index.run(&plan), anonymous);
+            let report = build_report(index, &plan, &index.run(&plan));
             Some((attribute.to_owned(), report))
         }
         None => None,

@@ -16,6 +16,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
+use vouch_analytics::disclosure::{self, AnonymousAnswer, ShownAnswer, ShownDate, Withheld};
 use vouch_core::tag::{MAX_TAG_CHARS, MAX_TAGS};
 use vouch_core::{ANONYMITY_MIN_COMMENTS, ANONYMITY_MIN_RESPONSES};
 use vouch_store::{
@@ -27,7 +28,7 @@ use super::filters::{query_pairs, status_label, with_query};
 use super::fresh::Freshness;
 use super::inbox::status_class;
 use super::path_id;
-use super::view::{AttributeRow, ScoreChip, attribute_rows, date_time, iso_date, month};
+use super::view::{AttributeRow, ScoreChip, attribute_rows, date_time, iso_date, shown_date};
 use crate::layout::{DashboardError, Frame, Nav, render_status};
 use crate::session::{Viewer, Writer};
 use vouch_web::state::AppState;
@@ -138,28 +139,37 @@ pub(crate) struct ResponsePage {
     pub(crate) form: FormState,
 }
 
-/// A response the viewer may see, with its survey.
+/// A response the viewer may see, as it may show, with its survey.
 struct Found {
-    response: StoredResponse,
+    id: ResponseId,
+    answer: Result<ShownAnswer, Withheld>,
     survey: Survey,
 }
 
 /// The response with this path id, if the viewer may see its survey; 404 otherwise.
-async fn find(state: &AppState, viewer: &Viewer, id: &str) -> Result<Found, DashboardError> {
+async fn find(
+    state: &AppState,
+    viewer: &Viewer,
+    freshness: &Freshness,
+    id: &str,
+) -> Result<Found, DashboardError> {
     let id = path_id(id).ok_or(DashboardError::NotFound)?;
     let workspace = viewer.workspace();
-    let response = state
-        .store()
-        .response(workspace, ResponseId(id))
+    let live = freshness.index(state, workspace).await?;
+    let found = disclosure::answer(state.store(), workspace, &live, ResponseId(id))
         .await?
         .ok_or(DashboardError::NotFound)?;
     let survey = state
         .store()
-        .survey(workspace, response.survey)
+        .survey(workspace, found.survey)
         .await?
         .filter(|survey| viewer.can_see(survey))
         .ok_or(DashboardError::NotFound)?;
-    Ok(Found { response, survey })
+    Ok(Found {
+        id: found.id,
+        answer: found.answer,
+        survey,
+    })
 }
 
 /// The list parameters of a query string, to carry back to the inbox.
@@ -178,17 +188,9 @@ pub(crate) async fn page(
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, DashboardError> {
-    let found = find(&state, &viewer, &id).await?;
+    let found = find(&state, &viewer, &freshness, &id).await?;
     let pairs = list_pairs(query.as_deref());
-    let page = build(
-        &state,
-        &viewer,
-        &freshness,
-        found,
-        &pairs,
-        FormState::default(),
-    )
-    .await?;
+    let page = build(&state, &viewer, found, &pairs, FormState::default()).await?;
     Ok(render_status(&page, StatusCode::OK))
 }
 
@@ -202,7 +204,7 @@ pub(crate) async fn change_workflow(
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Result<Response, DashboardError> {
-    let found = find(&state, &viewer, &id).await?;
+    let found = find(&state, &viewer, &freshness, &id).await?;
     let pairs = list_pairs(query.as_deref());
     let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let field = |name: &str| {
@@ -249,7 +251,7 @@ pub(crate) async fn change_workflow(
         },
     };
     if form.status_error.is_some() || form.assignee_error.is_some() || form.tags_error.is_some() {
-        let page = build(&state, &viewer, &freshness, found, &pairs, form).await?;
+        let page = build(&state, &viewer, found, &pairs, form).await?;
         return Ok(render_status(&page, StatusCode::UNPROCESSABLE_ENTITY));
     }
     let change = WorkflowChange {
@@ -259,9 +261,9 @@ pub(crate) async fn change_workflow(
     };
     state
         .store()
-        .change_workflow(workspace, found.response.id, &change, Timestamp::now())
+        .change_workflow(workspace, found.id, &change, Timestamp::now())
         .await?;
-    Ok(back_to(found.response.id, &pairs))
+    Ok(back_to(found.id, &pairs))
 }
 
 /// `POST /app/inbox/{id}/notes`: `note`, the text of an internal note.
@@ -273,7 +275,7 @@ pub(crate) async fn add_note(
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Result<Response, DashboardError> {
-    let found = find(&state, &viewer, &id).await?;
+    let found = find(&state, &viewer, &freshness, &id).await?;
     let pairs = list_pairs(query.as_deref());
     let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let text = fields
@@ -287,20 +289,20 @@ pub(crate) async fn add_note(
             note: text.to_owned(),
             ..FormState::default()
         };
-        let page = build(&state, &viewer, &freshness, found, &pairs, form).await?;
+        let page = build(&state, &viewer, found, &pairs, form).await?;
         return Ok(render_status(&page, StatusCode::UNPROCESSABLE_ENTITY));
     }
     state
         .store()
         .add_note(
             viewer.workspace(),
-            found.response.id,
+            found.id,
             viewer.user.id,
             text,
             Timestamp::now(),
         )
         .await?;
-    Ok(back_to(found.response.id, &pairs))
+    Ok(back_to(found.id, &pairs))
 }
 
 /// 303 to the response's page, with the list's parameters.
@@ -351,87 +353,35 @@ fn checked_note(text: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// How many answers the survey has, from the index (for eNPS thresholds).
-async fn survey_answers(
-    state: &AppState,
-    freshness: &Freshness,
-    workspace: WorkspaceId,
-    survey: &Survey,
-) -> Result<u64, DashboardError> {
-    let live = freshness.index(state, workspace).await?;
-    let index = live.read();
-    Ok(super::answer_count(&index, survey.id))
-}
-
 /// The page of a response, with `form`'s errors and values.
 async fn build(
     state: &AppState,
     viewer: &Viewer,
-    freshness: &Freshness,
     found: Found,
     pairs: &[(String, String)],
     form: FormState,
 ) -> Result<ResponsePage, DashboardError> {
     let store = state.store();
     let workspace = viewer.workspace();
-    let Found { response, survey } = found;
+    let Found { id, answer, survey } = found;
     let anonymous = survey.kind.is_anonymous();
     let zone = state
         .indexes()
         .get(workspace)
         .await
         .map(|live| live.read().time_zone().clone())?;
-    let workflow = store
-        .workflows(workspace, &[response.id])
-        .await?
-        .into_iter()
-        .next();
-    let notes = store.notes(workspace, response.id).await?;
+    let workflow = store.workflows(workspace, &[id]).await?.into_iter().next();
+    let notes = store.notes(workspace, id).await?;
     let members = store.members(workspace).await?;
     let known_tags = store
         .workflow_tags(workspace)
         .await
         .map(|tags| tags.into_iter().map(|(tag, _)| tag).take(100).collect())
         .unwrap_or_default();
-    let (mut chip, mut comment) = (
-        Some(ScoreChip::new(response.score)),
-        response.comment.clone(),
-    );
-    let mut hidden_note = None;
-    let (who, when, contact_href, answer_attributes, contact_attributes) = if anonymous {
-        let answers = survey_answers(state, freshness, workspace, &survey).await?;
-        if answers < ANONYMITY_MIN_RESPONSES {
-            (chip, comment) = (None, None);
-            hidden_note = Some(format!(
-                "This eNPS survey has fewer than {ANONYMITY_MIN_RESPONSES} answers: its answers \
-                 are hidden to protect anonymity."
-            ));
-        } else if answers < ANONYMITY_MIN_COMMENTS && comment.is_some() {
-            comment = None;
-            hidden_note = Some(format!(
-                "Comments of this eNPS survey show from {ANONYMITY_MIN_COMMENTS} answers, to \
-                 protect anonymity."
-            ));
-        }
-        let when = month(response.created_at, &zone);
-        ("anonymous".to_owned(), when, None, Vec::new(), Vec::new())
-    } else {
-        let contact = store.contact_by_id(workspace, response.contact).await?;
-        let who = contact
-            .as_ref()
-            .and_then(|c| c.email.clone().or_else(|| c.external_id.clone()))
-            .unwrap_or_else(|| "unknown contact".to_owned());
-        let latest = contact
-            .as_ref()
-            .map(|c| attribute_rows(&c.attributes))
-            .unwrap_or_default();
-        (
-            who,
-            date_time(response.created_at, &zone),
-            contact.map(|c| format!("/app/contacts/{}", c.id.0)),
-            attribute_rows(&response.attributes),
-            latest,
-        )
+    let shown = match answer {
+        Ok(ShownAnswer::Open(response)) => open_answer(store, workspace, response, &zone).await?,
+        Ok(ShownAnswer::Anonymous(answer)) => anonymous_answer(answer),
+        Err(why) => withheld_answer(why),
     };
     let status = workflow.as_ref().map_or(ResponseStatus::Open, |w| w.status);
     let assignee = workflow
@@ -456,23 +406,23 @@ async fn build(
             .map(|w| w.tags.join(", "))
             .unwrap_or_default()
     });
-    let path = format!("/app/inbox/{}", response.id.0);
-    let title = format!("Answer {} · {}", response.id.0, survey.name);
+    let path = format!("/app/inbox/{}", id.0);
+    let title = format!("Answer {} · {}", id.0, survey.name);
     Ok(ResponsePage {
         frame: Frame::new(viewer, title, Nav::Inbox).for_survey(survey.id),
         back_href: with_query("/app/inbox", pairs),
         survey_href: format!("/app/surveys/{}", survey.id.0),
         survey_name: survey.name,
-        chip,
-        comment: comment.filter(|c| !c.trim().is_empty()),
-        hidden_note,
-        who,
+        chip: shown.chip,
+        comment: shown.comment.filter(|c| !c.trim().is_empty()),
+        hidden_note: shown.hidden_note,
+        who: shown.who,
         anonymous,
-        contact_href,
-        when,
-        channel: response.channel.clone(),
-        answer_attributes,
-        contact_attributes,
+        contact_href: shown.contact_href,
+        when: shown.when,
+        channel: shown.channel,
+        answer_attributes: shown.answer_attributes,
+        contact_attributes: shown.contact_attributes,
         status_class: status_class(status),
         status: status_label(status),
         statuses,
@@ -492,6 +442,91 @@ async fn build(
         notes_action: with_query(&format!("{path}/notes"), pairs),
         form,
     })
+}
+
+/// What the page shows of the answer itself.
+struct ShownParts {
+    chip: Option<ScoreChip>,
+    comment: Option<String>,
+    hidden_note: Option<String>,
+    who: String,
+    contact_href: Option<String>,
+    when: String,
+    channel: String,
+    answer_attributes: Vec<AttributeRow>,
+    contact_attributes: Vec<AttributeRow>,
+}
+
+/// A customer's answer: who gave it, when, and their attributes then and now.
+async fn open_answer(
+    store: &dyn vouch_store::Store,
+    workspace: WorkspaceId,
+    response: StoredResponse,
+    zone: &jiff::tz::TimeZone,
+) -> Result<ShownParts, DashboardError> {
+    let contact = store.contact_by_id(workspace, response.contact).await?;
+    let who = contact
+        .as_ref()
+        .and_then(|c| c.email.clone().or_else(|| c.external_id.clone()))
+        .unwrap_or_else(|| "unknown contact".to_owned());
+    let latest = contact
+        .as_ref()
+        .map(|c| attribute_rows(&c.attributes))
+        .unwrap_or_default();
+    Ok(ShownParts {
+        chip: Some(ScoreChip::new(response.score)),
+        comment: response.comment.clone(),
+        hidden_note: None,
+        who,
+        contact_href: contact.map(|c| format!("/app/contacts/{}", c.id.0)),
+        when: date_time(response.created_at, zone),
+        channel: response.channel.clone(),
+        answer_attributes: attribute_rows(&response.attributes),
+        contact_attributes: latest,
+    })
+}
+
+/// An eNPS answer, as its survey's listing shows it.
+fn anonymous_answer(answer: AnonymousAnswer) -> ShownParts {
+    let hidden_note = answer.comment_withheld.then(|| {
+        format!(
+            "Comments of this eNPS survey show from {ANONYMITY_MIN_COMMENTS} answers, to protect \
+             anonymity."
+        )
+    });
+    ShownParts {
+        chip: Some(ScoreChip::new(answer.score)),
+        comment: answer.comment,
+        hidden_note,
+        who: "anonymous".to_owned(),
+        contact_href: None,
+        when: shown_date(answer.when),
+        channel: String::new(),
+        answer_attributes: Vec::new(),
+        contact_attributes: Vec::new(),
+    }
+}
+
+/// An eNPS answer that may not show at all.
+fn withheld_answer(why: Withheld) -> ShownParts {
+    let note = match why {
+        Withheld::TooFew => format!(
+            "This eNPS survey has fewer than {ANONYMITY_MIN_RESPONSES} answers: its answers are \
+             hidden to protect anonymity."
+        ),
+        Withheld::Narrowed => "This answer is hidden to protect anonymity.".to_owned(),
+    };
+    ShownParts {
+        chip: None,
+        comment: None,
+        hidden_note: Some(note),
+        who: "anonymous".to_owned(),
+        contact_href: None,
+        when: shown_date(ShownDate::Withheld),
+        channel: String::new(),
+        answer_attributes: Vec::new(),
+        contact_attributes: Vec::new(),
+    }
 }
 
 #[cfg(test)]

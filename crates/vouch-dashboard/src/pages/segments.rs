@@ -127,7 +127,6 @@ pub(crate) async fn page(
         Some("name") => SortBy::Name,
         _ => SortBy::Nps,
     };
-    let anonymous = survey.kind.is_anonymous();
     let live = freshness.index(&state, workspace).await?;
     let (range, report) = {
         let index = live.read();
@@ -146,7 +145,7 @@ pub(crate) async fn page(
                 return Ok(bad_filter(frame, &path, error));
             }
         };
-        let report = build_report(&index, &plan, &index.run(&plan), anonymous);
+        let report = build_report(&index, &plan, &index.run(&plan));
         (range, report)
     };
     let mut notes: Vec<String> = Vec::new();

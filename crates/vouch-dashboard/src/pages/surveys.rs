@@ -149,7 +149,7 @@ fn survey_row(index: &ResponseIndex, survey: &Survey) -> SurveyRow {
     let report = index
         .plan(&query)
         .ok()
-        .map(|plan| build_report(index, &plan, &index.run(&plan), survey.kind.is_anonymous()));
+        .map(|plan| build_report(index, &plan, &index.run(&plan)));
     let overall = report
         .as_ref()
         .and_then(|report| report.overall)

@@ -89,9 +89,14 @@ pub(crate) fn iso_date(at: Timestamp, zone: &TimeZone) -> String {
     at.to_zoned(zone.clone()).date().to_string()
 }
 
-/// "March 2026": all an eNPS answer's time may show.
-pub(crate) fn month(at: Timestamp, zone: &TimeZone) -> String {
-    at.to_zoned(zone.clone()).strftime("%B %Y").to_string()
+/// "March 2026", "Q1 2026" or "2026": as much of an eNPS answer's time as may show.
+pub(crate) fn shown_date(when: vouch_analytics::disclosure::ShownDate) -> String {
+    match when {
+        vouch_analytics::disclosure::ShownDate::Withheld => {
+            "on a date withheld to protect anonymity".to_owned()
+        }
+        shown => shown.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -121,6 +126,15 @@ mod tests {
         let paris = TimeZone::get("Europe/Paris").unwrap();
         assert_eq!(date_time(at, &paris), "29 Mar 2026, 00:30");
         assert_eq!(iso_date(at, &TimeZone::UTC), "2026-03-28");
-        assert_eq!(month(at, &TimeZone::UTC), "March 2026");
+    }
+
+    #[test]
+    fn anonymous_dates_read_as_coarsely_as_they_are_shown() {
+        use vouch_analytics::disclosure::ShownDate;
+        let march = jiff::civil::date(2026, 3, 1);
+        assert_eq!(shown_date(ShownDate::Month(march)), "March 2026");
+        assert_eq!(shown_date(ShownDate::Quarter(2026, 1)), "Q1 2026");
+        assert_eq!(shown_date(ShownDate::Year(2026)), "2026");
+        assert!(shown_date(ShownDate::Withheld).contains("withheld"));
     }
 }

@@ -121,3 +121,127 @@ async fn enps_answers_in_the_inbox_are_anonymous() {
     assert_eq!(page.status, 200);
     assert!(!page.text.contains("Workplace comment"));
 }
+
+/// The rows of an inbox page (between the list's tags), where answers show.
+fn inbox_rows(text: &str) -> &str {
+    text.split_once("id=\"inbox-list\"")
+        .map_or("", |(_, rest)| {
+            rest.split_once("</ul>").map_or(rest, |(rows, _)| rows)
+        })
+}
+
+#[tokio::test]
+async fn no_listing_narrows_enps_answers_to_a_small_group_or_a_fine_date() {
+    let seeded = seeded().await;
+    let hr = seeded
+        .browser("hana@acme.example", Role::Member, true)
+        .await;
+    let survey = seeded.enps.id.0;
+    let workspace = seeded.app.acme.id;
+    // One answer tagged alone, to narrow by follow-up.
+    let answers = seeded
+        .app
+        .store
+        .responses_after(
+            workspace,
+            vouch_store::ResponseId(0),
+            Some(seeded.enps.id),
+            100,
+        )
+        .await
+        .expect("the store");
+    assert_eq!(answers.len(), 12);
+    let change = vouch_store::WorkflowChange {
+        tags: Some(vec!["solo".into()]),
+        ..vouch_store::WorkflowChange::default()
+    };
+    seeded
+        .app
+        .store
+        .change_workflow(workspace, answers[0].id, &change, jiff::Timestamp::now())
+        .await
+        .expect("tagged");
+
+    // Narrowed to a small group by any filter: nothing listed, and said so.
+    for narrowed in [
+        "where=plan%3Dteam-a",             // 3 answers of a team
+        "where=plan%3Dteam-b",             // 9 answers, but by attribute
+        "where=country%3DFR",              // all 12, but by attribute
+        "category=detractor",              // 3 detractors
+        "from=2026-03-01&to=2026-04-01",   // 3 answers in March
+        "tag=solo",                        // 1 answer tagged
+        "text=number&where=plan%3Dteam-b", // a word and an attribute
+    ] {
+        let path = format!("/app/inbox?survey={survey}&{narrowed}");
+        let page = hr.get(&path).await;
+        assert_eq!(page.status, 200, "{path}");
+        let rows = inbox_rows(&page.text);
+        assert!(!rows.contains("Workplace comment"), "{path}: {rows}");
+        assert!(!rows.contains("anonymous"), "{path}: {rows}");
+        assert!(page.text.contains("to protect anonymity"), "{path}");
+        // Every survey at once, narrowed the same way: the eNPS answers are still left out.
+        let every = hr.get(&format!("/app/inbox?{narrowed}")).await;
+        assert!(
+            !inbox_rows(&every.text).contains("Workplace comment"),
+            "every survey, {narrowed}"
+        );
+    }
+
+    // The whole survey: listed with comments, but months hold fewer than 5 answers (5, 4 and
+    // 3), so dates show by quarter only.
+    let all = hr.get(&format!("/app/inbox?survey={survey}")).await;
+    let rows = inbox_rows(&all.text);
+    assert_eq!(rows.matches("Workplace comment").count(), 12, "{rows}");
+    assert!(rows.contains("Q1 2026"), "{rows}");
+    for month in ["January", "February", "March", "Jan ", "Feb ", "Mar "] {
+        assert!(!rows.contains(month), "{month}: {rows}");
+    }
+    // January alone holds 5: listed, by month, without comments (they need 10).
+    let january = hr
+        .get(&format!(
+            "/app/inbox?survey={survey}&from=2026-01-01&to=2026-02-01"
+        ))
+        .await;
+    let rows = inbox_rows(&january.text);
+    assert_eq!(
+        rows.matches("inbox-item__who anonymous").count(),
+        5,
+        "{rows}"
+    );
+    assert!(rows.contains("January 2026"), "{rows}");
+    assert!(!rows.contains("Workplace comment"), "{rows}");
+
+    // An answer's own page: no finer date than its survey's list, no contact, no channel.
+    let detail = hr.get(&format!("/app/inbox/{}", answers[0].id.0)).await;
+    assert_eq!(detail.status, 200, "{}", detail.text);
+    assert!(detail.text.contains("Q1 2026"));
+    assert!(!detail.text.contains("January"));
+    assert!(!detail.text.contains("@staff.example"));
+    assert!(!detail.text.contains("· import ·"));
+
+    // The overview's comments follow the same rules.
+    let overview = format!("/app/surveys/{survey}");
+    let page = hr
+        .get(&format!("{overview}?from=2025-01-01&to=2027-01-01"))
+        .await;
+    assert!(page.text.contains("Workplace comment"));
+    let narrowed = hr
+        .get(&format!(
+            "{overview}?from=2025-01-01&to=2027-01-01&where=country%3DFR"
+        ))
+        .await;
+    assert!(!narrowed.text.contains("Workplace comment"));
+    assert!(narrowed.text.contains("never under an attribute filter"));
+
+    // A contact's page never lists eNPS answers.
+    let contact = seeded
+        .app
+        .store
+        .contact_by_id(workspace, answers[0].contact)
+        .await
+        .expect("the store")
+        .expect("the employee");
+    let page = hr.get(&format!("/app/contacts/{}", contact.id.0)).await;
+    assert_eq!(page.status, 200);
+    assert!(!page.text.contains("Workplace comment"));
+}
