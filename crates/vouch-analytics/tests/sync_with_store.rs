@@ -217,40 +217,16 @@ async fn the_index_follows_a_sqlite_store() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_index_follows_a_postgres_store() {
-    let Some(admin_url) = std::env::var("VOUCH_TEST_DATABASE_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
+    let Some(database) =
+        vouch_test_kit::storage::scratch_postgres("the index following PostgreSQL").await
     else {
-        assert!(
-            std::env::var("VOUCH_TEST_REQUIRE_ALL").as_deref() != Ok("1"),
-            "VOUCH_TEST_REQUIRE_ALL=1 but VOUCH_TEST_DATABASE_URL is not set"
-        );
-        eprintln!("skipped: VOUCH_TEST_DATABASE_URL not set");
         return;
     };
-    let name = format!("vouch_sync_test_{}", std::process::id());
-    let (admin, connection) = tokio_postgres::connect(&admin_url, tokio_postgres::NoTls)
+    let writer = vouch_store_postgres::PostgresStore::connect(database.url())
         .await
         .unwrap();
-    tokio::spawn(connection);
-    for statement in [
-        format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-        format!("CREATE DATABASE {name}"),
-    ] {
-        admin.batch_execute(&statement).await.unwrap();
-    }
-    let url = format!("{}/{name}", admin_url.rsplit_once('/').unwrap().0);
-    {
-        let writer = vouch_store_postgres::PostgresStore::connect(&url)
-            .await
-            .unwrap();
-        let other_process = vouch_store_postgres::PostgresStore::connect(&url)
-            .await
-            .unwrap();
-        story(&writer, &other_process).await;
-    }
-    admin
-        .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
+    let other_process = vouch_store_postgres::PostgresStore::connect(database.url())
         .await
         .unwrap();
+    story(&writer, &other_process).await;
 }

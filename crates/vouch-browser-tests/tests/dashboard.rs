@@ -9,14 +9,11 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 use vouch_browser_tests::{Browser, Viewport, VouchServer};
 use vouch_core::{AttributeKind, AttributeValue, Score, SurveyKind};
-use vouch_dashboard::auth_pages::hash_password;
 use vouch_store::{
-    AttributeDefinition, ContactKey, NewResponse, NewSurvey, NewUser, ResponseId, ResponseStatus,
-    Role, StoredResponse, Survey, SurveySettings,
+    AttributeDefinition, ContactKey, NewResponse, NewSurvey, ResponseId, ResponseStatus, Role,
+    StoredResponse, Survey, SurveySettings,
 };
-
-/// The password of every user made here.
-const PASSWORD: &str = "correct horse battery";
+use vouch_test_kit::accounts::PASSWORD;
 
 /// The one comment that mentions the wizard, to search for in the inbox.
 const WIZARD_COMMENT: &str = "The onboarding wizard was delightful";
@@ -134,19 +131,8 @@ impl Fixture {
 
     /// A user with [`PASSWORD`], member of the workspace with `role` and maybe `hr`.
     async fn user(&self, email: &str, role: Role, hr: bool) {
-        let store = &self.server.store;
-        let user = store
-            .create_user(NewUser {
-                email: email.into(),
-                name: format!("Name of {email}"),
-                password_hash: hash_password(PASSWORD).expect("a hash"),
-            })
-            .await
-            .expect("a user");
-        store
-            .set_membership(self.server.workspace.id, user.id, role, hr)
-            .await
-            .expect("a membership");
+        let store = self.server.store.as_ref();
+        vouch_test_kit::accounts::user(store, email, &self.server.workspace, role, hr).await;
     }
 
     /// The NPS survey's answer with the wizard comment.

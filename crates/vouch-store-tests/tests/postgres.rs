@@ -1,29 +1,44 @@
-//! The store story on PostgreSQL, in a fresh database that is dropped afterwards.
+//! The store story on PostgreSQL: each chapter in a fresh database that is dropped
+//! afterwards, then the whole story twice on one database, reconnected in between.
 //!
 //! Runs when `VOUCH_TEST_DATABASE_URL` names a server (for example
 //! `postgres://postgres@127.0.0.1:5432/test`); otherwise it says it was skipped and passes,
 //! unless `VOUCH_TEST_REQUIRE_ALL=1`.
 
-use vouch_store_postgres::{PostgresStore, TestDatabase};
+use vouch_store_postgres::PostgresStore;
+use vouch_test_kit::storage::scratch_postgres;
+
+/// One test per chapter of the story.
+macro_rules! chapter_tests {
+    ($($test:ident => $position:expr),* $(,)?) => {$(
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $test() {
+            let Some(database) = scratch_postgres(stringify!($test)).await else {
+                return;
+            };
+            let store = PostgresStore::connect(database.url()).await.expect("connect");
+            let (name, chapter) = vouch_store_tests::CHAPTERS[$position];
+            assert_eq!(name, stringify!($test));
+            chapter(&store).await;
+        }
+    )*};
+}
+
+chapter_tests! {
+    imports_paging_erasure_isolation => 0,
+    keys_surveys_ingest_contacts => 1,
+    collection_campaigns_jobs => 2,
+    accounts_follow_up_notes => 3,
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_story_holds_on_a_fresh_postgres_database() {
-    let server_url = std::env::var("VOUCH_TEST_DATABASE_URL").unwrap_or_default();
-    if server_url.is_empty() {
-        assert!(
-            !vouch_store_tests::require_all(),
-            "VOUCH_TEST_DATABASE_URL not set, and VOUCH_TEST_REQUIRE_ALL=1"
-        );
-        eprintln!("skipped: VOUCH_TEST_DATABASE_URL not set");
+async fn the_story_holds_again_on_a_reconnected_database() {
+    let Some(database) = scratch_postgres("the PostgreSQL store story").await else {
         return;
-    }
-    let database = TestDatabase::create(&server_url)
-        .await
-        .expect("a fresh test database");
+    };
     let store = PostgresStore::connect(database.url())
         .await
         .expect("connect");
-    vouch_store_tests::run_story(&store).await;
     // Twice on one database: the story makes workspaces of its own each run.
     vouch_store_tests::run_story(&store).await;
     drop(store);

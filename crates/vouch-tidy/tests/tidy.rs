@@ -21,12 +21,7 @@ use std::path::{Path, PathBuf};
 const BACKEND_CRATES: &[&str] = &["vouch-store-sqlite", "vouch-store-postgres"];
 
 /// Files outside the backends that may hold SQL, each for a stated reason. Not temporary.
-const SQL_ALLOWED_FILES: &[&str] = &[
-    // Creates and drops a fresh PostgreSQL database per test run (no schema, no queries).
-    "crates/vouch-analytics/tests/sync_with_store.rs",
-    // Creates and drops a fresh PostgreSQL database per test run of the `vouch` binary.
-    "crates/vouch-cli/tests/it/helpers.rs",
-];
+const SQL_ALLOWED_FILES: &[&str] = &[];
 
 /// The layers, lowest first. A crate's `[dependencies]` (and build and target-specific
 /// dependencies) may only name workspace crates of strictly lower layers, so the surfaces of

@@ -1,15 +1,13 @@
 //! A real server on a free port over a fresh database, and a client that speaks to it.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 use serde_json::Value;
-use tokio::net::TcpListener;
-use tokio::sync::oneshot;
-use vouch_http::ServerConfig;
-use vouch_store::{KeyScope, NewApiKey, Store, Workspace};
-use vouch_web::auth::{generate_api_key, hash_api_key};
+use vouch_store::{KeyScope, Store, Workspace};
+use vouch_test_kit::accounts::api_key;
+use vouch_test_kit::server::{TestServer, test_config};
+use vouch_test_kit::storage::Storage;
 
 /// One running server and what a test needs to talk to it.
 pub struct TestApp {
@@ -25,14 +23,7 @@ pub struct TestApp {
     pub write_key: String,
     /// A read key of `workspace`.
     pub read_key: String,
-    shutdown: Option<oneshot::Sender<()>>,
-    _storage: Storage,
-}
-
-/// What must outlive the store: its file's folder, or its PostgreSQL database.
-enum Storage {
-    Sqlite(#[allow(dead_code)] tempfile::TempDir),
-    Postgres(#[allow(dead_code)] vouch_store_postgres::TestDatabase),
+    _server: TestServer,
 }
 
 /// A reply: status, headers and body (JSON when it is, `Value::Null` when empty).
@@ -67,97 +58,37 @@ impl Reply {
 
 /// The server over a fresh SQLite file.
 pub async fn spawn_app() -> TestApp {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let path = dir.path().join("vouch.db");
-    let store =
-        tokio::task::spawn_blocking(move || vouch_store_sqlite::SqliteStore::open_path(&path))
-            .await
-            .expect("the opening thread")
-            .expect("a fresh SQLite store");
-    spawn_over(Arc::new(store), Storage::Sqlite(dir)).await
+    spawn_over(Storage::sqlite().await).await
 }
 
 /// The server over a fresh PostgreSQL database on the server of `VOUCH_TEST_DATABASE_URL`;
 /// `None` (after saying "skipped") when it is not set, a failure when it is not set and
 /// `VOUCH_TEST_REQUIRE_ALL=1`.
 pub async fn spawn_postgres_app() -> Option<TestApp> {
-    let server_url = std::env::var("VOUCH_TEST_DATABASE_URL").unwrap_or_default();
-    if server_url.is_empty() {
-        let required = std::env::var("VOUCH_TEST_REQUIRE_ALL").is_ok_and(|value| value == "1");
-        assert!(
-            !required,
-            "VOUCH_TEST_DATABASE_URL not set, and VOUCH_TEST_REQUIRE_ALL=1"
-        );
-        eprintln!("skipped: VOUCH_TEST_DATABASE_URL not set");
-        return None;
-    }
-    let database = vouch_store_postgres::TestDatabase::create(&server_url)
-        .await
-        .expect("a fresh PostgreSQL database");
-    let store = vouch_store_postgres::PostgresStore::connect(database.url())
-        .await
-        .expect("connect to the fresh database");
-    Some(spawn_over(Arc::new(store), Storage::Postgres(database)).await)
+    Some(spawn_over(Storage::postgres().await?).await)
 }
 
-async fn spawn_over(store: Arc<dyn Store>, storage: Storage) -> TestApp {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
-    let address = listener.local_addr().expect("the bound address");
-    let (shutdown, stop) = oneshot::channel::<()>();
-    // Indexes are not refreshed on a timer here: reads must see writes without one.
-    let config = ServerConfig {
-        index_refresh: Duration::from_secs(3_600),
-        ..ServerConfig::default()
-    };
-    let serving = vouch_http::serve(Arc::clone(&store), config, listener, async move {
-        let _ = stop.await;
-    });
-    tokio::spawn(async move {
-        if let Err(error) = serving.await {
-            eprintln!("the test server stopped: {error:#}");
-        }
-    });
+async fn spawn_over(storage: Storage) -> TestApp {
+    let server = TestServer::start(storage, |_| test_config()).await;
+    let store = Arc::clone(&server.store);
     let workspace = store.workspace("api-tests").await.expect("a workspace");
-    let mut app = TestApp {
-        base: format!("http://{address}"),
+    let write_key = api_key(store.as_ref(), &workspace, "writer", KeyScope::Write).await;
+    let read_key = api_key(store.as_ref(), &workspace, "reader", KeyScope::Read).await;
+    TestApp {
+        base: server.base.clone(),
         client: reqwest::Client::new(),
         store,
-        workspace: workspace.clone(),
-        write_key: String::new(),
-        read_key: String::new(),
-        shutdown: Some(shutdown),
-        _storage: storage,
-    };
-    app.write_key = app.new_key(&workspace, "writer", KeyScope::Write).await;
-    app.read_key = app.new_key(&workspace, "reader", KeyScope::Read).await;
-    app
-}
-
-impl Drop for TestApp {
-    fn drop(&mut self) {
-        if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
-        }
+        workspace,
+        write_key,
+        read_key,
+        _server: server,
     }
 }
 
 impl TestApp {
     /// A new key of a workspace, created through the store as `vouch keys create` does.
     pub async fn new_key(&self, workspace: &Workspace, name: &str, scope: KeyScope) -> String {
-        let (secret, prefix) = generate_api_key();
-        self.store
-            .create_api_key(
-                workspace.id,
-                NewApiKey {
-                    name: name.to_owned(),
-                    scope,
-                    prefix,
-                    secret_hash: hash_api_key(&secret),
-                },
-            )
-            .await
-            .expect("create an API key");
-        secret
+        api_key(self.store.as_ref(), workspace, name, scope).await
     }
 
     /// The full URL of a path.

@@ -4,26 +4,27 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use tempfile::TempDir;
+use vouch_store_postgres::TestDatabase;
+use vouch_test_kit::storage::scratch_postgres_blocking;
 
 /// A fresh, empty database for one test, and a scratch directory for its files.
 pub struct TestDb {
     pub url: String,
     pub dir: TempDir,
-    postgres: Option<(String, String)>,
+    /// Dropped (with the database) at the end of the test.
+    _postgres: Option<TestDatabase>,
 }
 
 /// The backends to run a test on: SQLite always, PostgreSQL when `VOUCH_TEST_DATABASE_URL`
 /// is set (required when `VOUCH_TEST_REQUIRE_ALL=1`).
 pub fn backends() -> Vec<TestDb> {
     let mut databases = vec![sqlite()];
-    match std::env::var("VOUCH_TEST_DATABASE_URL") {
-        Ok(url) if !url.is_empty() => databases.push(postgres(&url)),
-        _ => {
-            if std::env::var("VOUCH_TEST_REQUIRE_ALL").as_deref() == Ok("1") {
-                panic!("VOUCH_TEST_REQUIRE_ALL=1 but VOUCH_TEST_DATABASE_URL is not set");
-            }
-            eprintln!("skipped PostgreSQL: VOUCH_TEST_DATABASE_URL not set");
-        }
+    if let Some(database) = scratch_postgres_blocking("the PostgreSQL run of a CLI test") {
+        databases.push(TestDb {
+            url: database.url().to_owned(),
+            dir: TempDir::new().expect("temporary directory"),
+            _postgres: Some(database),
+        });
     }
     databases
 }
@@ -34,55 +35,7 @@ fn sqlite() -> TestDb {
     TestDb {
         url,
         dir,
-        postgres: None,
-    }
-}
-
-fn postgres(admin_url: &str) -> TestDb {
-    let name = format!(
-        "vouch_cli_test_{}_{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    );
-    run_sql(admin_url, &format!("CREATE DATABASE {name}"));
-    let base = admin_url
-        .rsplit_once('/')
-        .map_or(admin_url, |(base, _)| base);
-    let url = format!("{base}/{name}");
-    TestDb {
-        url,
-        dir: TempDir::new().unwrap(),
-        postgres: Some((admin_url.to_owned(), name)),
-    }
-}
-
-fn run_sql(url: &str, sql: &str) {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
-            .await
-            .expect("connect to VOUCH_TEST_DATABASE_URL");
-        let driver = tokio::spawn(connection);
-        client.batch_execute(sql).await.expect(sql);
-        drop(client);
-        let _ = driver.await;
-    });
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Some((admin, name)) = &self.postgres {
-            run_sql(
-                admin,
-                &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-            );
-        }
+        _postgres: None,
     }
 }
 

@@ -31,12 +31,7 @@ pub fn aiosmtpd_available(test: &str) -> bool {
         .status()
         .is_ok_and(|status| status.success());
     if !available {
-        if std::env::var("VOUCH_TEST_REQUIRE_ALL").as_deref() == Ok("1") {
-            panic!(
-                "VOUCH_TEST_REQUIRE_ALL=1 but aiosmtpd is missing (apt-get install python3-aiosmtpd)"
-            );
-        }
-        eprintln!("skipped {test}: aiosmtpd is missing (apt-get install python3-aiosmtpd)");
+        vouch_test_kit::missing(test, "aiosmtpd", "apt-get install python3-aiosmtpd");
     }
     available
 }

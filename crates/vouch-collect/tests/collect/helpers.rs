@@ -2,21 +2,20 @@
 //! surveys, contacts, invitations, widget keys, tokens.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
 use reqwest::header::HeaderMap;
 use serde_json::Value;
-use tokio::net::TcpListener;
-use tokio::sync::oneshot;
 use vouch_core::token::{Purpose, sign};
 use vouch_core::{AttributeValue, SurveyKind};
 use vouch_http::{Limits, ServerConfig};
 use vouch_store::{
-    Attributes, Channel, Contact, ContactKey, Invitation, KeyScope, NewApiKey, NewInvitation,
-    NewSurvey, NewWidgetKey, Store, StoredResponse, Survey, SurveySettings, WidgetKey, Workspace,
+    Attributes, Channel, Contact, ContactKey, Invitation, KeyScope, NewInvitation, NewSurvey,
+    NewWidgetKey, Store, StoredResponse, Survey, SurveySettings, WidgetKey, Workspace,
 };
-use vouch_web::auth::{generate_api_key, hash_api_key};
+use vouch_test_kit::accounts::api_key;
+use vouch_test_kit::server::{TestServer, test_config};
+use vouch_test_kit::storage::Storage;
 
 /// One running server.
 pub struct TestApp {
@@ -32,8 +31,7 @@ pub struct TestApp {
     pub read_key: String,
     /// A write key of the workspace.
     pub write_key: String,
-    shutdown: Option<oneshot::Sender<()>>,
-    _dir: tempfile::TempDir,
+    _server: TestServer,
 }
 
 /// A reply read whole.
@@ -68,36 +66,17 @@ pub async fn spawn_app() -> TestApp {
 
 /// The server with these limits.
 pub async fn spawn_with(limits: Limits) -> TestApp {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let path = dir.path().join("vouch.db");
-    let store =
-        tokio::task::spawn_blocking(move || vouch_store_sqlite::SqliteStore::open_path(&path))
-            .await
-            .expect("the opening thread")
-            .expect("a fresh SQLite store");
-    let store: Arc<dyn Store> = Arc::new(store);
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
-    let address = listener.local_addr().expect("the bound address");
-    let (shutdown, stop) = oneshot::channel::<()>();
-    let config = ServerConfig {
+    let server = TestServer::start(Storage::sqlite().await, |_| ServerConfig {
         limits,
-        // Reports must see answers without a timer.
-        index_refresh: Duration::from_secs(3_600),
-        ..ServerConfig::default()
-    };
-    let serving = vouch_http::serve(Arc::clone(&store), config, listener, async move {
-        let _ = stop.await;
-    });
-    tokio::spawn(async move {
-        if let Err(error) = serving.await {
-            eprintln!("the test server stopped: {error:#}");
-        }
-    });
+        ..test_config()
+    })
+    .await;
+    let store = Arc::clone(&server.store);
     let workspace = store.workspace("acme").await.expect("a workspace");
     let read_key = api_key(store.as_ref(), &workspace, "reader", KeyScope::Read).await;
     let write_key = api_key(store.as_ref(), &workspace, "writer", KeyScope::Write).await;
     TestApp {
-        base: format!("http://{address}"),
+        base: server.base.clone(),
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -106,34 +85,7 @@ pub async fn spawn_with(limits: Limits) -> TestApp {
         workspace,
         read_key,
         write_key,
-        shutdown: Some(shutdown),
-        _dir: dir,
-    }
-}
-
-/// A new API key of the workspace.
-async fn api_key(store: &dyn Store, workspace: &Workspace, name: &str, scope: KeyScope) -> String {
-    let (secret, prefix) = generate_api_key();
-    store
-        .create_api_key(
-            workspace.id,
-            NewApiKey {
-                name: name.into(),
-                scope,
-                prefix,
-                secret_hash: hash_api_key(&secret),
-            },
-        )
-        .await
-        .expect("an API key");
-    secret
-}
-
-impl Drop for TestApp {
-    fn drop(&mut self) {
-        if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
-        }
+        _server: server,
     }
 }
 

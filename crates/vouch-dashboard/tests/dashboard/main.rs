@@ -1,8 +1,9 @@
-//! The dashboard's frame and accounts end to end: a real server on a free port over a fresh
-//! SQLite database per test, spoken to as browsers with cookie jars (and as forgers without
-//! one).
+//! The dashboard end to end: a real server on a free port over a fresh SQLite database per
+//! test, spoken to as browsers with cookie jars (and as forgers without one) — its frame and
+//! accounts, and its content pages over a few hundred known answers.
 
 mod accounts;
 mod admin;
 mod helpers;
+mod pages;
 mod sign_in;

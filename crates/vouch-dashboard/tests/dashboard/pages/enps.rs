@@ -2,7 +2,7 @@
 
 use vouch_store::Role;
 
-use crate::seed::{Q1, between, seeded};
+use super::seed::{Q1, between, seeded};
 
 #[tokio::test]
 async fn a_member_without_hr_cannot_find_an_enps_survey() {

@@ -2,7 +2,7 @@
 
 use vouch_store::{NewWidgetKey, Role};
 
-use crate::seed::seeded;
+use super::seed::seeded;
 
 #[tokio::test]
 async fn settings_show_errors_beside_fields_and_save_valid_changes() {

@@ -2,7 +2,7 @@
 
 use vouch_store::Role;
 
-use crate::seed::{Q1, WIZARD_COMMENT, between, seeded};
+use super::seed::{Q1, WIZARD_COMMENT, between, seeded};
 
 /// The id of the answer whose comment is [`WIZARD_COMMENT`], found through the inbox search.
 async fn wizard_answer(browser: &crate::helpers::Browser) -> String {

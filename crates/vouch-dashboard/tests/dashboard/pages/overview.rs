@@ -2,7 +2,7 @@
 
 use vouch_store::Role;
 
-use crate::seed::{Q1, between, seeded};
+use super::seed::{Q1, between, seeded};
 
 #[tokio::test]
 async fn the_overview_shows_the_exact_figures_of_the_range() {

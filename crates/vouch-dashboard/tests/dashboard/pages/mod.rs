@@ -1,0 +1,8 @@
+//! The content pages: a few hundred known answers, and browsers signed in with each role.
+
+mod enps;
+mod inbox;
+mod overview;
+mod seed;
+mod settings;
+mod timing;
