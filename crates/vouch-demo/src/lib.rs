@@ -68,8 +68,9 @@ pub const EMPLOYEE_FOLLOW_UP: &str =
 /// The channels demo answers arrive by.
 pub const CHANNELS: [&str; 3] = ["email", "link", "widget"];
 
-/// The end of the demo period when none is given: 2026-10-01T00:00:00Z. A fixed date keeps the
-/// default output the same from one day to the next; `vouch demo` passes the current time.
+/// The end of the demo period of [`DemoConfig::default`]: 2026-10-01T00:00:00Z. A fixed date
+/// keeps tests and benchmarks the same from one day to the next; `vouch demo` ends its data
+/// at the current time ([`DemoConfig::ending_at`]).
 pub const DEFAULT_END: Timestamp = Timestamp::constant(1_790_812_800, 0);
 
 /// What to generate.

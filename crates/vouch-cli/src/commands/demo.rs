@@ -40,10 +40,11 @@ pub async fn demo(
     let shared_store = open_store(&url).await?;
     let store = shared_store.as_ref();
     let workspace = store.workspace(workspace).await?;
+    // The data ends now, whatever day it is, so that "the last 90 days" is always full.
     let config = DemoConfig {
         seed: args.seed,
         customers: args.customers,
-        ..DemoConfig::default()
+        ..DemoConfig::ending_at(jiff::Timestamp::now())
     };
     let started = Instant::now();
     let customers = fill(store, &workspace, &config, vouch_core::SurveyKind::Nps).await?;

@@ -1,5 +1,6 @@
 //! End-to-end tests of the `vouch` binary, on SQLite and (when configured) PostgreSQL.
 
+mod demo;
 mod email;
 mod helpers;
 mod import_errors;
