@@ -67,8 +67,12 @@ fn init_logs(cli: &cli::Cli) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("VOUCH_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    // Colours only on a terminal: a log written to a file or a pipe stays plain text.
+    let colour = std::io::IsTerminal::is_terminal(&std::io::stderr())
+        && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(colour)
         .with_writer(std::io::stderr);
     if json {
         logs.json().init();

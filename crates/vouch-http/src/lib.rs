@@ -1,6 +1,6 @@
 //! Vouch's server: the one place that composes the surfaces — the JSON API under `/api/v1`
 //! (`vouch-api`), the pages respondents answer on and the in-app widget (`vouch-collect`), the
-//! dashboard (`vouch-dashboard`), `/healthz` and `/metrics` — into one router with its
+//! dashboard (`vouch-dashboard`), `/healthz`, `/metrics` and `/favicon.ico` — into one router with its
 //! middleware, and serves it.
 //!
 //! [`serve`] runs the router on a listener until a shutdown signal, then stops accepting, lets
@@ -12,7 +12,7 @@ use std::sync::Arc;
 use axum::Router;
 use tokio::net::TcpListener;
 use vouch_store::Store;
-use vouch_web::{ApiState, health, observe};
+use vouch_web::{ApiState, favicon, health, observe};
 
 pub use vouch_web::{AppState, Limits, ServerConfig};
 
@@ -25,6 +25,7 @@ pub fn router(state: AppState) -> Router {
     let collect = vouch_collect::router(api_state);
     Router::new()
         .merge(health::router())
+        .merge(favicon::router())
         .merge(observe::metrics_router())
         .merge(api)
         .merge(collect)

@@ -13,6 +13,7 @@ pub mod attributes;
 pub mod auth;
 pub mod contact_key;
 pub mod error;
+pub mod favicon;
 pub mod fresh;
 pub mod health;
 pub mod indexes;

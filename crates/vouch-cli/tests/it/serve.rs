@@ -14,6 +14,8 @@ pub struct Server {
     child: Child,
     /// `http://127.0.0.1:PORT`.
     pub base: String,
+    /// Every line the server logged so far.
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Server {
@@ -36,9 +38,14 @@ impl Server {
             .expect("start vouch serve");
         let stderr = child.stderr.take().expect("stderr is piped");
         let (found, address) = std::sync::mpsc::channel();
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let kept = std::sync::Arc::clone(&log);
         std::thread::spawn(move || {
             let mut sent = false;
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Ok(mut kept) = kept.lock() {
+                    kept.push(line.clone());
+                }
                 if !sent && let Some(at) = line.find("listening on http://") {
                     let address = line[at + "listening on ".len()..].split_whitespace().next();
                     let _ = found.send(address.unwrap_or_default().to_owned());
@@ -49,7 +56,15 @@ impl Server {
         let base = address
             .recv_timeout(Duration::from_secs(30))
             .expect("the server logs its address");
-        Server { child, base }
+        Server { child, base, log }
+    }
+
+    /// The lines logged so far.
+    pub fn log(&self) -> Vec<String> {
+        self.log
+            .lock()
+            .map(|lines| lines.clone())
+            .unwrap_or_default()
     }
 
     /// Sends SIGTERM and waits (at most 10 s) for the server to stop.
@@ -314,4 +329,29 @@ fn every_acknowledged_response_survives_kill_9() {
             db.url
         );
     }
+}
+
+#[test]
+fn a_log_that_is_not_a_terminal_is_plain_text_and_the_favicon_is_served() {
+    let db = crate::helpers::backends().remove(0);
+    let server = Server::start(&db);
+    let icon = runtime().block_on(async {
+        reqwest::get(format!("{}/favicon.ico", server.base))
+            .await
+            .expect("the server answers")
+    });
+    assert_eq!(icon.status(), 200);
+    assert_eq!(
+        icon.headers()["content-type"].to_str().unwrap(),
+        "image/svg+xml"
+    );
+    let log = server.log();
+    assert!(
+        log.iter().any(|line| line.contains("listening on")),
+        "{log:?}"
+    );
+    assert!(
+        log.iter().all(|line| !line.contains('\u{1b}')),
+        "no colour codes in a piped log: {log:?}"
+    );
 }
