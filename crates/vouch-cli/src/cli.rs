@@ -87,9 +87,13 @@ pub enum ImportCommand {
 pub struct ImportResponsesArgs {
     /// The CSV file.
     pub file: PathBuf,
-    /// The survey the responses answer (created when missing).
+    /// The survey the responses answer, matched ignoring case; created when missing, except
+    /// that a name a typo away from an existing survey's needs `--create`.
     #[arg(long)]
     pub survey: String,
+    /// Create the survey even though its name is close to an existing one's.
+    #[arg(long)]
+    pub create: bool,
     /// The kind of survey to create when it is missing (default nps); checked against the
     /// survey when it exists.
     #[arg(long, value_enum)]

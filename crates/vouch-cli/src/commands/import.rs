@@ -15,6 +15,7 @@ use vouch_store::{
 };
 
 use super::import_csv::{Layout, LineLengthLimit, RowError};
+use super::survey_name::{Found, find_survey};
 use crate::bad_input;
 use crate::cli::{ImportResponsesArgs, KindArg};
 
@@ -95,6 +96,9 @@ pub async fn import_responses(
             "{name}: {bad_rows} invalid row(s); nothing was imported \
              (use --skip-invalid to import the {good_rows} valid row(s))"
         );
+    }
+    if good_rows == 0 && bad_rows == 0 {
+        eprintln!("{name}: warning: the file has a header but no rows: nothing to import");
     }
     let survey_name = args.survey.clone();
     let summary = writer.commit().await?;
@@ -293,7 +297,17 @@ async fn find_or_check_survey(
     if name.is_empty() || name.chars().count() > MAX_SURVEY_NAME_CHARS {
         bad_input!("--survey: the name must be 1 to {MAX_SURVEY_NAME_CHARS} characters");
     }
-    let existing = store.survey_by_name(workspace.id, name).await?;
+    let existing = match find_survey(store, workspace, name).await? {
+        Found::Survey(survey) => Some(*survey),
+        // A near miss is a typo more often than a new survey: ask before creating one.
+        Found::Missing {
+            near: Some(near), ..
+        } if !args.create => bad_input!(
+            "--survey: no survey named {name:?}, but there is {near:?}: use that name, or pass \
+             --create to create a new survey {name:?}"
+        ),
+        Found::Missing { .. } => None,
+    };
     if let Some(survey) = &existing
         && let Some(kind) = args.kind.map(kind_of)
         && survey.kind != kind

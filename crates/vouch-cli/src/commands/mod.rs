@@ -12,6 +12,7 @@ mod keys;
 mod report;
 mod send;
 mod serve;
+mod survey_name;
 mod surveys;
 mod users;
 mod widget;

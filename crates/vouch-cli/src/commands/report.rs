@@ -11,6 +11,7 @@ use vouch_store::{AttributeDefinition, Store, Survey, Workspace};
 use vouch_web::wire::ReportJson;
 
 use super::import_csv::parse_instant;
+use super::survey_name::existing_survey;
 use crate::bad_input;
 use crate::cli::{IntervalArg, ReportArgs};
 use crate::table;
@@ -21,13 +22,7 @@ pub async fn report(
     workspace: &Workspace,
     args: &ReportArgs,
 ) -> anyhow::Result<()> {
-    let Some(survey) = store.survey_by_name(workspace.id, &args.survey).await? else {
-        bad_input!(
-            "--survey: no survey named {:?} in workspace {:?}",
-            args.survey,
-            workspace.slug
-        );
-    };
+    let survey = existing_survey(store, workspace, &args.survey).await?;
     let definitions = store.attribute_definitions(workspace.id).await?;
     let query = query_of(args, &survey, &definitions)?;
     let mut index = ResponseIndex::new(workspace_time_zone(workspace)?);

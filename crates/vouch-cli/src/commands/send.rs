@@ -17,6 +17,7 @@ use vouch_store::{
 };
 
 use super::report::known_attribute;
+use super::survey_name::{Found, find_survey as find_survey_named};
 use crate::cli::SendArgs;
 use crate::settings::{self, FileSettings};
 use crate::{bad_input, outln};
@@ -95,20 +96,21 @@ async fn find_survey(
     workspace: &Workspace,
     name: &str,
 ) -> anyhow::Result<Survey> {
-    let Some(survey) = store.survey_by_name(workspace.id, name.trim()).await? else {
-        let names: Vec<String> = store
-            .surveys(workspace.id)
-            .await?
-            .into_iter()
-            .map(|listing| format!("{:?}", listing.survey.name))
-            .collect();
-        if names.is_empty() {
-            bad_input!("--survey: no survey {name:?}, and the workspace has none yet");
+    let survey = match find_survey_named(store, workspace, name).await? {
+        Found::Survey(survey) => *survey,
+        Found::Missing {
+            near: Some(near), ..
+        } => bad_input!("--survey: no survey {name:?}; did you mean {near:?}?"),
+        Found::Missing { names, .. } if names.is_empty() => {
+            bad_input!("--survey: no survey {name:?}, and the workspace has none yet")
         }
-        bad_input!(
-            "--survey: no survey {name:?}; the workspace has {}",
-            names.join(", ")
-        );
+        Found::Missing { names, .. } => {
+            let quoted: Vec<String> = names.iter().map(|name| format!("{name:?}")).collect();
+            bad_input!(
+                "--survey: no survey {name:?}; the workspace has {}",
+                quoted.join(", ")
+            )
+        }
     };
     if survey.archived {
         bad_input!("--survey: survey {name:?} is archived and takes no answers");

@@ -6,6 +6,7 @@ use rand::Rng;
 use serde_json::json;
 use vouch_store::{NewWidgetKey, Store, StoreError, Workspace};
 
+use super::survey_name::existing_survey;
 use crate::cli::WidgetCommand;
 use crate::settings::{self, FileSettings};
 use crate::{bad_input, out, outln, table};
@@ -109,12 +110,7 @@ async fn create(
     if !(sample > 0.0 && sample <= 1.0) {
         bad_input!("--sample: {sample} is not in (0, 1]");
     }
-    let Some(survey) = store
-        .survey_by_name(workspace.id, survey_name.trim())
-        .await?
-    else {
-        bad_input!("--survey: no survey {survey_name:?}");
-    };
+    let survey = existing_survey(store, workspace, survey_name).await?;
     if survey.archived {
         bad_input!("--survey: survey {survey_name:?} is archived and takes no answers");
     }

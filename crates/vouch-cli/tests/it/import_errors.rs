@@ -158,3 +158,78 @@ fn a_killed_import_leaves_the_database_as_it_was() {
         assert_eq!(report["responses"], serde_json::json!(1));
     }
 }
+
+#[test]
+fn survey_names_match_ignoring_case_and_a_typo_is_not_a_new_survey() {
+    for db in backends() {
+        let first = db.file("first.csv", "email,score\na@b.co,9\n");
+        db.ok(&[
+            "import",
+            "responses",
+            arg(&first),
+            "--survey",
+            "Customer NPS",
+        ]);
+        // Another case names the same survey.
+        let second = db.file("second.csv", "email,score\nc@d.co,3\n");
+        db.ok(&[
+            "import",
+            "responses",
+            arg(&second),
+            "--survey",
+            "customer nps",
+        ]);
+        assert_eq!(db.survey_counts(), [("Customer NPS".to_owned(), 2)]);
+        let report = db.report(&["--survey", "CUSTOMER NPS"]);
+        assert_eq!(report["responses"], 2, "{report}");
+
+        // A typo is refused with the name it was probably meant to be…
+        let typo = db.vouch(&[
+            "import",
+            "responses",
+            arg(&second),
+            "--survey",
+            "Custmer NPS",
+        ]);
+        let stderr = String::from_utf8_lossy(&typo.stderr);
+        assert_eq!(typo.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains("\"Customer NPS\"") && stderr.contains("--create"),
+            "{stderr}"
+        );
+        assert_eq!(db.survey_counts(), [("Customer NPS".to_owned(), 2)]);
+        let report = db.vouch(&["report", "--survey", "Custmer NPS"]);
+        let stderr = String::from_utf8_lossy(&report.stderr);
+        assert!(stderr.contains("did you mean \"Customer NPS\""), "{stderr}");
+        // …and made on purpose with --create.
+        db.ok(&[
+            "import",
+            "responses",
+            arg(&second),
+            "--survey",
+            "Custmer NPS",
+            "--create",
+        ]);
+        assert_eq!(db.survey_counts().len(), 2);
+        // A name far from every survey's is a new survey, as always.
+        db.ok(&[
+            "import",
+            "responses",
+            arg(&second),
+            "--survey",
+            "Onboarding",
+        ]);
+        assert_eq!(db.survey_counts().len(), 3);
+    }
+}
+
+#[test]
+fn a_file_with_a_header_and_no_rows_says_so() {
+    for db in backends() {
+        let path = db.file("header-only.csv", "email,score,comment\n");
+        let output = db.vouch(&["import", "responses", arg(&path), "--survey", "S"]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{stderr}");
+        assert!(stderr.contains("no rows"), "{stderr}");
+    }
+}
