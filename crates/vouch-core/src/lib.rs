@@ -16,6 +16,7 @@
 
 pub mod account;
 pub mod attribute;
+pub mod brand;
 pub mod email;
 pub mod histogram;
 pub mod language;

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use vouch_store::{
-    AttributeDefinition, StoreError, StoreResult, Workspace, WorkspaceId, WorkspaceStore,
+    AttributeDefinition, Brand, StoreError, StoreResult, Workspace, WorkspaceId, WorkspaceStore,
 };
 
 use crate::PostgresStore;
@@ -32,24 +32,38 @@ pub(crate) async fn workspace(client: &ClientWrapper, slug: &str) -> StoreResult
         .ok_or_else(|| StoreError::NotFound(format!("workspace {slug:?}")))
 }
 
+/// The columns [`workspace_of_row`] reads, in its order.
+const WORKSPACE_COLUMNS: &str = "id, slug, time_zone, brand_name, brand_color, logo_url";
+
+/// A workspace from a row of [`WORKSPACE_COLUMNS`].
+fn workspace_of_row(row: &Row) -> Result<Workspace, tokio_postgres::Error> {
+    Ok(Workspace {
+        id: WorkspaceId(row.try_get(0)?),
+        slug: row.try_get(1)?,
+        time_zone: row.try_get(2)?,
+        brand: Brand {
+            name: row.try_get(3)?,
+            color: row.try_get(4)?,
+            logo_url: row.try_get(5)?,
+        },
+    })
+}
+
 async fn find_workspace(client: &ClientWrapper, slug: &str) -> StoreResult<Option<Workspace>> {
     let statement = client
-        .prepare_cached("SELECT id, slug, time_zone FROM workspaces WHERE slug = $1")
+        .prepare_cached(&format!(
+            "SELECT {WORKSPACE_COLUMNS} FROM workspaces WHERE slug = $1"
+        ))
         .await
         .pg_context("failed to prepare the workspace lookup")?;
     let row = client
         .query_opt(&statement, &[&slug])
         .await
         .pg_context("failed to read a workspace")?;
-    row.map(|row| {
-        Ok::<_, tokio_postgres::Error>(Workspace {
-            id: WorkspaceId(row.try_get(0)?),
-            slug: row.try_get(1)?,
-            time_zone: row.try_get(2)?,
-        })
-    })
-    .transpose()
-    .pg_context("failed to read a workspace")
+    row.as_ref()
+        .map(workspace_of_row)
+        .transpose()
+        .pg_context("failed to read a workspace")
 }
 
 /// True when the workspace exists.
@@ -80,6 +94,25 @@ pub(crate) async fn set_time_zone(
         )
         .await
         .pg_context("failed to set the workspace's time zone")?;
+    match changed {
+        0 => Err(StoreError::NotFound(format!("workspace {}", workspace.0))),
+        _ => Ok(()),
+    }
+}
+
+/// Replaces the workspace's brand whole.
+pub(crate) async fn set_brand(
+    client: &ClientWrapper,
+    workspace: WorkspaceId,
+    brand: &Brand,
+) -> StoreResult<()> {
+    let changed = client
+        .execute(
+            "UPDATE workspaces SET brand_name = $1, brand_color = $2, logo_url = $3 WHERE id = $4",
+            &[&brand.name, &brand.color, &brand.logo_url, &workspace.0],
+        )
+        .await
+        .pg_context("failed to set the workspace's brand")?;
     match changed {
         0 => Err(StoreError::NotFound(format!("workspace {}", workspace.0))),
         _ => Ok(()),
@@ -148,41 +181,32 @@ pub(crate) async fn workspace_by_id(
     id: WorkspaceId,
 ) -> StoreResult<Option<Workspace>> {
     let statement = client
-        .prepare_cached("SELECT id, slug, time_zone FROM workspaces WHERE id = $1")
+        .prepare_cached(&format!(
+            "SELECT {WORKSPACE_COLUMNS} FROM workspaces WHERE id = $1"
+        ))
         .await
         .pg_context("failed to prepare the workspace lookup")?;
     let row = client
         .query_opt(&statement, &[&id.0])
         .await
         .pg_context("failed to read a workspace")?;
-    row.map(|row| {
-        Ok::<_, tokio_postgres::Error>(Workspace {
-            id: WorkspaceId(row.try_get(0)?),
-            slug: row.try_get(1)?,
-            time_zone: row.try_get(2)?,
-        })
-    })
-    .transpose()
-    .pg_context("failed to read a workspace")
+    row.as_ref()
+        .map(workspace_of_row)
+        .transpose()
+        .pg_context("failed to read a workspace")
 }
 
 /// Every workspace of the server, oldest first (identity values grow with creation).
 pub(crate) async fn workspaces(client: &ClientWrapper) -> StoreResult<Vec<Workspace>> {
     let rows = client
         .query(
-            "SELECT id, slug, time_zone FROM workspaces ORDER BY id",
+            &format!("SELECT {WORKSPACE_COLUMNS} FROM workspaces ORDER BY id"),
             &[],
         )
         .await
         .pg_context("failed to list workspaces")?;
     rows.iter()
-        .map(|row| {
-            Ok(Workspace {
-                id: WorkspaceId(row.try_get(0)?),
-                slug: row.try_get(1)?,
-                time_zone: row.try_get(2)?,
-            })
-        })
+        .map(workspace_of_row)
         .collect::<Result<_, tokio_postgres::Error>>()
         .pg_context("failed to list workspaces")
 }
@@ -212,6 +236,10 @@ impl WorkspaceStore for PostgresStore {
         time_zone: &str,
     ) -> StoreResult<()> {
         set_time_zone(&*self.client().await?, workspace, time_zone).await
+    }
+
+    async fn set_workspace_brand(&self, workspace: WorkspaceId, brand: &Brand) -> StoreResult<()> {
+        set_brand(&*self.client().await?, workspace, brand).await
     }
 
     async fn attribute_definitions(

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use vouch_store::{
-    AttributeDefinition, StoreError, StoreResult, Workspace, WorkspaceId, WorkspaceStore,
+    AttributeDefinition, Brand, StoreError, StoreResult, Workspace, WorkspaceId, WorkspaceStore,
 };
 
 use crate::SqliteStore;
@@ -36,54 +36,51 @@ pub(crate) fn workspace(connection: &mut Connection, slug: &str) -> StoreResult<
     Ok(workspace)
 }
 
+/// The columns [`workspace_of_row`] reads, in its order.
+const WORKSPACE_COLUMNS: &str = "id, slug, time_zone, brand_name, brand_color, logo_url";
+
+/// A workspace from a row of [`WORKSPACE_COLUMNS`].
+fn workspace_of_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Workspace> {
+    Ok(Workspace {
+        id: WorkspaceId(row.get(0)?),
+        slug: row.get(1)?,
+        time_zone: row.get(2)?,
+        brand: Brand {
+            name: row.get(3)?,
+            color: row.get(4)?,
+            logo_url: row.get(5)?,
+        },
+    })
+}
+
 fn find(connection: &Connection, slug: &str) -> StoreResult<Option<Workspace>> {
     connection
-        .prepare_cached("SELECT id, slug, time_zone FROM workspaces WHERE slug = ?1")
-        .and_then(|mut statement| {
-            statement
-                .query_row([slug], |row| {
-                    Ok(Workspace {
-                        id: WorkspaceId(row.get(0)?),
-                        slug: row.get(1)?,
-                        time_zone: row.get(2)?,
-                    })
-                })
-                .optional()
-        })
+        .prepare_cached(&format!(
+            "SELECT {WORKSPACE_COLUMNS} FROM workspaces WHERE slug = ?1"
+        ))
+        .and_then(|mut statement| statement.query_row([slug], workspace_of_row).optional())
         .sql_context("failed to read a workspace")
 }
 
 /// The workspace with this id.
 pub(crate) fn by_id(connection: &Connection, id: WorkspaceId) -> StoreResult<Option<Workspace>> {
     connection
-        .prepare_cached("SELECT id, slug, time_zone FROM workspaces WHERE id = ?1")
-        .and_then(|mut statement| {
-            statement
-                .query_row([id.0], |row| {
-                    Ok(Workspace {
-                        id: WorkspaceId(row.get(0)?),
-                        slug: row.get(1)?,
-                        time_zone: row.get(2)?,
-                    })
-                })
-                .optional()
-        })
+        .prepare_cached(&format!(
+            "SELECT {WORKSPACE_COLUMNS} FROM workspaces WHERE id = ?1"
+        ))
+        .and_then(|mut statement| statement.query_row([id.0], workspace_of_row).optional())
         .sql_context("failed to read a workspace")
 }
 
 /// Every workspace, oldest first.
 pub(crate) fn list(connection: &Connection) -> StoreResult<Vec<Workspace>> {
     connection
-        .prepare_cached("SELECT id, slug, time_zone FROM workspaces ORDER BY id")
+        .prepare_cached(&format!(
+            "SELECT {WORKSPACE_COLUMNS} FROM workspaces ORDER BY id"
+        ))
         .and_then(|mut statement| {
             statement
-                .query_map([], |row| {
-                    Ok(Workspace {
-                        id: WorkspaceId(row.get(0)?),
-                        slug: row.get(1)?,
-                        time_zone: row.get(2)?,
-                    })
-                })
+                .query_map([], workspace_of_row)
                 .and_then(|rows| rows.collect())
         })
         .sql_context("failed to list the workspaces")
@@ -112,6 +109,24 @@ pub(crate) fn set_time_zone(
             (time_zone, workspace.0),
         )
         .sql_context("failed to set the workspace's time zone")?;
+    match changed {
+        0 => Err(StoreError::NotFound(format!("workspace {}", workspace.0))),
+        _ => Ok(()),
+    }
+}
+
+/// Replaces the workspace's brand whole.
+pub(crate) fn set_brand(
+    connection: &Connection,
+    workspace: WorkspaceId,
+    brand: &Brand,
+) -> StoreResult<()> {
+    let changed = connection
+        .execute(
+            "UPDATE workspaces SET brand_name = ?1, brand_color = ?2, logo_url = ?3 WHERE id = ?4",
+            (&brand.name, &brand.color, &brand.logo_url, workspace.0),
+        )
+        .sql_context("failed to set the workspace's brand")?;
     match changed {
         0 => Err(StoreError::NotFound(format!("workspace {}", workspace.0))),
         _ => Ok(()),
@@ -170,6 +185,12 @@ impl WorkspaceStore for SqliteStore {
     ) -> StoreResult<()> {
         let time_zone = time_zone.to_owned();
         self.run(move |connection| set_time_zone(connection, workspace, &time_zone))
+            .await
+    }
+
+    async fn set_workspace_brand(&self, workspace: WorkspaceId, brand: &Brand) -> StoreResult<()> {
+        let brand = brand.clone();
+        self.run(move |connection| set_brand(connection, workspace, &brand))
             .await
     }
 

@@ -52,7 +52,9 @@ use vouch_store::Store;
 /// - Workspaces are isolated: nothing of one is seen through another, names may repeat across
 ///   workspaces, and an import that names another workspace's survey fails (at `write` or at
 ///   `commit`) and writes nothing.
-/// - `workspace_by_id` finds a workspace, or none.
+/// - `workspace_by_id` finds a workspace, or none; a new workspace has no brand;
+///   `set_workspace_brand` replaces it whole (read back by `workspace`, `workspace_by_id` and
+///   `workspaces`, other workspaces untouched), and is `NotFound` for an unknown workspace.
 /// - API keys: created with their fields, a name taken by a live key is `Conflict` (in its
 ///   workspace only), so is a secret hash used twice; found by hash (revoked ones too);
 ///   listed oldest first; revoking twice or another workspace's key is `NotFound`; a revoked

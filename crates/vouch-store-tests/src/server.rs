@@ -7,7 +7,7 @@
 use jiff::{SignedDuration, Timestamp};
 use vouch_core::{AttributeKind, AttributeValue, SurveyKind};
 use vouch_store::{
-    ApiKey, AttributeDefinition, Attributes, Contact, ContactId, ContactKey, ContactQuery,
+    ApiKey, AttributeDefinition, Attributes, Brand, Contact, ContactId, ContactKey, ContactQuery,
     IdempotencyKey, IngestOutcome, IngestRequest, KeyScope, NewApiKey, ResponseId, SavedReply,
     Store, StoreError, StoreResult, StoredResponse, Survey, SurveyChanges, SurveyId, WorkspaceId,
 };
@@ -65,6 +65,53 @@ pub(crate) async fn chapters(store: &dyn Store, run: &str) {
         "workspace_by_id",
     );
     assert_eq!(missing, None, "workspace_by_id of an unknown id");
+    assert_eq!(home.brand, Brand::default(), "a new workspace has no brand");
+    let brand = Brand {
+        name: Some("Acme Analytics".into()),
+        color: Some("#1D4ED8".into()),
+        logo_url: Some("https://acme.example/logo.svg".into()),
+    };
+    ok(
+        store.set_workspace_brand(home.id, &brand).await,
+        "set_workspace_brand",
+    );
+    let branded = ok(store.workspace_by_id(home.id).await, "workspace_by_id");
+    assert_eq!(
+        branded.map(|w| w.brand),
+        Some(brand.clone()),
+        "the brand reads back"
+    );
+    let by_slug = ok(store.workspace(&home.slug).await, "workspace");
+    assert_eq!(by_slug.brand_name(), Some("Acme Analytics"));
+    let listed = ok(store.workspaces().await, "workspaces");
+    let listed = listed
+        .iter()
+        .find(|w| w.id == home.id)
+        .map(|w| w.brand.clone());
+    assert_eq!(listed, Some(brand), "workspaces lists the brand");
+    let away_brand = ok(store.workspace_by_id(away.id).await, "workspace_by_id");
+    assert_eq!(
+        away_brand.map(|w| w.brand),
+        Some(Brand::default()),
+        "other workspaces keep theirs"
+    );
+    ok(
+        store.set_workspace_brand(home.id, &Brand::default()).await,
+        "clear the brand",
+    );
+    let cleared = ok(store.workspace_by_id(home.id).await, "workspace_by_id");
+    assert_eq!(
+        cleared.map(|w| w.brand),
+        Some(Brand::default()),
+        "a brand is replaced whole"
+    );
+    match store
+        .set_workspace_brand(WorkspaceId(i64::MAX), &Brand::default())
+        .await
+    {
+        Err(StoreError::NotFound(_)) => {}
+        other => panic!("set_workspace_brand of an unknown workspace: {other:?}"),
+    }
     let server = Server {
         store,
         run: run.to_owned(),

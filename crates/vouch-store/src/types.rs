@@ -37,6 +37,28 @@ pub struct Workspace {
     pub slug: String,
     /// The IANA time zone reports bucket periods in (`UTC` by default).
     pub time_zone: String,
+    /// How it shows itself to respondents where a survey sets nothing of its own.
+    pub brand: Brand,
+}
+
+impl Workspace {
+    /// The company name respondents read (in the question, the email, the page header), when
+    /// the workspace has one; the slug is an internal name and is never shown to them.
+    pub fn brand_name(&self) -> Option<&str> {
+        self.brand.name.as_deref()
+    }
+}
+
+/// A company's name, colour and logo as respondents see them (each checked by
+/// `vouch_core::brand`); any of them may be unset.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Brand {
+    /// "Acme Analytics".
+    pub name: Option<String>,
+    /// The accent colour, `#RRGGBB`.
+    pub color: Option<String>,
+    /// An absolute `http(s)://` URL of the logo.
+    pub logo_url: Option<String>,
 }
 
 /// An attribute and the kind it was given when first seen.

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 
-use crate::{AttributeDefinition, StoreResult, Workspace, WorkspaceId};
+use crate::{AttributeDefinition, Brand, StoreResult, Workspace, WorkspaceId};
 
 /// The workspaces of a server, their time zone and attribute definitions, and the database itself.
 #[async_trait]
@@ -22,6 +22,10 @@ pub trait WorkspaceStore: Send + Sync {
         workspace: WorkspaceId,
         time_zone: &str,
     ) -> StoreResult<()>;
+
+    /// Replaces the workspace's brand whole (fields checked by the caller with
+    /// `vouch_core::brand`); `NotFound` for an unknown workspace.
+    async fn set_workspace_brand(&self, workspace: WorkspaceId, brand: &Brand) -> StoreResult<()>;
 
     /// The attributes the workspace has seen, with the kind each was given.
     async fn attribute_definitions(

@@ -11,9 +11,6 @@ use vouch_store::{SurveySettings, Wording};
 use crate::error::{ApiError, Result};
 use crate::state::Limits;
 
-/// The longest logo URL accepted, in characters.
-const MAX_LOGO_URL_CHARS: usize = 2_048;
-
 /// The longest throttle window accepted, in days (ten years).
 const MAX_THROTTLE_DAYS: u32 = 3_650;
 
@@ -94,25 +91,7 @@ impl From<&SurveySettings> for SurveySettingsJson {
     }
 }
 
-/// True for `#RRGGBB` (either case).
-pub fn is_hex_color(text: &str) -> bool {
-    text.len() == 7
-        && text.starts_with('#')
-        && text[1..].bytes().all(|byte| byte.is_ascii_hexdigit())
-}
-
-/// True for an absolute `http(s)://` URL without spaces, quotes or angle brackets.
-pub fn is_logo_url(text: &str) -> bool {
-    let lower = text.to_ascii_lowercase();
-    let rest = lower
-        .strip_prefix("https://")
-        .or_else(|| lower.strip_prefix("http://"));
-    rest.is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'))
-        && text.chars().count() <= MAX_LOGO_URL_CHARS
-        && !text
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || "\"'<>\\`".contains(c))
-}
+pub use vouch_core::brand::{is_hex_color, is_logo_url};
 
 /// The settings a body describes, every field checked; errors name `settings.<field>`.
 pub fn checked_settings(given: &SurveySettingsJson, limits: &Limits) -> Result<SurveySettings> {
@@ -121,28 +100,10 @@ pub fn checked_settings(given: &SurveySettingsJson, limits: &Limits) -> Result<S
             .map(|text| wording(&format!("settings.{field}"), text, limits))
             .transpose()
     };
-    let brand_color = match given.brand_color.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(color) if is_hex_color(color) => Some(color.to_owned()),
-        Some(other) => {
-            return Err(ApiError::validation(
-                "settings.brand_color",
-                format!("{other:?} is not a colour written #RRGGBB"),
-            ));
-        }
-    };
-    let logo_url = match given.logo_url.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(url) if is_logo_url(url) => Some(url.to_owned()),
-        Some(_) => {
-            return Err(ApiError::validation(
-                "settings.logo_url",
-                format!(
-                    "the logo must be an absolute http:// or https:// URL of at most {MAX_LOGO_URL_CHARS} characters"
-                ),
-            ));
-        }
-    };
+    let brand_color = vouch_core::brand::brand_color(given.brand_color.as_deref().unwrap_or(""))
+        .map_err(|error| ApiError::validation("settings.brand_color", error.to_string()))?;
+    let logo_url = vouch_core::brand::logo_url(given.logo_url.as_deref().unwrap_or(""))
+        .map_err(|error| ApiError::validation("settings.logo_url", error.to_string()))?;
     let default_language = language_code("settings.default_language", &given.default_language)?;
     let mut translations = BTreeMap::new();
     for (code, text) in &given.translations {
