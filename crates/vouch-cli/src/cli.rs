@@ -328,6 +328,26 @@ pub enum WorkspaceCommand {
         /// For example `Europe/Paris`.
         time_zone: String,
     },
+    /// Set the name, colour and logo respondents see (in the question, the email and the
+    /// survey page) where a survey sets none of its own. A flag left out keeps its value; an
+    /// empty one clears it.
+    SetBrand {
+        /// The company or product name, e.g. "Acme Analytics".
+        #[arg(long)]
+        name: Option<String>,
+        /// The accent colour, #RRGGBB.
+        #[arg(long)]
+        color: Option<String>,
+        /// An absolute http(s):// URL of the logo.
+        #[arg(long)]
+        logo_url: Option<String>,
+    },
+    /// Print the workspace's settings: slug, time zone and brand.
+    Show {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Flags of `vouch serve`.

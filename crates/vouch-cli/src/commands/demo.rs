@@ -40,6 +40,13 @@ pub async fn demo(
     let shared_store = open_store(&url).await?;
     let store = shared_store.as_ref();
     let workspace = store.workspace(workspace).await?;
+    // Respondents read the demo company's name, never the workspace's slug.
+    let brand = vouch_store::Brand {
+        name: Some(vouch_demo::COMPANY_NAME.to_owned()),
+        ..workspace.brand.clone()
+    };
+    store.set_workspace_brand(workspace.id, &brand).await?;
+    let workspace = vouch_store::Workspace { brand, ..workspace };
     // The data ends now, whatever day it is, so that "the last 90 days" is always full.
     let config = DemoConfig {
         seed: args.seed,

@@ -70,6 +70,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Workspace(WorkspaceCommand::SetTimeZone { time_zone }) => {
             workspace::set_time_zone(store, &workspace, time_zone).await
         }
+        Command::Workspace(WorkspaceCommand::SetBrand {
+            name,
+            color,
+            logo_url,
+        }) => {
+            let given = workspace::BrandFlags {
+                name: name.as_deref(),
+                color: color.as_deref(),
+                logo_url: logo_url.as_deref(),
+            };
+            workspace::set_brand(store, &workspace, given).await
+        }
+        Command::Workspace(WorkspaceCommand::Show { json }) => workspace::show(&workspace, *json),
         Command::Bench(args) => bench::bench(store, &workspace, args).await,
         Command::Keys(command) => keys::keys(store, &workspace, command).await,
         Command::Users(command) => users::users(store, &workspace, command).await,
