@@ -28,13 +28,15 @@ use std::collections::{HashMap, HashSet};
 
 use deadpool_postgres::{ClientWrapper, Object, Pool};
 use futures_util::future::{try_join, try_join3};
+use tokio_postgres::{Row, Statement};
 use vouch_store::{
     AttributeDefinition, Attributes, ContactId, IngestOutcome, IngestRequest, ResponseId,
     StoreError, StoreResult, StoredResponse, WorkspaceId, attributes_to_json,
 };
 
 use crate::contacts::book::{
-    LOCK_CONTACTS, Resolution, UPDATE_CONTACTS, Who, lock_parameters, resolve,
+    ContactBook, ContactChanges, LOCK_CONTACTS, Resolution, UPDATE_CONTACTS, Who, lock_parameters,
+    resolve,
 };
 use crate::error::{PgContext, other};
 use crate::ids::{self, BEGIN_WRITER, Reservation};
@@ -210,6 +212,46 @@ pub(crate) async fn ingest(
     )))
 }
 
+/// The statements of one attempt, prepared together.
+struct Statements {
+    check_surveys: Statement,
+    definitions: Statement,
+    claim: Statement,
+    lock: Statement,
+    update: Statement,
+    insert: Statement,
+}
+
+impl Statements {
+    async fn prepare(client: &ClientWrapper) -> StoreResult<Statements> {
+        let [check_surveys, definitions, claim, lock, update, insert] = prepare(
+            client,
+            [
+                CHECK_SURVEYS,
+                SELECT_DEFINITIONS,
+                CLAIM_KEYS_AND_DEFINE,
+                LOCK_CONTACTS,
+                UPDATE_CONTACTS,
+                INSERT_RESPONSES,
+            ],
+        )
+        .await?;
+        Ok(Statements {
+            check_surveys,
+            definitions,
+            claim,
+            lock,
+            update,
+            insert,
+        })
+    }
+}
+
+/// The id reserved for the request at `index` of the batch.
+fn response_id(reservation: Reservation, index: usize) -> i64 {
+    reservation.first + index as i64
+}
+
 /// One attempt: the outcomes once committed, or `None` when a race was lost (roll back and try
 /// again). Each step sends its statements together and then awaits their answers
 /// (`try_join` polls in order, and a statement is sent when first polled).
@@ -218,24 +260,43 @@ async fn write(
     reservations: &Pool,
     batch: &Batch<'_>,
 ) -> StoreResult<Option<Vec<IngestOutcome>>> {
-    let workspace = batch.workspace;
     let now = now_millis();
-    let [check_surveys, definitions, claim, lock, update, insert] = prepare(
-        transaction.client(),
-        [
-            CHECK_SURVEYS,
-            SELECT_DEFINITIONS,
-            CLAIM_KEYS_AND_DEFINE,
-            LOCK_CONTACTS,
-            UPDATE_CONTACTS,
-            INSERT_RESPONSES,
-        ],
-    )
-    .await?;
+    let statements = Statements::prepare(transaction.client()).await?;
     transaction.opening();
     let client = transaction.client();
+    let (reservation, definitions) =
+        begin_and_check(client, reservations, batch, &statements).await?;
+    let Some((plans, contacts)) =
+        claim_keys_and_lock_contacts(client, batch, &statements, &definitions, reservation, now)
+            .await?
+    else {
+        return Ok(None);
+    };
+    let created = resolve_contacts(client, batch, &plans, &contacts, &definitions, now).await?;
+    let columns = ResponseColumns::of(batch, &created, reservation)?;
+    insert_and_commit(
+        client,
+        &statements,
+        batch,
+        &created,
+        &columns,
+        reservation,
+        now,
+    )
+    .await?;
+    transaction.committed();
+    outcomes(plans, written(batch, created.requests, &columns)?).map(Some)
+}
 
-    // 1. Begin and check; reserve ids once the transaction has its id.
+/// Step 1: begins the transaction, checks that the batch's surveys are open and reads the
+/// attribute kinds; reserves the ids once the transaction has its id.
+async fn begin_and_check(
+    client: &ClientWrapper,
+    reservations: &Pool,
+    batch: &Batch<'_>,
+    statements: &Statements,
+) -> StoreResult<(Reservation, Vec<AttributeDefinition>)> {
+    let workspace = batch.workspace;
     let begin = async {
         client
             .batch_execute(BEGIN_WRITER)
@@ -245,91 +306,149 @@ async fn write(
     };
     let surveys = async {
         client
-            .query(&check_surveys, &[&workspace, &batch.surveys])
+            .query(&statements.check_surveys, &[&workspace, &batch.surveys])
             .await
             .pg_context("failed to read surveys")
     };
     let definitions = async {
         client
-            .query(&definitions, &[&workspace])
+            .query(&statements.definitions, &[&workspace])
             .await
             .pg_context("failed to read the attribute definitions")
     };
     let (reservation, surveys, definitions) = try_join3(begin, surveys, definitions).await?;
-    let open: HashMap<i64, bool> = surveys
+    check_surveys_open(batch, &surveys)?;
+    Ok((reservation, definitions_of_rows(&definitions)?))
+}
+
+/// Fails with the first survey of the batch that is missing or archived, given the rows of
+/// [`CHECK_SURVEYS`].
+fn check_surveys_open(batch: &Batch<'_>, rows: &[Row]) -> StoreResult<()> {
+    let open: HashMap<i64, bool> = rows
         .iter()
         .map(|row| Ok((row.try_get(0)?, !row.try_get::<_, bool>(1)?)))
         .collect::<Result<_, tokio_postgres::Error>>()
         .pg_context("failed to read surveys")?;
-    if let Some(survey) = batch
+    match batch
         .surveys
         .iter()
         .find(|survey| open.get(survey) != Some(&true))
     {
-        return Err(StoreError::NotFound(format!("survey {survey}")));
+        Some(survey) => Err(StoreError::NotFound(format!("survey {survey}"))),
+        None => Ok(()),
     }
-    let definitions = definitions_of_rows(&definitions)?;
-    let Reservation { first, horizon } = reservation;
-    let response_id = |index: usize| first + index as i64;
+}
 
-    // 2. Claim keys and define attributes, lock contacts.
+/// Step 2: claims the keys and defines the attributes while locking the contacts; then plans
+/// each request, reading what taken keys recorded. Returns the plans and the locked contacts, or
+/// `None` when a taken key was forgotten before it could be read.
+async fn claim_keys_and_lock_contacts(
+    client: &ClientWrapper,
+    batch: &Batch<'_>,
+    statements: &Statements,
+    definitions: &[AttributeDefinition],
+    reservation: Reservation,
+    now: i64,
+) -> StoreResult<Option<(Vec<Plan>, Vec<Row>)>> {
+    let workspace = batch.workspace;
     let keys: Vec<&str> = batch.keyed.iter().filter_map(|&i| batch.key(i)).collect();
-    let claiming = async {
-        if keys.is_empty() && batch.definition_names.is_empty() {
-            return Ok(Vec::new());
-        }
-        let fingerprints: Vec<&str> = batch
-            .keyed
-            .iter()
-            .filter_map(|&i| batch.fingerprint(i))
-            .collect();
-        let ids: Vec<i64> = batch.keyed.iter().map(|&i| response_id(i)).collect();
-        client
-            .query(
-                &claim,
-                &[
-                    &workspace,
-                    &keys,
-                    &fingerprints,
-                    &ids,
-                    &now,
-                    &batch.definition_names,
-                    &batch.definition_kinds,
-                    &batch.definition_keys,
-                ],
-            )
-            .await
-            .pg_context("failed to claim idempotency keys and define attributes")
-    };
+    let claiming = claim_keys(client, &statements.claim, batch, &keys, reservation, now);
     let (external_ids, emails) = lock_parameters(&batch.who);
     let locking = async {
         client
-            .query(&lock, &[&workspace, &external_ids, &emails])
+            .query(&statements.lock, &[&workspace, &external_ids, &emails])
             .await
             .pg_context("failed to lock contacts")
     };
     let (claimed, contacts) = try_join(claiming, locking).await?;
-    let claimed: HashSet<&str> = claimed
-        .iter()
-        .map(|row| row.try_get(0))
-        .collect::<Result<_, _>>()
-        .pg_context("failed to claim idempotency keys")?;
-    let taken: Vec<&str> = keys
-        .iter()
-        .copied()
-        .filter(|key| !claimed.contains(key))
-        .collect();
+    let taken = taken_keys(&keys, &claimed)?;
     let recorded = match taken.is_empty() {
         true => HashMap::new(),
-        false => match recorded(client, workspace, &taken, &definitions).await? {
+        false => match recorded(client, workspace, &taken, definitions).await? {
             Some(recorded) => recorded,
             // A key was taken, then forgotten (its response erased) before it could be read.
             None => return Ok(None),
         },
     };
-    let plans = plan(batch, &recorded);
+    Ok(Some((plan(batch, &recorded), contacts)))
+}
 
-    // 3. Contacts. Each response keeps its contact's attributes as merged up to its request.
+/// Runs [`CLAIM_KEYS_AND_DEFINE`] for the first request of each key (`keys`), unless there is
+/// nothing to claim or define.
+async fn claim_keys(
+    client: &ClientWrapper,
+    claim: &Statement,
+    batch: &Batch<'_>,
+    keys: &[&str],
+    reservation: Reservation,
+    now: i64,
+) -> StoreResult<Vec<Row>> {
+    if keys.is_empty() && batch.definition_names.is_empty() {
+        return Ok(Vec::new());
+    }
+    let fingerprints: Vec<&str> = batch
+        .keyed
+        .iter()
+        .filter_map(|&i| batch.fingerprint(i))
+        .collect();
+    let ids: Vec<i64> = batch
+        .keyed
+        .iter()
+        .map(|&i| response_id(reservation, i))
+        .collect();
+    client
+        .query(
+            claim,
+            &[
+                &batch.workspace,
+                &keys,
+                &fingerprints,
+                &ids,
+                &now,
+                &batch.definition_names,
+                &batch.definition_kinds,
+                &batch.definition_keys,
+            ],
+        )
+        .await
+        .pg_context("failed to claim idempotency keys and define attributes")
+}
+
+/// The keys of `keys` that another writer took: those missing from the `claimed` rows.
+fn taken_keys<'k>(keys: &[&'k str], claimed: &[Row]) -> StoreResult<Vec<&'k str>> {
+    let claimed: HashSet<&str> = claimed
+        .iter()
+        .map(|row| row.try_get(0))
+        .collect::<Result<_, _>>()
+        .pg_context("failed to claim idempotency keys")?;
+    Ok(keys
+        .iter()
+        .copied()
+        .filter(|key| !claimed.contains(key))
+        .collect())
+}
+
+/// The requests to write, with their contacts resolved.
+struct Created {
+    /// The contacts, with every request applied.
+    book: ContactBook,
+    /// What is left to write to stored contacts.
+    changes: ContactChanges,
+    /// For each request to write: its index, its contact's place in `book`, and its contact's
+    /// attributes as merged up to it.
+    requests: Vec<(usize, usize, Attributes)>,
+}
+
+/// Step 3: applies the requests to write to their contacts, inserting the new ones. Each
+/// response keeps its contact's attributes as merged up to its request.
+async fn resolve_contacts(
+    client: &ClientWrapper,
+    batch: &Batch<'_>,
+    plans: &[Plan],
+    contacts: &[Row],
+    definitions: &[AttributeDefinition],
+    now: i64,
+) -> StoreResult<Created> {
     let creating: Vec<usize> = (0..plans.len())
         .filter(|&index| matches!(plans[index], Plan::Create))
         .collect();
@@ -342,51 +461,100 @@ async fn write(
         placed,
         changes,
         ..
-    } = resolve(client, workspace, now, &contacts, &definitions, &applied).await?;
-    let created: Vec<(usize, usize, Attributes)> = creating
+    } = resolve(
+        client,
+        batch.workspace,
+        now,
+        contacts,
+        definitions,
+        &applied,
+    )
+    .await?;
+    let requests = creating
         .into_iter()
         .zip(placed)
         .map(|(index, (contact, merged))| (index, contact, merged))
         .collect();
+    Ok(Created {
+        book,
+        changes,
+        requests,
+    })
+}
 
-    // 4. Responses, and commit.
-    let mut ids = Vec::with_capacity(created.len());
-    let mut surveys = Vec::with_capacity(created.len());
-    let mut contact_ids = Vec::with_capacity(created.len());
-    let mut scores = Vec::with_capacity(created.len());
-    let mut comments = Vec::with_capacity(created.len());
-    let mut times = Vec::with_capacity(created.len());
-    let mut channels = Vec::with_capacity(created.len());
-    let mut attributes = Vec::with_capacity(created.len());
-    for (index, contact, merged) in &created {
-        let response = &batch.requests[*index].response;
-        ids.push(response_id(*index));
-        surveys.push(response.survey.0);
-        contact_ids.push(book.id(*contact)?);
-        scores.push(i16::from(response.score.value()));
-        comments.push(response.comment.as_deref());
-        times.push(response.created_at.as_millisecond());
-        channels.push(response.channel.as_str());
-        attributes.push(attributes_to_json(merged));
+/// The responses to insert, as the parameters of [`INSERT_RESPONSES`].
+struct ResponseColumns<'a> {
+    ids: Vec<i64>,
+    surveys: Vec<i64>,
+    contact_ids: Vec<i64>,
+    scores: Vec<i16>,
+    comments: Vec<Option<&'a str>>,
+    times: Vec<i64>,
+    channels: Vec<&'a str>,
+    attributes: Vec<String>,
+}
+
+impl<'a> ResponseColumns<'a> {
+    fn of(
+        batch: &Batch<'a>,
+        created: &Created,
+        reservation: Reservation,
+    ) -> StoreResult<ResponseColumns<'a>> {
+        let count = created.requests.len();
+        let mut columns = ResponseColumns {
+            ids: Vec::with_capacity(count),
+            surveys: Vec::with_capacity(count),
+            contact_ids: Vec::with_capacity(count),
+            scores: Vec::with_capacity(count),
+            comments: Vec::with_capacity(count),
+            times: Vec::with_capacity(count),
+            channels: Vec::with_capacity(count),
+            attributes: Vec::with_capacity(count),
+        };
+        for (index, contact, merged) in &created.requests {
+            let response = &batch.requests[*index].response;
+            columns.ids.push(response_id(reservation, *index));
+            columns.surveys.push(response.survey.0);
+            columns.contact_ids.push(created.book.id(*contact)?);
+            columns.scores.push(i16::from(response.score.value()));
+            columns.comments.push(response.comment.as_deref());
+            columns.times.push(response.created_at.as_millisecond());
+            columns.channels.push(response.channel.as_str());
+            columns.attributes.push(attributes_to_json(merged));
+        }
+        Ok(columns)
     }
+}
+
+/// Step 4: writes back the changed contacts, inserts the responses and commits, in one flight.
+async fn insert_and_commit(
+    client: &ClientWrapper,
+    statements: &Statements,
+    batch: &Batch<'_>,
+    created: &Created,
+    columns: &ResponseColumns<'_>,
+    reservation: Reservation,
+    now: i64,
+) -> StoreResult<()> {
+    let workspace = batch.workspace;
     let inserting = async {
-        if ids.is_empty() {
+        if columns.ids.is_empty() {
             return Ok(0);
         }
         client
             .execute(
-                &insert,
+                &statements.insert,
                 &[
                     &workspace,
-                    &horizon,
-                    &ids,
-                    &surveys,
-                    &contact_ids,
-                    &scores,
-                    &comments,
-                    &times,
-                    &channels,
-                    &attributes,
+                    &reservation.horizon,
+                    &columns.ids,
+                    &columns.surveys,
+                    &columns.contact_ids,
+                    &columns.scores,
+                    &columns.comments,
+                    &columns.times,
+                    &columns.channels,
+                    &columns.attributes,
                 ],
             )
             .await
@@ -399,53 +567,65 @@ async fn write(
             .pg_context("failed to commit responses")
     };
     try_join3(
-        changes.write(client, &update, workspace, now),
+        created
+            .changes
+            .write(client, &statements.update, workspace, now),
         inserting,
         committing,
     )
     .await?;
-    transaction.committed();
+    Ok(())
+}
 
-    let mut written: HashMap<usize, StoredResponse> = HashMap::with_capacity(created.len());
+/// The responses written, by the index of their request.
+fn written(
+    batch: &Batch<'_>,
+    created: Vec<(usize, usize, Attributes)>,
+    columns: &ResponseColumns<'_>,
+) -> StoreResult<HashMap<usize, StoredResponse>> {
+    let mut written = HashMap::with_capacity(created.len());
     for (position, (index, _, merged)) in created.into_iter().enumerate() {
         let response = &batch.requests[index].response;
         written.insert(
             index,
             StoredResponse {
-                id: ResponseId(ids[position]),
+                id: ResponseId(columns.ids[position]),
                 survey: response.survey,
-                contact: ContactId(contact_ids[position]),
+                contact: ContactId(columns.contact_ids[position]),
                 score: response.score,
                 comment: response.comment.clone(),
-                created_at: timestamp(times[position])?,
+                created_at: timestamp(columns.times[position])?,
                 channel: response.channel.clone(),
                 attributes: merged,
             },
         );
     }
+    Ok(written)
+}
+
+/// The outcome of each request, in request order.
+fn outcomes(
+    plans: Vec<Plan>,
+    written: HashMap<usize, StoredResponse>,
+) -> StoreResult<Vec<IngestOutcome>> {
+    let written_for = |index: usize| {
+        written
+            .get(&index)
+            .cloned()
+            .ok_or_else(|| other("a response written went missing"))
+    };
     plans
         .into_iter()
         .enumerate()
         .map(|(index, plan)| {
             Ok(match plan {
-                Plan::Create => IngestOutcome::Created(
-                    written
-                        .get(&index)
-                        .cloned()
-                        .ok_or_else(|| other("a response written went missing"))?,
-                ),
-                Plan::ReplayOf(first) => IngestOutcome::Replayed(
-                    written
-                        .get(&first)
-                        .cloned()
-                        .ok_or_else(|| other("a response written went missing"))?,
-                ),
+                Plan::Create => IngestOutcome::Created(written_for(index)?),
+                Plan::ReplayOf(first) => IngestOutcome::Replayed(written_for(first)?),
                 Plan::Replay(response) => IngestOutcome::Replayed(response),
                 Plan::KeyReused => IngestOutcome::KeyReused,
             })
         })
-        .collect::<StoreResult<Vec<_>>>()
-        .map(Some)
+        .collect()
 }
 
 /// What the keys another writer took recorded, or `None` when one of them has disappeared since
