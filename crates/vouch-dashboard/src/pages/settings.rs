@@ -28,7 +28,7 @@ use crate::layout::{DashboardError, Frame, Nav, render_status};
 use crate::session::{Viewer, Writer};
 use vouch_web::state::{AppState, Limits};
 use vouch_web::survey_settings::{SurveySettingsJson, WordingJson, checked_settings};
-use vouch_web::survey_settings::{link_url, wording};
+use vouch_web::survey_settings::{link_url, survey_name, wording};
 
 /// One text field of the form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -238,16 +238,22 @@ pub(crate) async fn save(
 /// The changes a form asks for, or the error of each field that is wrong.
 fn checked(form: &Form, limits: &Limits) -> (SurveyChanges, Errors) {
     let mut errors = Errors::new();
-    let mut required = |name: &str, label: &str| match wording(label, form.get(name), limits) {
+    let mut required = |name: &str, checked: vouch_web::error::Result<String>| match checked {
         Ok(text) => Some(text),
         Err(error) => {
             errors.insert(name.to_owned(), error.body().error.message);
             None
         }
     };
-    let name = required("name", "the name");
-    let question = required("question", "the question");
-    let follow_up = required("follow_up", "the follow-up");
+    let name = required("name", survey_name("the name", form.get("name")));
+    let question = required(
+        "question",
+        wording("the question", form.get("question"), limits),
+    );
+    let follow_up = required(
+        "follow_up",
+        wording("the follow-up", form.get("follow_up"), limits),
+    );
     let optional = |name: &str| {
         let text = form.get(name).trim();
         (!text.is_empty()).then(|| text.to_owned())
