@@ -152,7 +152,10 @@ pub(crate) async fn page(
         range_label: selection.range.label.clone(),
         older_href: older_href(&filters, &listed),
         newest_href: before.map(|_| filters.href("/app/inbox")),
-        empty: listed.rows.is_empty().then(|| empty_state(&surveys, selection.any_answers)),
+        empty: listed
+            .rows
+            .is_empty()
+            .then(|| empty_state(&surveys, selection.any_answers)),
         rows: listed.rows,
         notes: listed.notes,
         script: super::script::script_src(),
