@@ -31,7 +31,7 @@ use super::filters::{
     ChipNames, FilterError, Filters, Preset, Range, one, query_pairs, status_label, with_query,
 };
 use super::fresh::Freshness;
-use super::listing::follow_up;
+use super::listing::{follow_up, known_tags, who_answered};
 use super::view::{ScoreChip, date_time, iso_date, shown_date};
 use super::{path_id, visible_surveys};
 use crate::layout::{DashboardError, Frame, Nav, render};
@@ -326,17 +326,11 @@ async fn inbox_fields(
     visible: &[Survey],
     members: &[(User, Membership)],
 ) -> InboxFields {
-    let known_tags = match store.workflow_tags(workspace).await {
-        Ok(tags) => tags.into_iter().map(|(tag, _)| tag).take(100).collect(),
-        Err(error) => {
-            tracing::warn!(%error, "reading the workspace's tags failed");
-            Vec::new()
-        }
-    };
+    let known_tags = known_tags(store, workspace).await;
     InboxFields {
         surveys: survey_choices(visible, filters.survey),
         statuses: status_choices(filters.status),
-        assignees: assignee_choices(members, filters.assignee.map(|user| user.0)),
+        assignees: assignee_choices(members, filters.assignee.map(|user| user.0), "Anyone"),
         tag: filters.tag.clone().unwrap_or_default(),
         known_tags,
     }
@@ -381,13 +375,7 @@ async fn inbox_row(
     };
     match answer {
         ShownAnswer::Open(response) => {
-            let contact = state
-                .store()
-                .contact_by_id(workspace, response.contact)
-                .await?;
-            row.who = contact
-                .and_then(|contact| contact.email.or(contact.external_id))
-                .unwrap_or_else(|| "unknown contact".to_owned());
+            row.who = who_answered(state.store(), workspace, response.contact).await?;
             row.attributes = response
                 .attributes
                 .iter()
@@ -470,14 +458,16 @@ fn survey_choices(surveys: &[Survey], current: Option<i64>) -> Vec<Choice> {
     choices
 }
 
-/// The members as choices (first: anyone / unassigned as `empty`).
+/// The members as choices, `current` selected; first an empty value reading `none_label`
+/// ("Anyone" as a filter, "Nobody" as an assignment).
 pub(crate) fn assignee_choices(
     members: &[(User, Membership)],
     current: Option<i64>,
+    none_label: &str,
 ) -> Vec<Choice> {
     let mut choices = vec![Choice {
         value: String::new(),
-        label: "Anyone".to_owned(),
+        label: none_label.to_owned(),
         selected: current.is_none(),
     }];
     choices.extend(members.iter().map(|(user, _)| Choice {

@@ -60,7 +60,9 @@ impl Filters {
     /// The active filters as chips, each with a link that removes it from `path`.
     pub(crate) fn chips(&self, path: &str, names: &ChipNames) -> Vec<FilterChip> {
         let mut chips = Vec::new();
-        let mut chip = |label: String, without: Filters| {
+        let mut chip = |label: String, remove: &dyn Fn(&mut Filters)| {
+            let mut without = self.clone();
+            remove(&mut without);
             chips.push(FilterChip {
                 label,
                 remove_href: without.href(path),
@@ -71,76 +73,35 @@ impl Filters {
                 .survey
                 .clone()
                 .unwrap_or_else(|| format!("survey {survey}"));
-            chip(
-                format!("survey: {name}"),
-                Filters {
-                    survey: None,
-                    ..self.clone()
-                },
-            );
+            chip(format!("survey: {name}"), &|f| f.survey = None);
         }
         for (position, (name, value)) in self.wheres.iter().enumerate() {
-            let mut without = self.clone();
-            without.wheres.remove(position);
-            chip(format!("{name} = {value}"), without);
+            chip(format!("{name} = {value}"), &|f| {
+                f.wheres.remove(position);
+            });
         }
         if let Some(channel) = &self.channel {
-            chip(
-                format!("channel: {channel}"),
-                Filters {
-                    channel: None,
-                    ..self.clone()
-                },
-            );
+            chip(format!("channel: {channel}"), &|f| f.channel = None);
         }
         if let Some(category) = self.category {
-            chip(
-                format!("{}s", category.as_str()),
-                Filters {
-                    category: None,
-                    ..self.clone()
-                },
-            );
+            chip(format!("{}s", category.as_str()), &|f| f.category = None);
         }
         if let Some(text) = &self.text {
-            chip(
-                format!("“{text}”"),
-                Filters {
-                    text: None,
-                    ..self.clone()
-                },
-            );
+            chip(format!("“{text}”"), &|f| f.text = None);
         }
         if let Some(status) = self.status {
-            chip(
-                format!("status: {}", status_label(status)),
-                Filters {
-                    status: None,
-                    ..self.clone()
-                },
-            );
+            let label = format!("status: {}", status_label(status));
+            chip(label, &|f| f.status = None);
         }
         if self.assignee.is_some() {
             let name = names
                 .assignee
                 .clone()
                 .unwrap_or_else(|| "someone".to_owned());
-            chip(
-                format!("assigned to {name}"),
-                Filters {
-                    assignee: None,
-                    ..self.clone()
-                },
-            );
+            chip(format!("assigned to {name}"), &|f| f.assignee = None);
         }
         if let Some(tag) = &self.tag {
-            chip(
-                format!("tag: {tag}"),
-                Filters {
-                    tag: None,
-                    ..self.clone()
-                },
-            );
+            chip(format!("tag: {tag}"), &|f| f.tag = None);
         }
         chips
     }
