@@ -60,26 +60,33 @@ impl Filters {
     }
 }
 
-/// `period`: a preset's name.
-fn period(pairs: &[(String, String)]) -> Result<Option<Preset>, FilterError> {
-    let Some(text) = one(pairs, "period") else {
+/// The value of parameter `name` read by `parse`, if given; `unknown` says what is wrong with
+/// a value it cannot read.
+fn named<T>(
+    pairs: &[(String, String)],
+    name: &'static str,
+    parse: impl Fn(&str) -> Option<T>,
+    unknown: impl Fn(&str) -> String,
+) -> Result<Option<T>, FilterError> {
+    let Some(text) = one(pairs, name) else {
         return Ok(None);
     };
-    Preset::parse(text)
+    parse(text)
         .map(Some)
-        .ok_or_else(|| FilterError::new("period", format!("unknown period {text:?}")))
+        .ok_or_else(|| FilterError::new(name, unknown(text)))
+}
+
+/// `period`: a preset's name.
+fn period(pairs: &[(String, String)]) -> Result<Option<Preset>, FilterError> {
+    named(pairs, "period", Preset::parse, |text| {
+        format!("unknown period {text:?}")
+    })
 }
 
 /// `interval`: `week`, `month` or `quarter`.
 fn interval(pairs: &[(String, String)]) -> Result<Option<Interval>, FilterError> {
-    let Some(text) = one(pairs, "interval") else {
-        return Ok(None);
-    };
-    Interval::parse(text).map(Some).ok_or_else(|| {
-        FilterError::new(
-            "interval",
-            format!("unknown interval {text:?} (week, month or quarter)"),
-        )
+    named(pairs, "interval", Interval::parse, |text| {
+        format!("unknown interval {text:?} (week, month or quarter)")
     })
 }
 
@@ -127,14 +134,8 @@ fn channel(pairs: &[(String, String)]) -> Result<Option<String>, FilterError> {
 
 /// `category`: `promoter`, `passive` or `detractor`.
 fn category(pairs: &[(String, String)]) -> Result<Option<Category>, FilterError> {
-    let Some(text) = one(pairs, "category") else {
-        return Ok(None);
-    };
-    parse_category(text).map(Some).ok_or_else(|| {
-        FilterError::new(
-            "category",
-            format!("unknown category {text:?} (promoter, passive or detractor)"),
-        )
+    named(pairs, "category", parse_category, |text| {
+        format!("unknown category {text:?} (promoter, passive or detractor)")
     })
 }
 
@@ -155,14 +156,8 @@ fn search_text(pairs: &[(String, String)]) -> Result<Option<String>, FilterError
 
 /// `status`: a follow-up status.
 fn status(pairs: &[(String, String)]) -> Result<Option<ResponseStatus>, FilterError> {
-    let Some(text) = one(pairs, "status") else {
-        return Ok(None);
-    };
-    ResponseStatus::parse(text).map(Some).ok_or_else(|| {
-        FilterError::new(
-            "status",
-            format!("unknown status {text:?} (open, in_progress or closed)"),
-        )
+    named(pairs, "status", ResponseStatus::parse, |text| {
+        format!("unknown status {text:?} (open, in_progress or closed)")
     })
 }
 

@@ -56,10 +56,7 @@ pub(crate) async fn record_answer(
         .await
         .pg_context("failed to read an invitation")?;
     let Some(row) = row else {
-        return Err(StoreError::NotFound(format!(
-            "invitation {}",
-            answer.invitation.0
-        )));
+        return Err(invitation_not_found(answer));
     };
     let context = "failed to read an invitation";
     let known = Known {
@@ -88,6 +85,11 @@ pub(crate) async fn record_answer(
     Err(other(format!(
         "gave up recording an answer after {ATTEMPTS} attempts: other answers kept replacing it"
     )))
+}
+
+/// The error for an answer through an invitation that does not exist (or no longer does).
+fn invitation_not_found(answer: &Answer) -> StoreError {
+    StoreError::NotFound(format!("invitation {}", answer.invitation.0))
 }
 
 /// True when the stored response says what the answer says.
@@ -263,10 +265,7 @@ async fn begin_and_lock(
     let (reservation, (contact, invitation)) =
         try_join(ids::reserve(reservations, 1), locking).await?;
     let (Some(contact), Some(invitation)) = (contact, invitation) else {
-        return Err(StoreError::NotFound(format!(
-            "invitation {}",
-            answer.invitation.0
-        )));
+        return Err(invitation_not_found(answer));
     };
     let context = "failed to read the invitation";
     let locked = Locked {
