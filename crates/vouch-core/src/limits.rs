@@ -42,6 +42,9 @@ pub const MAX_GROUPS: usize = 4_000_000;
 /// The longest `Idempotency-Key`, in characters.
 pub const MAX_IDEMPOTENCY_KEY_CHARS: usize = 255;
 
+/// The longest name of an API key.
+pub const MAX_API_KEY_NAME_CHARS: usize = 100;
+
 /// The longest user name (a dashboard account's display name).
 pub const MAX_USER_NAME_CHARS: usize = 100;
 

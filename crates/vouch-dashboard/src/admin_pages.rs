@@ -23,18 +23,16 @@ use vouch_store::{
     ApiKey, KeyScope, MemberInvite, Membership, NewApiKey, Role, StoreError, User, UserId,
 };
 
+use vouch_core::Email;
+use vouch_core::limits::MAX_API_KEY_NAME_CHARS;
 use vouch_web::auth::{generate_api_key, hash_api_key};
 use vouch_web::state::AppState;
 
-use super::auth_pages::normalize_email;
 use super::layout::{DashboardError, Frame, Nav, render, render_status};
 use super::session::{Admin, Viewer, hash_secret, random_token};
 
 /// How long an invitation link works.
 pub const INVITE_DAYS: i64 = 7;
-
-/// The most characters of an API key's name.
-const MAX_KEY_NAME_CHARS: usize = 100;
 
 /// 403 for anyone but admins.
 fn require_admin(viewer: &Viewer) -> Result<(), DashboardError> {
@@ -170,9 +168,9 @@ pub(crate) async fn invite(
     let email = if form.email.trim().is_empty() {
         None
     } else {
-        match normalize_email(&form.email) {
-            Some(email) => Some(email),
-            None => {
+        match Email::parse(&form.email) {
+            Ok(email) => Some(email.into_string()),
+            Err(_) => {
                 return members_refused(
                     &state,
                     &viewer,
@@ -386,14 +384,14 @@ pub(crate) async fn create_api_key(
 ) -> Result<Response, DashboardError> {
     let name = form.name.trim();
     if name.is_empty()
-        || name.chars().count() > MAX_KEY_NAME_CHARS
+        || name.chars().count() > MAX_API_KEY_NAME_CHARS
         || name.chars().any(char::is_control)
     {
         return keys_refused(
             &state,
             &viewer,
             name,
-            "Name the key (1 to 100 characters).",
+            &format!("Name the key (1 to {MAX_API_KEY_NAME_CHARS} characters)."),
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;

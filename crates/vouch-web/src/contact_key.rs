@@ -1,13 +1,14 @@
 //! Who a request names: the one check of a contact's email and external id shared by the API,
 //! the survey pages and the widget.
 
+use vouch_core::Email;
 use vouch_store::ContactKey;
 
 use crate::error::{ApiError, Result};
 use crate::state::Limits;
 
-/// Who a request names: an email (trimmed, lower-cased, plausible) and/or an external id
-/// (trimmed); at least one. Errors name `email` and `external_id`, inside `within` when the
+/// Who a request names: an email (as [`Email::parse`] keeps it: trimmed, ASCII lower-cased,
+/// plausible) and/or an external id (trimmed); at least one. Errors name `email` and `external_id`, inside `within` when the
 /// contact is a field of the body (`contact.email`).
 pub fn contact_key(
     email: Option<&str>,
@@ -36,43 +37,31 @@ pub fn contact_key(
             ),
         ));
     }
-    let email = email.map(str::to_lowercase);
-    if let Some(address) = &email
-        && let Err(reason) = check_email(address, limits)
-    {
-        return Err(ApiError::validation(path("email"), reason));
-    }
+    let email = match email {
+        Some(address) => Some(
+            checked_email(address, limits)
+                .map_err(|reason| ApiError::validation(path("email"), reason))?,
+        ),
+        None => None,
+    };
     Ok(ContactKey {
         external_id: external_id.map(str::to_owned),
         email,
     })
 }
 
-/// A plausible address: one `@`, something on both sides, a dot in the domain, no spaces.
-fn check_email(address: &str, limits: &Limits) -> std::result::Result<(), String> {
+/// The address as stored ([`Email::parse`]: trimmed, ASCII lower-cased, plausible), and at
+/// most `limits.key_chars` characters.
+fn checked_email(address: &str, limits: &Limits) -> std::result::Result<String, String> {
     if address.chars().count() > limits.key_chars {
         return Err(format!(
             "an email has at most {} characters",
             limits.key_chars
         ));
     }
-    let valid = match address.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !domain.contains('@')
-                && !address.contains(char::is_whitespace)
-                && !address.chars().any(char::is_control)
-        }
-        None => false,
-    };
-    if valid {
-        Ok(())
-    } else {
-        Err(format!("{address:?} is not an email address"))
-    }
+    Email::parse(address)
+        .map(Email::into_string)
+        .map_err(|error| error.to_string())
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use metrics_exporter_prometheus::PrometheusHandle;
+use vouch_core::limits;
 use vouch_store::Store;
 
 use crate::indexes::IndexRegistry;
@@ -24,7 +25,8 @@ pub struct Limits {
     pub attribute_value_chars: usize,
     /// The longest email or external id, in characters.
     pub key_chars: usize,
-    /// The longest survey name, question or follow-up, in characters.
+    /// The longest survey question or follow-up, in characters (a survey's name has the fixed
+    /// bound [`vouch_core::limits::MAX_SURVEY_NAME_CHARS`]).
     pub wording_chars: usize,
     /// The largest page a list may return.
     pub max_page_size: usize,
@@ -56,16 +58,16 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Limits {
         Limits {
-            body_bytes: 1 << 20,
-            comment_chars: 10_000,
-            attributes: 100,
-            attribute_name_chars: 64,
-            attribute_value_chars: 1_000,
-            key_chars: 254,
-            wording_chars: 500,
-            max_page_size: 1_000,
-            default_page_size: 100,
-            idempotency_key_chars: 255,
+            body_bytes: limits::DEFAULT_BODY_BYTES,
+            comment_chars: limits::MAX_COMMENT_CHARS,
+            attributes: limits::MAX_ATTRIBUTES_PER_REQUEST,
+            attribute_name_chars: limits::MAX_ATTRIBUTE_NAME_CHARS,
+            attribute_value_chars: limits::MAX_ATTRIBUTE_VALUE_CHARS,
+            key_chars: limits::MAX_EMAIL_CHARS,
+            wording_chars: limits::DEFAULT_WORDING_CHARS,
+            max_page_size: limits::MAX_PAGE_SIZE,
+            default_page_size: limits::DEFAULT_PAGE_SIZE,
+            idempotency_key_chars: limits::MAX_IDEMPOTENCY_KEY_CHARS,
             widget_requests_per_minute_per_ip: 60,
             widget_requests_per_minute_per_contact: 10,
             page_posts_per_minute_per_ip: 30,
@@ -76,6 +78,9 @@ impl Default for Limits {
         }
     }
 }
+
+// `key_chars` bounds both keys of a contact with one number.
+const _: () = assert!(limits::MAX_EMAIL_CHARS == limits::MAX_EXTERNAL_ID_CHARS);
 
 /// How the server runs.
 #[derive(Debug, Clone)]

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use vouch_core::Language;
+use vouch_core::limits::MAX_SURVEY_NAME_CHARS;
 use vouch_store::{SurveySettings, Wording};
 
 use crate::error::{ApiError, Result};
@@ -155,8 +156,20 @@ pub fn link_url(public_url: &str, slug: &str) -> String {
     format!("{}/l/{slug}", public_url.trim_end_matches('/'))
 }
 
-/// A name, question or follow-up: trimmed, not blank, within the wording limit.
+/// A question or follow-up: trimmed, not blank, within the wording limit.
 pub fn wording(field: &str, text: &str, limits: &Limits) -> Result<String> {
+    bounded_text(field, text, limits.wording_chars)
+}
+
+/// A survey's name: trimmed, not blank, at most [`MAX_SURVEY_NAME_CHARS`] characters, as in
+/// every other place a survey is named.
+pub fn survey_name(field: &str, text: &str) -> Result<String> {
+    bounded_text(field, text, MAX_SURVEY_NAME_CHARS)
+}
+
+/// A text trimmed, not blank, of at most `max_chars` characters and without control
+/// characters but line breaks; errors name `field`.
+fn bounded_text(field: &str, text: &str, max_chars: usize) -> Result<String> {
     let text = text.trim();
     if text.is_empty() {
         return Err(ApiError::validation(
@@ -164,13 +177,10 @@ pub fn wording(field: &str, text: &str, limits: &Limits) -> Result<String> {
             format!("{field} must not be blank"),
         ));
     }
-    if text.chars().count() > limits.wording_chars {
+    if text.chars().count() > max_chars {
         return Err(ApiError::validation(
             field,
-            format!(
-                "{field} may have at most {} characters",
-                limits.wording_chars
-            ),
+            format!("{field} may have at most {max_chars} characters"),
         ));
     }
     if text.chars().any(|c| c.is_control() && c != '\n') {
@@ -206,6 +216,16 @@ mod tests {
         let long = "x".repeat(limits.wording_chars + 1);
         let error = wording("question", &long, &limits).unwrap_err();
         assert!(error.to_string().contains("500"), "{error}");
+    }
+
+    #[test]
+    fn survey_names_have_the_one_length_limit() {
+        let at_limit = "x".repeat(MAX_SURVEY_NAME_CHARS);
+        assert_eq!(survey_name("name", &at_limit).unwrap(), at_limit);
+        let error = survey_name("name", &format!("{at_limit}x")).unwrap_err();
+        assert_eq!(error.body().error.field.as_deref(), Some("name"));
+        assert!(error.to_string().contains("200"), "{error}");
+        assert!(survey_name("name", " ").is_err());
     }
 
     #[test]

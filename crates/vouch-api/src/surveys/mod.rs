@@ -16,7 +16,7 @@ use vouch_web::auth::Caller;
 use vouch_web::error::{ApiError, Result};
 use vouch_web::json::{PathId, path_id};
 
-pub use vouch_web::survey_settings::{SurveySettingsJson, link_url, wording};
+pub use vouch_web::survey_settings::{SurveySettingsJson, link_url, survey_name, wording};
 
 /// NPS (customers) or eNPS (employees, reported anonymously).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -9,7 +9,7 @@ use vouch_store::{NewSurvey, StoreError, SurveyChanges, SurveyId, WorkspaceId};
 
 use super::{
     KindJson, NewSurveyBody, SurveyJson, SurveyPatch, checked_slug, name_taken, no_survey,
-    slug_taken, survey_json, wording,
+    slug_taken, survey_json, survey_name, wording,
 };
 use crate::idempotency::SavedWrite;
 use crate::openapi::WriteErrors;
@@ -48,7 +48,7 @@ pub(crate) async fn create_survey(
     let limits = state.limits();
     let given = &body.value;
     let kind: SurveyKind = given.kind.unwrap_or(KindJson::Nps).into();
-    let name = wording("name", &given.name, limits)?;
+    let name = survey_name("name", &given.name)?;
     let question = match &given.question {
         Some(text) => wording("question", text, limits)?,
         None => kind.default_question(None),
@@ -135,7 +135,11 @@ pub(crate) async fn update_survey(
             .transpose()
     };
     let changes = SurveyChanges {
-        name: checked("name", &patch.name)?,
+        name: patch
+            .name
+            .as_deref()
+            .map(|text| survey_name("name", text))
+            .transpose()?,
         question: checked("question", &patch.question)?,
         follow_up: checked("follow_up", &patch.follow_up)?,
         archived: None,

@@ -1,5 +1,6 @@
 //! `vouch keys create|list|revoke`.
 
+use vouch_core::limits::MAX_API_KEY_NAME_CHARS;
 use vouch_store::{KeyScope, NewApiKey, Store, StoreError, Workspace};
 
 use crate::cli::{KeysCommand, ScopeArg};
@@ -32,8 +33,8 @@ async fn create(
     scope: ScopeArg,
 ) -> anyhow::Result<()> {
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        bad_input!("--name: 1 to 100 characters");
+    if name.is_empty() || name.chars().count() > MAX_API_KEY_NAME_CHARS {
+        bad_input!("--name: 1 to {MAX_API_KEY_NAME_CHARS} characters");
     }
     let scope = match scope {
         ScopeArg::Read => KeyScope::Read,

@@ -6,8 +6,9 @@ use jiff::tz::TimeZone;
 use vouch_analytics::disclosure::{ShownAnswer, Verdict};
 use vouch_analytics::live::LiveIndex;
 use vouch_analytics::{FollowUp, Query};
-use vouch_store::{ResponseId, Store, WorkspaceId};
+use vouch_store::{ResponseId, Store, SurveyId, WorkspaceId};
 
+use super::listing::who_answered;
 use super::view::{ScoreChip, iso_date, shown_date};
 use crate::layout::DashboardError;
 
@@ -87,6 +88,22 @@ pub(crate) async fn with_comments(
     Ok((found, verdict))
 }
 
+/// Links to the inbox's answers of `survey` with each tag.
+fn tag_links(tags: &[String], survey: SurveyId) -> Vec<TagLink> {
+    tags.iter()
+        .map(|tag| TagLink {
+            name: tag.clone(),
+            href: super::filters::with_query(
+                "/app/inbox",
+                &[
+                    ("survey".to_owned(), survey.0.to_string()),
+                    ("tag".to_owned(), tag.clone()),
+                ],
+            ),
+        })
+        .collect()
+}
+
 /// The comments as the overview shows them: who answered (never for eNPS), when, tags.
 pub(crate) async fn comment_views(
     store: &dyn Store,
@@ -109,29 +126,11 @@ pub(crate) async fn comment_views(
         let tags = workflows
             .iter()
             .find(|workflow| workflow.response == id)
-            .map(|workflow| {
-                workflow
-                    .tags
-                    .iter()
-                    .map(|tag| TagLink {
-                        name: tag.clone(),
-                        href: super::filters::with_query(
-                            "/app/inbox",
-                            &[
-                                ("survey".to_owned(), survey.0.to_string()),
-                                ("tag".to_owned(), tag.clone()),
-                            ],
-                        ),
-                    })
-                    .collect()
-            })
+            .map(|workflow| tag_links(&workflow.tags, survey))
             .unwrap_or_default();
         let view = match answer {
             ShownAnswer::Open(response) => {
-                let contact = store.contact_by_id(workspace, response.contact).await?;
-                let who = contact
-                    .and_then(|contact| contact.email.or(contact.external_id))
-                    .unwrap_or_else(|| "unknown contact".to_owned());
+                let who = who_answered(store, workspace, response.contact).await?;
                 CommentView {
                     chip: ScoreChip::new(response.score),
                     text: response.comment.unwrap_or_default(),

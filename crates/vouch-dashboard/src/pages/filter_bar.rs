@@ -109,93 +109,21 @@ impl FilterBar {
         definitions: &[AttributeDefinition],
         options: BarOptions,
     ) -> FilterBar {
-        let custom = filters.from.is_some() || filters.to.is_some();
-        let presets = Preset::ALL
-            .into_iter()
-            .map(|preset| {
-                let mut with = filters.clone();
-                with.from = None;
-                with.to = None;
-                with.period = Some(preset);
-                PresetLink {
-                    label: preset.label(),
-                    href: with_keep(with.href(path), &options.keep),
-                    current: !custom && range.preset == Some(preset),
-                }
-            })
-            .collect();
-        let mut hidden: Vec<(String, String)> = filters
-            .wheres
-            .iter()
-            .map(|(name, value)| ("where".to_owned(), format!("{name}={value}")))
-            .collect();
-        if !custom && let Some(period) = filters.period {
-            hidden.push(("period".to_owned(), period.as_str().to_owned()));
-        }
-        if let Some(channel) = &filters.channel {
-            hidden.push(("channel".to_owned(), channel.clone()));
-        }
-        if options.inbox.is_none() {
-            hidden.extend(filters.pairs().into_iter().filter(|(name, _)| {
-                ["survey", "status", "assignee", "tag"].contains(&name.as_str())
-            }));
-        }
-        let shown_as_field = |name: &str| name == "by" && !options.breakdown.is_empty();
-        hidden.extend(
-            options
-                .keep
-                .iter()
-                .filter(|(name, _)| !shown_as_field(name))
-                .cloned(),
-        );
-        let intervals = if options.interval {
-            [Interval::Week, Interval::Month, Interval::Quarter]
-                .into_iter()
-                .map(|interval| Choice {
-                    value: interval_name(interval).to_owned(),
-                    label: format!("per {}", interval_name(interval)),
-                    selected: range.interval == interval,
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let categories = [
-            ("", "Every score", filters.category.is_none()),
-            (
-                "promoter",
-                "Promoters (9–10)",
-                filters.category == Some(Category::Promoter),
-            ),
-            (
-                "passive",
-                "Passives (7–8)",
-                filters.category == Some(Category::Passive),
-            ),
-            (
-                "detractor",
-                "Detractors (0–6)",
-                filters.category == Some(Category::Detractor),
-            ),
-        ]
-        .into_iter()
-        .map(|(value, label, selected)| Choice {
-            value: value.to_owned(),
-            label: label.to_owned(),
-            selected,
-        })
-        .collect();
         let keep_only = Filters::default();
         FilterBar {
             action: path.to_owned(),
-            presets,
+            presets: preset_links(path, filters, range, &options.keep),
             from: date_value(filters.from.as_ref().map(|bound| bound.text.as_str())),
             to: date_value(filters.to.as_ref().map(|bound| bound.text.as_str())),
-            intervals,
-            categories,
+            intervals: if options.interval {
+                interval_choices(range.interval)
+            } else {
+                Vec::new()
+            },
+            categories: category_choices(filters.category),
             text: filters.text.clone().unwrap_or_default(),
             attributes: definitions.iter().map(|d| d.name.clone()).collect(),
-            hidden,
+            hidden: hidden_fields(filters, &options),
             chips: with_keep_chips(filters.chips(path, &options.names), &options.keep),
             clear_href: with_keep(keep_only.href(path), &options.keep),
             filtered: !filters.pairs().is_empty(),
@@ -203,6 +131,110 @@ impl FilterBar {
             breakdown: options.breakdown,
         }
     }
+}
+
+/// True when the filters give a custom range (dates rather than a preset).
+fn is_custom(filters: &Filters) -> bool {
+    filters.from.is_some() || filters.to.is_some()
+}
+
+/// The preset ranges as links: each drops custom dates and keeps the other filters.
+fn preset_links(
+    path: &str,
+    filters: &Filters,
+    range: &Range,
+    keep: &[(String, String)],
+) -> Vec<PresetLink> {
+    let custom = is_custom(filters);
+    Preset::ALL
+        .into_iter()
+        .map(|preset| {
+            let mut with = filters.clone();
+            with.from = None;
+            with.to = None;
+            with.period = Some(preset);
+            PresetLink {
+                label: preset.label(),
+                href: with_keep(with.href(path), keep),
+                current: !custom && range.preset == Some(preset),
+            }
+        })
+        .collect()
+}
+
+/// The filters the form has no field for, sent again as they are: `where`s, the preset, the
+/// channel, the inbox's filters off the inbox, and the page's kept parameters.
+fn hidden_fields(filters: &Filters, options: &BarOptions) -> Vec<(String, String)> {
+    let mut hidden: Vec<(String, String)> = filters
+        .wheres
+        .iter()
+        .map(|(name, value)| ("where".to_owned(), format!("{name}={value}")))
+        .collect();
+    if !is_custom(filters)
+        && let Some(period) = filters.period
+    {
+        hidden.push(("period".to_owned(), period.as_str().to_owned()));
+    }
+    if let Some(channel) = &filters.channel {
+        hidden.push(("channel".to_owned(), channel.clone()));
+    }
+    if options.inbox.is_none() {
+        hidden.extend(
+            filters.pairs().into_iter().filter(|(name, _)| {
+                ["survey", "status", "assignee", "tag"].contains(&name.as_str())
+            }),
+        );
+    }
+    let shown_as_field = |name: &str| name == "by" && !options.breakdown.is_empty();
+    hidden.extend(
+        options
+            .keep
+            .iter()
+            .filter(|(name, _)| !shown_as_field(name))
+            .cloned(),
+    );
+    hidden
+}
+
+/// The trend's periods, `current` selected.
+fn interval_choices(current: Interval) -> Vec<Choice> {
+    [Interval::Week, Interval::Month, Interval::Quarter]
+        .into_iter()
+        .map(|interval| Choice {
+            value: interval_name(interval).to_owned(),
+            label: format!("per {}", interval_name(interval)),
+            selected: current == interval,
+        })
+        .collect()
+}
+
+/// Every score and the three categories, `current` selected.
+fn category_choices(current: Option<Category>) -> Vec<Choice> {
+    [
+        ("", "Every score", current.is_none()),
+        (
+            "promoter",
+            "Promoters (9–10)",
+            current == Some(Category::Promoter),
+        ),
+        (
+            "passive",
+            "Passives (7–8)",
+            current == Some(Category::Passive),
+        ),
+        (
+            "detractor",
+            "Detractors (0–6)",
+            current == Some(Category::Detractor),
+        ),
+    ]
+    .into_iter()
+    .map(|(value, label, selected)| Choice {
+        value: value.to_owned(),
+        label: label.to_owned(),
+        selected,
+    })
+    .collect()
 }
 
 /// The statuses as choices, the current one selected.

@@ -17,18 +17,21 @@ use axum::Extension;
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
 use jiff::Timestamp;
-use vouch_analytics::Query;
-use vouch_analytics::disclosure::{ShownAnswer, Withheld};
+use jiff::tz::TimeZone;
+use vouch_analytics::disclosure::{Listing, ShownAnswer, Withheld};
+use vouch_analytics::{FollowUp, Query, ResponseIndex};
 use vouch_core::ANONYMITY_MIN_RESPONSES;
-use vouch_store::{ResponseId, ResponseWorkflow, Survey, SurveyId, User};
+use vouch_store::{
+    Membership, ResponseId, ResponseWorkflow, Store, Survey, SurveyId, User, WorkspaceId,
+};
 
 use super::directory::Directory;
 use super::filter_bar::{BarOptions, Choice, FilterBar, InboxFields, bad_filter, status_choices};
 use super::filters::{
-    ChipNames, FilterError, Filters, Preset, one, query_pairs, status_label, with_query,
+    ChipNames, FilterError, Filters, Preset, Range, one, query_pairs, status_label, with_query,
 };
 use super::fresh::Freshness;
-use super::listing::follow_up;
+use super::listing::{follow_up, known_tags, who_answered};
 use super::view::{ScoreChip, date_time, iso_date, shown_date};
 use super::{path_id, visible_surveys};
 use crate::layout::{DashboardError, Frame, Nav, render};
@@ -117,46 +120,139 @@ pub(crate) async fn page(
     };
     let before = one(&pairs, "before").and_then(path_id).map(ResponseId);
     let visible = visible_surveys(&state, &viewer, &directory).await?;
-    let surveys: Vec<&Survey> = match filters.survey {
-        None => visible.iter().collect(),
-        Some(id) => match visible.iter().find(|survey| survey.id.0 == id) {
-            Some(survey) => vec![survey],
-            None => {
-                let error = FilterError {
-                    field: "survey",
-                    message: "no such survey".to_owned(),
-                };
-                return Ok(bad_filter(frame, "/app/inbox", error));
-            }
-        },
+    let surveys = match chosen_surveys(&visible, filters.survey) {
+        Ok(surveys) => surveys,
+        Err(error) => return Ok(bad_filter(frame, "/app/inbox", error)),
     };
     let members = store.members(workspace).await?;
     let follow_up = follow_up(store, workspace, &filters).await?;
     let live = freshness.index(&state, workspace).await?;
-    let (zone, range, listing, any_answers) = {
-        let index = live.read();
-        let zone = index.time_zone().clone();
-        let range = filters.range(&zone, Timestamp::now(), Preset::All);
-        let all: Vec<SurveyId> = surveys.iter().map(|survey| survey.id).collect();
-        let any_answers = !all.is_empty()
-            && index
-                .plan(&Query {
-                    surveys: all.clone(),
-                    ..Query::default()
-                })
-                .is_ok_and(|plan| index.run(&plan).total.responses() > 0);
-        // An empty survey list would mean "every survey": list nothing instead.
-        let listing = if all.is_empty() {
-            None
-        } else {
-            let query = filters.query(all, range.from, range.to);
-            index.listing(&query, &follow_up, before, PAGE_SIZE).ok()
-        };
-        (zone, range, listing, any_answers)
+    let selection = select(&live.read(), &filters, &surveys, &follow_up, before);
+    let names = member_names(&members);
+    let listed = list_rows(
+        &state, workspace, &filters, &surveys, &selection, &names, before,
+    )
+    .await?;
+    let inbox = inbox_fields(store, workspace, &filters, &visible, &members).await;
+    let options = BarOptions {
+        names: chip_names(&filters, &surveys, &names),
+        inbox: Some(inbox),
+        ..BarOptions::default()
     };
+    let bar = FilterBar::new(
+        "/app/inbox",
+        &filters,
+        &selection.range,
+        &definitions,
+        options,
+    );
+    let page = InboxPage {
+        frame,
+        bar,
+        range_label: selection.range.label.clone(),
+        older_href: older_href(&filters, &listed),
+        newest_href: before.map(|_| filters.href("/app/inbox")),
+        empty: listed
+            .rows
+            .is_empty()
+            .then(|| empty_state(&surveys, selection.any_answers)),
+        rows: listed.rows,
+        notes: listed.notes,
+        script: super::script::script_src(),
+    };
+    Ok(render(&page))
+}
+
+/// The surveys listed: the one the filters name, or every visible one.
+fn chosen_surveys(visible: &[Survey], chosen: Option<i64>) -> Result<Vec<&Survey>, FilterError> {
+    let Some(id) = chosen else {
+        return Ok(visible.iter().collect());
+    };
+    match visible.iter().find(|survey| survey.id.0 == id) {
+        Some(survey) => Ok(vec![survey]),
+        None => Err(FilterError {
+            field: "survey",
+            message: "no such survey".to_owned(),
+        }),
+    }
+}
+
+/// What the index selects for the page, read under one lock.
+struct Selection {
+    zone: TimeZone,
+    range: Range,
+    /// The page of answers; `None` when no survey is listed.
+    listing: Option<Listing>,
+    /// True when the surveys have any answers at all (for the empty state).
+    any_answers: bool,
+}
+
+/// The range, the page of answers below `before`, and whether the surveys have any answers.
+fn select(
+    index: &ResponseIndex,
+    filters: &Filters,
+    surveys: &[&Survey],
+    follow_up: &FollowUp,
+    before: Option<ResponseId>,
+) -> Selection {
+    let zone = index.time_zone().clone();
+    let range = filters.range(&zone, Timestamp::now(), Preset::All);
+    let all: Vec<SurveyId> = surveys.iter().map(|survey| survey.id).collect();
+    let any_answers = !all.is_empty()
+        && index
+            .plan(&Query {
+                surveys: all.clone(),
+                ..Query::default()
+            })
+            .is_ok_and(|plan| index.run(&plan).total.responses() > 0);
+    // An empty survey list would mean "every survey": list nothing instead.
+    let listing = if all.is_empty() {
+        None
+    } else {
+        let query = filters.query(all, range.from, range.to);
+        index.listing(&query, follow_up, before, PAGE_SIZE).ok()
+    };
+    Selection {
+        zone,
+        range,
+        listing,
+        any_answers,
+    }
+}
+
+/// The members' names by user id.
+fn member_names(members: &[(User, Membership)]) -> HashMap<i64, String> {
+    members
+        .iter()
+        .map(|(user, _)| (user.id.0, user.name.clone()))
+        .collect()
+}
+
+/// The rows of a page, with the notes on what is left out.
+struct Listed {
+    rows: Vec<InboxRow>,
+    /// Sentences on the eNPS surveys whose answers are left out.
+    notes: Vec<String>,
+    /// The last (oldest) response of the page.
+    last: Option<ResponseId>,
+    /// True when older answers follow.
+    more: bool,
+}
+
+/// Reads the selected answers, their follow-up and contacts, as rows linking back to the list.
+async fn list_rows(
+    state: &AppState,
+    workspace: WorkspaceId,
+    filters: &Filters,
+    surveys: &[&Survey],
+    selection: &Selection,
+    names: &HashMap<i64, String>,
+    before: Option<ResponseId>,
+) -> Result<Listed, DashboardError> {
+    let store = state.store();
     let survey_of: HashMap<SurveyId, &Survey> = surveys.iter().map(|s| (s.id, *s)).collect();
     let mut notes: Vec<String> = Vec::new();
-    let (answers, more) = match &listing {
+    let (answers, more) = match &selection.listing {
         Some(listing) => {
             for (survey, why) in &listing.withheld {
                 if let Some(survey) = survey_of.get(survey) {
@@ -173,10 +269,6 @@ pub(crate) async fn page(
     } else {
         store.workflows(workspace, &ids).await?
     };
-    let names: HashMap<i64, String> = members
-        .iter()
-        .map(|(user, _)| (user.id.0, user.name.clone()))
-        .collect();
     let mut list_pairs = filters.pairs();
     if let Some(before) = before {
         list_pairs.push(("before".to_owned(), before.0.to_string()));
@@ -190,23 +282,31 @@ pub(crate) async fn page(
         let context = RowContext {
             survey,
             workflow: workflows.iter().find(|w| w.response == id),
-            names: &names,
-            zone: &zone,
+            names,
+            zone: &selection.zone,
             href: with_query(&format!("/app/inbox/{}", id.0), &list_pairs),
         };
-        rows.push(inbox_row(&state, workspace, answer, context).await?);
+        rows.push(inbox_row(state, workspace, answer, context).await?);
     }
-    let older_href = match (more, ids.last()) {
-        (true, Some(last)) => {
-            let mut pairs = filters.pairs();
-            pairs.push(("before".to_owned(), last.0.to_string()));
-            Some(with_query("/app/inbox", &pairs))
-        }
-        _ => None,
-    };
-    let newest_href = before.map(|_| filters.href("/app/inbox"));
-    let empty = rows.is_empty().then(|| empty_state(&surveys, any_answers));
-    let names_for_chips = ChipNames {
+    Ok(Listed {
+        rows,
+        notes,
+        last: ids.last().copied(),
+        more,
+    })
+}
+
+/// The next (older) page, when there is one.
+fn older_href(filters: &Filters, listed: &Listed) -> Option<String> {
+    let last = listed.last.filter(|_| listed.more)?;
+    let mut pairs = filters.pairs();
+    pairs.push(("before".to_owned(), last.0.to_string()));
+    Some(with_query("/app/inbox", &pairs))
+}
+
+/// The names the chips show for the survey and the assignee filtered on.
+fn chip_names(filters: &Filters, surveys: &[&Survey], names: &HashMap<i64, String>) -> ChipNames {
+    ChipNames {
         survey: surveys
             .first()
             .filter(|_| filters.survey.is_some())
@@ -214,44 +314,26 @@ pub(crate) async fn page(
         assignee: filters
             .assignee
             .and_then(|user| names.get(&user.0).cloned()),
-    };
-    let known_tags = match store.workflow_tags(workspace).await {
-        Ok(tags) => tags.into_iter().map(|(tag, _)| tag).take(100).collect(),
-        Err(error) => {
-            tracing::warn!(%error, "reading the workspace's tags failed");
-            Vec::new()
-        }
-    };
-    let inbox_fields = InboxFields {
-        surveys: survey_choices(&visible, filters.survey),
+    }
+}
+
+/// The filter bar's inbox fields: survey, status, assignee and tag (with the workspace's
+/// tags to suggest, none when they cannot be read).
+async fn inbox_fields(
+    store: &dyn Store,
+    workspace: WorkspaceId,
+    filters: &Filters,
+    visible: &[Survey],
+    members: &[(User, Membership)],
+) -> InboxFields {
+    let known_tags = known_tags(store, workspace).await;
+    InboxFields {
+        surveys: survey_choices(visible, filters.survey),
         statuses: status_choices(filters.status),
-        assignees: assignee_choices(&members, filters.assignee.map(|user| user.0)),
+        assignees: assignee_choices(members, filters.assignee.map(|user| user.0), "Anyone"),
         tag: filters.tag.clone().unwrap_or_default(),
         known_tags,
-    };
-    let bar = FilterBar::new(
-        "/app/inbox",
-        &filters,
-        &range,
-        &definitions,
-        BarOptions {
-            names: names_for_chips,
-            inbox: Some(inbox_fields),
-            ..BarOptions::default()
-        },
-    );
-    let page = InboxPage {
-        frame,
-        bar,
-        range_label: range.label.clone(),
-        rows,
-        older_href,
-        newest_href,
-        notes,
-        empty,
-        script: super::script::script_src(),
-    };
-    Ok(render(&page))
+    }
 }
 
 /// What a row needs besides its response.
@@ -259,13 +341,13 @@ struct RowContext<'a> {
     survey: &'a Survey,
     workflow: Option<&'a ResponseWorkflow>,
     names: &'a HashMap<i64, String>,
-    zone: &'a jiff::tz::TimeZone,
+    zone: &'a TimeZone,
     href: String,
 }
 
 async fn inbox_row(
     state: &AppState,
-    workspace: vouch_store::WorkspaceId,
+    workspace: WorkspaceId,
     answer: ShownAnswer,
     context: RowContext<'_>,
 ) -> Result<InboxRow, DashboardError> {
@@ -293,13 +375,7 @@ async fn inbox_row(
     };
     match answer {
         ShownAnswer::Open(response) => {
-            let contact = state
-                .store()
-                .contact_by_id(workspace, response.contact)
-                .await?;
-            row.who = contact
-                .and_then(|contact| contact.email.or(contact.external_id))
-                .unwrap_or_else(|| "unknown contact".to_owned());
+            row.who = who_answered(state.store(), workspace, response.contact).await?;
             row.attributes = response
                 .attributes
                 .iter()
@@ -382,14 +458,16 @@ fn survey_choices(surveys: &[Survey], current: Option<i64>) -> Vec<Choice> {
     choices
 }
 
-/// The members as choices (first: anyone / unassigned as `empty`).
+/// The members as choices, `current` selected; first an empty value reading `none_label`
+/// ("Anyone" as a filter, "Nobody" as an assignment).
 pub(crate) fn assignee_choices(
-    members: &[(User, vouch_store::Membership)],
+    members: &[(User, Membership)],
     current: Option<i64>,
+    none_label: &str,
 ) -> Vec<Choice> {
     let mut choices = vec![Choice {
         value: String::new(),
-        label: "Anyone".to_owned(),
+        label: none_label.to_owned(),
         selected: current.is_none(),
     }];
     choices.extend(members.iter().map(|(user, _)| Choice {

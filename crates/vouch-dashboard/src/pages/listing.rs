@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 
 use vouch_analytics::FollowUp;
-use vouch_store::{ResponseId, ResponseStatus, Store, WorkflowFilter, WorkspaceId};
+use vouch_store::{ContactId, ResponseId, ResponseStatus, Store, WorkflowFilter, WorkspaceId};
 
 use super::filters::Filters;
 
@@ -62,4 +62,28 @@ fn sorted(mut ids: Vec<ResponseId>) -> Vec<ResponseId> {
     ids.sort_unstable();
     ids.dedup();
     ids
+}
+
+/// The workspace's tags in use, the first 100, to suggest in tag fields; none when they cannot
+/// be read (the page works without suggestions).
+pub(crate) async fn known_tags(store: &dyn Store, workspace: WorkspaceId) -> Vec<String> {
+    match store.workflow_tags(workspace).await {
+        Ok(tags) => tags.into_iter().map(|(tag, _)| tag).take(100).collect(),
+        Err(error) => {
+            tracing::warn!(%error, "reading the workspace's tags failed");
+            Vec::new()
+        }
+    }
+}
+
+/// Who gave an answer, as lists show it: the contact's email, else its external id.
+pub(crate) async fn who_answered(
+    store: &dyn Store,
+    workspace: WorkspaceId,
+    contact: ContactId,
+) -> vouch_store::StoreResult<String> {
+    let contact = store.contact_by_id(workspace, contact).await?;
+    Ok(contact
+        .and_then(|contact| contact.email.or(contact.external_id))
+        .unwrap_or_else(|| "unknown contact".to_owned()))
 }

@@ -15,14 +15,15 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use std::sync::Arc;
 use vouch_analytics::disclosure::Verdict;
+use vouch_analytics::live::LiveIndex;
 use vouch_analytics::report::{Report, build_report};
 use vouch_analytics::{Query, ResponseIndex};
 use vouch_core::{ANONYMITY_MIN_COMMENTS, ANONYMITY_MIN_RESPONSES, Histogram, compare};
-use vouch_store::{Survey, SurveyId};
+use vouch_store::{Survey, SurveyId, WorkspaceId};
 
 use super::comments::{CommentView, comment_views, with_comments, withheld_comments_note};
 use super::filter_bar::{BarOptions, FilterBar, bad_filter};
-use super::filters::{Filters, Preset, Range, interval_name, query_pairs};
+use super::filters::{FilterError, Filters, Preset, Range, interval_name, query_pairs};
 use super::fresh::Freshness;
 use super::periods::trend_points;
 use super::view::Headline;
@@ -162,6 +163,13 @@ struct Counted {
     breakdown: Option<(String, Report)>,
 }
 
+impl Counted {
+    /// How many answers the selection has.
+    fn selected(&self) -> u64 {
+        self.current.overall.map_or(0, |figures| figures.responses)
+    }
+}
+
 /// `GET /app/surveys/{id}`.
 pub(crate) async fn page(
     viewer: Viewer,
@@ -180,70 +188,30 @@ pub(crate) async fn page(
         Err(error) => return Ok(bad_filter(frame, &path, error)),
     };
     let live = freshness.index(&state, workspace).await?;
-    let (zone, counted) = {
-        let index = live.read();
-        let zone = index.time_zone().clone();
-        let range = filters.range(&zone, Timestamp::now(), Preset::Days90);
-        let first_attribute = definitions.first().map(|d| d.name.as_str());
-        match count(&index, &survey, &filters, &range, first_attribute) {
-            Ok(counted) => (zone, (range, counted)),
-            Err(error) => {
-                let error = super::filters::FilterError {
-                    field: "text",
-                    message: error.to_string(),
-                };
-                return Ok(bad_filter(frame, &path, error));
-            }
-        }
-    };
-    let (range, counted) = counted;
+    let first_attribute = definitions.first().map(|d| d.name.as_str());
+    let (zone, range, counted) =
+        match count_selection(&live.read(), &survey, &filters, first_attribute) {
+            Ok(found) => found,
+            Err(error) => return Ok(bad_filter(frame, &path, error)),
+        };
     let anonymous = survey.kind.is_anonymous();
-    let selection = counted
-        .current
-        .overall
-        .map_or(0, |figures| figures.responses);
+    let selection = counted.selected();
     let comments_allowed = !anonymous || selection >= ANONYMITY_MIN_COMMENTS;
     let (comments, verdict) = if comments_allowed && selection > 0 {
         let query = filters.query(vec![survey.id], range.from, range.to);
-        let (answers, verdict) =
-            with_comments(state.store(), workspace, &live, &query, COMMENTS).await?;
-        let views = comment_views(state.store(), workspace, answers, &zone).await?;
-        (views, verdict)
+        read_comments(&state, workspace, &live, &query, &zone).await?
     } else {
         (Vec::new(), None)
     };
-    let comments_note = if !comments_allowed && selection > 0 {
-        format!(
-            "Comments show from {ANONYMITY_MIN_COMMENTS} answers in the selection, to protect \
-             anonymity."
-        )
-    } else if let Some(Verdict::Withheld(why)) = verdict {
-        withheld_comments_note(why)
-    } else if comments.is_empty() {
-        "No comments in this selection yet.".to_owned()
-    } else {
-        String::new()
-    };
+    let comments_note = comments_note(!comments_allowed && selection > 0, verdict, &comments);
     let rate = response_rate(&state, &viewer, survey.id).await?;
-    let bar = FilterBar::new(
-        &path,
-        &filters,
-        &range,
-        &definitions,
-        BarOptions {
-            interval: true,
-            ..BarOptions::default()
-        },
-    );
+    let options = BarOptions {
+        interval: true,
+        ..BarOptions::default()
+    };
+    let bar = FilterBar::new(&path, &filters, &range, &definitions, options);
     let (change, change_note) = change(&counted, &range, anonymous);
-    let breakdown = counted
-        .breakdown
-        .as_ref()
-        .map(|(attribute, report)| breakdown(attribute, report));
     let pinned = filters.pinned(Preset::Days90);
-    let mut inbox_filters = pinned.clone();
-    inbox_filters.survey = Some(survey.id.0);
-    inbox_filters.interval = None;
     let page = OverviewPage {
         survey_name: survey.name.clone(),
         anonymous,
@@ -255,14 +223,75 @@ pub(crate) async fn page(
         rate,
         comments,
         comments_note,
-        inbox_href: inbox_filters.href("/app/inbox"),
+        inbox_href: inbox_href(&pinned, survey.id),
         inbox_label: format!("All {} answers in the inbox", format_count(selection)),
         segments_href: pinned.href(&format!("/app/surveys/{}/segments", survey.id.0)),
-        breakdown,
+        breakdown: counted
+            .breakdown
+            .as_ref()
+            .map(|(attribute, report)| breakdown(attribute, report)),
         bar,
         frame,
     };
     Ok(render(&page))
+}
+
+/// The workspace's time zone, the range the filters select, and the overview's counts; a
+/// query that cannot run is an error of the `text` filter.
+fn count_selection(
+    index: &ResponseIndex,
+    survey: &Survey,
+    filters: &Filters,
+    first_attribute: Option<&str>,
+) -> Result<(TimeZone, Range, Counted), FilterError> {
+    let zone = index.time_zone().clone();
+    let range = filters.range(&zone, Timestamp::now(), Preset::Days90);
+    match count(index, survey, filters, &range, first_attribute) {
+        Ok(counted) => Ok((zone, range, counted)),
+        Err(error) => Err(FilterError {
+            field: "text",
+            message: error.to_string(),
+        }),
+    }
+}
+
+/// The note under the comments: why they are held back (`held_back`: an eNPS selection under
+/// [`ANONYMITY_MIN_COMMENTS`] answers) or withheld, that there are none, or nothing.
+fn comments_note(held_back: bool, verdict: Option<Verdict>, comments: &[CommentView]) -> String {
+    if held_back {
+        format!(
+            "Comments show from {ANONYMITY_MIN_COMMENTS} answers in the selection, to protect \
+             anonymity."
+        )
+    } else if let Some(Verdict::Withheld(why)) = verdict {
+        withheld_comments_note(why)
+    } else if comments.is_empty() {
+        "No comments in this selection yet.".to_owned()
+    } else {
+        String::new()
+    }
+}
+
+/// The first [`COMMENTS`] comments the query selects and the disclosure rules let through,
+/// with their follow-up, and the survey's verdict.
+async fn read_comments(
+    state: &AppState,
+    workspace: WorkspaceId,
+    live: &LiveIndex,
+    query: &Query,
+    zone: &TimeZone,
+) -> Result<(Vec<CommentView>, Option<Verdict>), DashboardError> {
+    let (answers, verdict) = with_comments(state.store(), workspace, live, query, COMMENTS).await?;
+    let views = comment_views(state.store(), workspace, answers, zone).await?;
+    Ok((views, verdict))
+}
+
+/// The inbox's answers of the survey under the same filters (with no trend interval).
+fn inbox_href(pinned: &Filters, survey: SurveyId) -> String {
+    let mut inbox_filters = pinned.clone();
+    inbox_filters.survey = Some(survey.0);
+    inbox_filters.interval = None;
+    inbox_filters.href("/app/inbox")
 }
 
 /// The three queries of the overview.

@@ -20,13 +20,15 @@ use vouch_analytics::disclosure::{self, AnonymousAnswer, ShownAnswer, ShownDate,
 use vouch_core::tag::{MAX_TAG_CHARS, MAX_TAGS};
 use vouch_core::{ANONYMITY_MIN_COMMENTS, ANONYMITY_MIN_RESPONSES};
 use vouch_store::{
-    ResponseId, ResponseStatus, StoredResponse, Survey, UserId, WorkflowChange, WorkspaceId,
+    Membership, ResponseId, ResponseNote, ResponseStatus, StoredResponse, Survey, User, UserId,
+    WorkflowChange, WorkspaceId,
 };
 
 use super::filter_bar::{Choice, status_choices};
 use super::filters::{query_pairs, status_label, with_query};
 use super::fresh::Freshness;
-use super::inbox::status_class;
+use super::inbox::{assignee_choices, status_class};
+use super::listing::known_tags;
 use super::path_id;
 use super::view::{AttributeRow, ScoreChip, attribute_rows, date_time, iso_date, shown_date};
 use crate::layout::{DashboardError, Frame, Nav, render_status};
@@ -207,14 +209,32 @@ pub(crate) async fn change_workflow(
     let found = find(&state, &viewer, &freshness, &id).await?;
     let pairs = list_pairs(query.as_deref());
     let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let workspace = viewer.workspace();
+    let members = state.store().members(workspace).await?;
+    let (change, form) = checked_workflow(&fields, &members);
+    if form.status_error.is_some() || form.assignee_error.is_some() || form.tags_error.is_some() {
+        let page = build(&state, &viewer, found, &pairs, form).await?;
+        return Ok(render_status(&page, StatusCode::UNPROCESSABLE_ENTITY));
+    }
+    state
+        .store()
+        .change_workflow(workspace, found.id, &change, Timestamp::now())
+        .await?;
+    Ok(back_to(found.id, &pairs))
+}
+
+/// The change the workflow form asks for (a field left out changes nothing), with the error
+/// of each wrong field in the form's state.
+fn checked_workflow(
+    fields: &[(String, String)],
+    members: &[(User, Membership)],
+) -> (WorkflowChange, FormState) {
     let field = |name: &str| {
         fields
             .iter()
             .find(|(key, _)| key == name)
             .map(|(_, value)| value.as_str())
     };
-    let workspace = viewer.workspace();
-    let members = state.store().members(workspace).await?;
     let mut form = FormState::default();
     let status = match field("status").map(str::trim) {
         None | Some("") => None,
@@ -250,20 +270,12 @@ pub(crate) async fn change_workflow(
             }
         },
     };
-    if form.status_error.is_some() || form.assignee_error.is_some() || form.tags_error.is_some() {
-        let page = build(&state, &viewer, found, &pairs, form).await?;
-        return Ok(render_status(&page, StatusCode::UNPROCESSABLE_ENTITY));
-    }
     let change = WorkflowChange {
         status,
         assignee,
         tags,
     };
-    state
-        .store()
-        .change_workflow(workspace, found.id, &change, Timestamp::now())
-        .await?;
-    Ok(back_to(found.id, &pairs))
+    (change, form)
 }
 
 /// `POST /app/inbox/{id}/notes`: `note`, the text of an internal note.
@@ -373,11 +385,6 @@ async fn build(
     let workflow = store.workflows(workspace, &[id]).await?.into_iter().next();
     let notes = store.notes(workspace, id).await?;
     let members = store.members(workspace).await?;
-    let known_tags = store
-        .workflow_tags(workspace)
-        .await
-        .map(|tags| tags.into_iter().map(|(tag, _)| tag).take(100).collect())
-        .unwrap_or_default();
     let shown = match answer {
         Ok(ShownAnswer::Open(response)) => open_answer(store, workspace, response, &zone).await?,
         Ok(ShownAnswer::Anonymous(answer)) => anonymous_answer(answer),
@@ -388,18 +395,6 @@ async fn build(
         .as_ref()
         .and_then(|w| w.assignee)
         .map(|user| user.0);
-    let mut assignees = vec![Choice {
-        value: String::new(),
-        label: "Nobody".to_owned(),
-        selected: assignee.is_none(),
-    }];
-    assignees.extend(members.iter().map(|(user, _)| Choice {
-        value: user.id.0.to_string(),
-        label: user.name.clone(),
-        selected: assignee == Some(user.id.0),
-    }));
-    let mut statuses = status_choices(Some(status));
-    statuses.remove(0);
     let tags = form.tags.clone().unwrap_or_else(|| {
         workflow
             .as_ref()
@@ -425,23 +420,35 @@ async fn build(
         contact_attributes: shown.contact_attributes,
         status_class: status_class(status),
         status: status_label(status),
-        statuses,
-        assignees,
+        statuses: workflow_statuses(status),
+        assignees: assignee_choices(&members, assignee, "Nobody"),
         tags,
-        known_tags,
-        notes: notes
-            .into_iter()
-            .map(|note| NoteView {
-                author: note.author_name,
-                body: note.body,
-                when: date_time(note.created_at, &zone),
-                when_iso: iso_date(note.created_at, &zone),
-            })
-            .collect(),
+        known_tags: known_tags(store, workspace).await,
+        notes: note_views(notes, &zone),
         workflow_action: with_query(&format!("{path}/workflow"), pairs),
         notes_action: with_query(&format!("{path}/notes"), pairs),
         form,
     })
+}
+
+/// The statuses an answer can be moved to (without the filter's "any"), `current` selected.
+fn workflow_statuses(current: ResponseStatus) -> Vec<Choice> {
+    let mut statuses = status_choices(Some(current));
+    statuses.remove(0);
+    statuses
+}
+
+/// The team's notes, with their times in the workspace's zone.
+fn note_views(notes: Vec<ResponseNote>, zone: &jiff::tz::TimeZone) -> Vec<NoteView> {
+    notes
+        .into_iter()
+        .map(|note| NoteView {
+            author: note.author_name,
+            body: note.body,
+            when: date_time(note.created_at, zone),
+            when_iso: iso_date(note.created_at, zone),
+        })
+        .collect()
 }
 
 /// What the page shows of the answer itself.

@@ -9,11 +9,13 @@ use axum::Extension;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 use jiff::Timestamp;
-use vouch_analytics::report::{GroupFigures, build_report};
+use vouch_analytics::ResponseIndex;
+use vouch_analytics::report::{GroupFigures, Report, build_report};
 use vouch_core::ANONYMITY_MIN_RESPONSES;
+use vouch_store::{AttributeDefinition, SurveyId};
 
 use super::filter_bar::{BarOptions, Choice, FilterBar, bad_filter};
-use super::filters::{FilterError, Filters, Preset, one, query_pairs};
+use super::filters::{FilterError, Filters, Preset, Range, one, query_pairs};
 use super::fresh::Freshness;
 use super::view::Headline;
 use super::visible_survey;
@@ -103,24 +105,9 @@ pub(crate) async fn page(
         Ok(filters) => filters.report_only(),
         Err(error) => return Ok(bad_filter(frame, &path, error)),
     };
-    let by = match one(&pairs, "by") {
-        Some(name) if definitions.iter().any(|d| d.name == name) => name.to_owned(),
-        Some(name) => {
-            let known: Vec<&str> = definitions.iter().map(|d| d.name.as_str()).collect();
-            let message = vouch_core::attribute::unknown_attribute_message(name, &known);
-            return Ok(bad_filter(
-                frame,
-                &path,
-                FilterError {
-                    field: "by",
-                    message,
-                },
-            ));
-        }
-        None => definitions
-            .first()
-            .map(|d| d.name.clone())
-            .unwrap_or_default(),
+    let by = match breakdown_attribute(&pairs, &definitions) {
+        Ok(by) => by,
+        Err(error) => return Ok(bad_filter(frame, &path, error)),
     };
     let sort = match one(&pairs, "sort") {
         Some("n") => SortBy::Responses,
@@ -128,26 +115,86 @@ pub(crate) async fn page(
         _ => SortBy::Nps,
     };
     let live = freshness.index(&state, workspace).await?;
-    let (range, report) = {
-        let index = live.read();
-        let range = filters.range(index.time_zone(), Timestamp::now(), Preset::Days90);
-        let mut query = filters.query(vec![survey.id], range.from, range.to);
-        if !by.is_empty() {
-            query.group_by = vec![by.clone()];
-        }
-        let plan = match index.plan(&query) {
-            Ok(plan) => plan,
-            Err(error) => {
-                let error = FilterError {
-                    field: "by",
-                    message: error.to_string(),
-                };
-                return Ok(bad_filter(frame, &path, error));
-            }
-        };
-        let report = build_report(&index, &plan, &index.run(&plan));
-        (range, report)
+    let (range, report) = match segment_report(&live.read(), &filters, survey.id, &by) {
+        Ok(found) => found,
+        Err(error) => return Ok(bad_filter(frame, &path, error)),
     };
+    let (mut groups, notes) = shown_groups(report);
+    sort_groups(&mut groups, sort);
+    let pinned = filters.pinned(Preset::Days90);
+    let rows: Vec<SegmentRow> = groups
+        .iter()
+        .map(|group| segment_row(group, &by, &pinned, &overview))
+        .collect();
+    let bars: Vec<SegmentBar> = groups
+        .iter()
+        .map(|group| SegmentBar::from_figures(group_label(group), &group.figures))
+        .collect();
+    let options = BarOptions {
+        keep: vec![("by".to_owned(), by.clone())],
+        breakdown: breakdown_choices(&definitions, &by),
+        ..BarOptions::default()
+    };
+    let bar = FilterBar::new(&path, &filters, &range, &definitions, options);
+    let page = SegmentsPage {
+        survey_name: survey.name.clone(),
+        range_label: range.label.clone(),
+        headers: sort_links(&path, &filters, &by, sort),
+        chart: segments(&bars),
+        rows,
+        notes,
+        by,
+        bar,
+        frame,
+    };
+    Ok(render(&page))
+}
+
+/// The attribute to break down by: `by`, which must be one of the workspace's, else the first
+/// attribute (none when there is none).
+fn breakdown_attribute(
+    pairs: &[(String, String)],
+    definitions: &[AttributeDefinition],
+) -> Result<String, FilterError> {
+    match one(pairs, "by") {
+        Some(name) if definitions.iter().any(|d| d.name == name) => Ok(name.to_owned()),
+        Some(name) => {
+            let known: Vec<&str> = definitions.iter().map(|d| d.name.as_str()).collect();
+            Err(FilterError {
+                field: "by",
+                message: vouch_core::attribute::unknown_attribute_message(name, &known),
+            })
+        }
+        None => Ok(definitions
+            .first()
+            .map(|d| d.name.clone())
+            .unwrap_or_default()),
+    }
+}
+
+/// The range and the report of the survey's answers under the filters, grouped by `by`.
+fn segment_report(
+    index: &ResponseIndex,
+    filters: &Filters,
+    survey: SurveyId,
+    by: &str,
+) -> Result<(Range, Report), FilterError> {
+    let range = filters.range(index.time_zone(), Timestamp::now(), Preset::Days90);
+    let mut query = filters.query(vec![survey], range.from, range.to);
+    if !by.is_empty() {
+        query.group_by = vec![by.to_owned()];
+    }
+    let plan = index.plan(&query).map_err(|error| FilterError {
+        field: "by",
+        message: error.to_string(),
+    })?;
+    let report = build_report(index, &plan, &index.run(&plan));
+    Ok((range, report))
+}
+
+/// The groups to show (at most [`MAX_SEGMENTS`], those with the most answers), with notes on
+/// the groups hidden for anonymity and those cut.
+fn shown_groups(report: Report) -> (Vec<GroupFigures>, Vec<String>) {
     let mut notes: Vec<String> = Vec::new();
     if let Some(hidden) = report.suppressed.filter(|&hidden| hidden > 0) {
         notes.push(format!(
@@ -166,47 +213,19 @@ pub(crate) async fn page(
         groups.sort_by_key(|group| std::cmp::Reverse(group.figures.responses));
         groups.truncate(MAX_SEGMENTS);
     }
-    sort_groups(&mut groups, sort);
-    let pinned = filters.pinned(Preset::Days90);
-    let rows: Vec<SegmentRow> = groups
-        .iter()
-        .map(|group| segment_row(group, &by, &pinned, &overview))
-        .collect();
-    let bars: Vec<SegmentBar> = groups
-        .iter()
-        .map(|group| SegmentBar::from_figures(group_label(group), &group.figures))
-        .collect();
-    let breakdown = definitions
+    (groups, notes)
+}
+
+/// The attributes to break down by, `by` selected.
+fn breakdown_choices(definitions: &[AttributeDefinition], by: &str) -> Vec<Choice> {
+    definitions
         .iter()
         .map(|d| Choice {
             value: d.name.clone(),
             label: d.name.clone(),
             selected: d.name == by,
         })
-        .collect();
-    let bar = FilterBar::new(
-        &path,
-        &filters,
-        &range,
-        &definitions,
-        BarOptions {
-            keep: vec![("by".to_owned(), by.clone())],
-            breakdown,
-            ..BarOptions::default()
-        },
-    );
-    let page = SegmentsPage {
-        survey_name: survey.name.clone(),
-        range_label: range.label.clone(),
-        headers: sort_links(&path, &filters, &by, sort),
-        chart: segments(&bars),
-        rows,
-        notes,
-        by,
-        bar,
-        frame,
-    };
-    Ok(render(&page))
+        .collect()
 }
 
 fn group_label(group: &GroupFigures) -> String {

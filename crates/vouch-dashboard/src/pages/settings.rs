@@ -18,7 +18,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use vouch_core::Language;
-use vouch_store::{StoreError, Survey, SurveyChanges};
+use vouch_store::{StoreError, Survey, SurveyChanges, SurveySettings, WidgetKey};
 
 use super::directory::Directory;
 use super::filter_bar::Choice;
@@ -28,7 +28,7 @@ use crate::layout::{DashboardError, Frame, Nav, render_status};
 use crate::session::{Viewer, Writer};
 use vouch_web::state::{AppState, Limits};
 use vouch_web::survey_settings::{SurveySettingsJson, WordingJson, checked_settings};
-use vouch_web::survey_settings::{link_url, wording};
+use vouch_web::survey_settings::{link_url, survey_name, wording};
 
 /// One text field of the form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -238,16 +238,37 @@ pub(crate) async fn save(
 /// The changes a form asks for, or the error of each field that is wrong.
 fn checked(form: &Form, limits: &Limits) -> (SurveyChanges, Errors) {
     let mut errors = Errors::new();
-    let mut required = |name: &str, label: &str| match wording(label, form.get(name), limits) {
+    let mut required = |name: &str, checked: vouch_web::error::Result<String>| match checked {
         Ok(text) => Some(text),
         Err(error) => {
             errors.insert(name.to_owned(), error.body().error.message);
             None
         }
     };
-    let name = required("name", "the name");
-    let question = required("question", "the question");
-    let follow_up = required("follow_up", "the follow-up");
+    let name = required("name", survey_name("the name", form.get("name")));
+    let question = required(
+        "question",
+        wording("the question", form.get("question"), limits),
+    );
+    let follow_up = required(
+        "follow_up",
+        wording("the follow-up", form.get("follow_up"), limits),
+    );
+    let given = given_settings(form, &mut errors);
+    let settings = checked_every_setting(&given, limits, &mut errors);
+    let changes = SurveyChanges {
+        name,
+        question,
+        follow_up,
+        settings: settings.filter(|_| errors.is_empty()),
+        ..SurveyChanges::default()
+    };
+    (changes, errors)
+}
+
+/// The settings the form gives, as the API takes them; a throttle window that is not a number
+/// is an error (and 0 meanwhile).
+fn given_settings(form: &Form, errors: &mut Errors) -> SurveySettingsJson {
     let optional = |name: &str| {
         let text = form.get(name).trim();
         (!text.is_empty()).then(|| text.to_owned())
@@ -277,7 +298,7 @@ fn checked(form: &Form, limits: &Limits) -> (SurveyChanges, Errors) {
             );
         }
     }
-    let given = SurveySettingsJson {
+    SurveySettingsJson {
         brand_name: optional("brand_name"),
         brand_color: optional("brand_color"),
         logo_url: optional("logo_url"),
@@ -288,38 +309,35 @@ fn checked(form: &Form, limits: &Limits) -> (SurveyChanges, Errors) {
         translations,
         throttle_days,
         link_enabled: form.link_enabled,
-    };
-    // The API's check stops at the first wrong field: ask it again without each wrong one
-    // until it passes, so that every field's error shows at once.
+    }
+}
+
+/// The settings checked by the API's rules, with the error of every wrong field in `errors`.
+/// The API's check stops at the first wrong field: it is asked again without each wrong one
+/// until it passes, so that every field's error shows at once.
+fn checked_every_setting(
+    given: &SurveySettingsJson,
+    limits: &Limits,
+    errors: &mut Errors,
+) -> Option<SurveySettings> {
     let mut probe = given.clone();
-    let mut settings = None;
     for _ in 0..32 {
         match checked_settings(&probe, limits) {
-            Ok(checked) => {
-                settings = Some(checked);
-                break;
-            }
+            Ok(checked) => return Some(checked),
             Err(error) => {
                 let body = error.body().error;
                 let Some(field) = body.field.as_deref().and_then(form_field) else {
                     errors.insert("settings".into(), body.message);
-                    break;
+                    return None;
                 };
                 errors.entry(field.clone()).or_insert(body.message);
                 if !clear(&mut probe, &field) {
-                    break;
+                    return None;
                 }
             }
         }
     }
-    let changes = SurveyChanges {
-        name,
-        question,
-        follow_up,
-        settings: settings.filter(|_| errors.is_empty()),
-        ..SurveyChanges::default()
-    };
-    (changes, errors)
+    None
 }
 
 /// The form field of an API error's field (`settings.translations.fr.question` →
@@ -378,9 +396,42 @@ async fn build(
 ) -> Result<SettingsPage, DashboardError> {
     let public_url = &state.config().public_url;
     let keys = state.store().widget_keys(viewer.workspace()).await?;
+    let fields = Fields { form, errors };
+    let mut groups = wording_groups(&fields);
+    groups.extend(translation_groups(&fields));
+    let mut throttle = fields.field(
+        "throttle_days",
+        "Throttle window (days)",
+        "Nobody is asked again within this many days of being asked anything.",
+    );
+    throttle.kind = "number";
+    Ok(SettingsPage {
+        frame: Frame::new(viewer, format!("{} · settings", survey.name), Nav::Surveys)
+            .for_survey(survey.id),
+        survey_name: survey.name.clone(),
+        kind: if survey.kind.is_anonymous() {
+            "eNPS"
+        } else {
+            "NPS"
+        },
+        overview_href: format!("/app/surveys/{}", survey.id.0),
+        action: format!("/app/surveys/{}/settings", survey.id.0),
+        groups,
+        languages: language_choices(form.get("default_language")),
+        language_error: errors.get("default_language").cloned(),
+        throttle,
+        link_enabled: form.link_enabled,
+        link_url: link_url(public_url, &survey.slug),
+        snippets: snippets(public_url, keys, survey),
+        saved,
+        error_count: errors.len(),
+    })
+}
+
+/// The widget snippets of the survey's live keys.
+fn snippets(public_url: &str, keys: Vec<WidgetKey>, survey: &Survey) -> Vec<Snippet> {
     let base = public_url.trim_end_matches('/');
-    let snippets = keys
-        .into_iter()
+    keys.into_iter()
         .filter(|key| key.survey == survey.id && key.revoked_at.is_none())
         .map(|key| Snippet {
             code: format!(
@@ -390,16 +441,33 @@ async fn build(
             origins: key.origins.join(", "),
             key: key.key,
         })
-        .collect();
-    let field = |name: &str, label: &str, hint: &'static str| TextField {
-        name: name.to_owned(),
-        label: label.to_owned(),
-        value: form.get(name).to_owned(),
-        hint,
-        error: errors.get(name).cloned(),
-        kind: if name == "logo_url" { "url" } else { "text" },
-    };
-    let mut groups = vec![
+        .collect()
+}
+
+/// The form's values and errors, to draw its fields.
+struct Fields<'a> {
+    form: &'a Form,
+    errors: &'a Errors,
+}
+
+impl Fields<'_> {
+    /// The text field `name`, with its value and error.
+    fn field(&self, name: &str, label: &str, hint: &'static str) -> TextField {
+        TextField {
+            name: name.to_owned(),
+            label: label.to_owned(),
+            value: self.form.get(name).to_owned(),
+            hint,
+            error: self.errors.get(name).cloned(),
+            kind: if name == "logo_url" { "url" } else { "text" },
+        }
+    }
+}
+
+/// The groups of the wording, the follow-ups per category and the brand.
+fn wording_groups(fields: &Fields<'_>) -> Vec<FieldGroup> {
+    let field = |name, label, hint| fields.field(name, label, hint);
+    vec![
         FieldGroup {
             legend: "Wording".into(),
             folded: false,
@@ -446,55 +514,38 @@ async fn build(
                 ),
             ],
         },
-    ];
-    for language in Language::ALL {
-        let code = language.code();
-        groups.push(FieldGroup {
-            legend: format!("In {} ({code})", language.name()),
-            hint: "Leave blank to use the wording above (or Vouch's own in that language).",
-            folded: !has_translation(form, errors, code),
-            fields: vec![
-                field(&format!("translation_{code}_question"), "Question", ""),
-                field(&format!("translation_{code}_follow_up"), "Follow-up", ""),
-            ],
-        });
-    }
-    let current_language = form.get("default_language");
-    let languages = Language::ALL
+    ]
+}
+
+/// One group per language, folded unless it has a translation or an error.
+fn translation_groups(fields: &Fields<'_>) -> Vec<FieldGroup> {
+    Language::ALL
+        .into_iter()
+        .map(|language| {
+            let code = language.code();
+            FieldGroup {
+                legend: format!("In {} ({code})", language.name()),
+                hint: "Leave blank to use the wording above (or Vouch's own in that language).",
+                folded: !has_translation(fields.form, fields.errors, code),
+                fields: vec![
+                    fields.field(&format!("translation_{code}_question"), "Question", ""),
+                    fields.field(&format!("translation_{code}_follow_up"), "Follow-up", ""),
+                ],
+            }
+        })
+        .collect()
+}
+
+/// The default language's choices, `current` selected.
+fn language_choices(current: &str) -> Vec<Choice> {
+    Language::ALL
         .into_iter()
         .map(|language| Choice {
             value: language.code().to_owned(),
             label: language.name().to_owned(),
-            selected: language.code() == current_language,
+            selected: language.code() == current,
         })
-        .collect();
-    let mut throttle = field(
-        "throttle_days",
-        "Throttle window (days)",
-        "Nobody is asked again within this many days of being asked anything.",
-    );
-    throttle.kind = "number";
-    Ok(SettingsPage {
-        frame: Frame::new(viewer, format!("{} · settings", survey.name), Nav::Surveys)
-            .for_survey(survey.id),
-        survey_name: survey.name.clone(),
-        kind: if survey.kind.is_anonymous() {
-            "eNPS"
-        } else {
-            "NPS"
-        },
-        overview_href: format!("/app/surveys/{}", survey.id.0),
-        action: format!("/app/surveys/{}/settings", survey.id.0),
-        groups,
-        languages,
-        language_error: errors.get("default_language").cloned(),
-        throttle,
-        link_enabled: form.link_enabled,
-        link_url: link_url(public_url, &survey.slug),
-        snippets,
-        saved,
-        error_count: errors.len(),
-    })
+        .collect()
 }
 
 #[cfg(test)]

@@ -19,9 +19,10 @@ use crate::error::{PgContext, other};
 use crate::now_millis;
 use crate::row::timestamp;
 
-/// An email as users are kept and looked up: trimmed, ASCII letters in lower case.
+/// An email as users are kept and looked up: trimmed, ASCII letters in lower case
+/// ([`vouch_core::email::normalise`]).
 pub(crate) fn email_key(email: &str) -> String {
-    email.trim().to_ascii_lowercase()
+    vouch_core::email::normalise(email)
 }
 
 /// The columns [`user_of_row`] reads, in its order.

@@ -55,9 +55,9 @@ pub(crate) async fn link_secret(client: &ClientWrapper) -> StoreResult<Vec<u8>> 
 
 /// An address as suppressions are kept: trimmed, ASCII letters in lower case. PostgreSQL's
 /// `lower()` of the contacts' `COLLATE "C"` emails changes the same letters, and SQLite's
-/// `lower()` too.
+/// `lower()` too ([`vouch_core::email::normalise`]).
 pub(crate) fn suppression_key(email: &str) -> String {
-    email.trim().to_ascii_lowercase()
+    vouch_core::email::normalise(email)
 }
 
 /// Suppresses an address, keeping the first reason given.

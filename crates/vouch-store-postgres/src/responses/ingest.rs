@@ -11,7 +11,7 @@
 //!    of the requests that will be written (a replayed or refused request records none); lock
 //!    the contacts the keys name, in id order; only when a key was taken, read what it recorded
 //!    (one more round trip);
-//! 3. insert the new contacts ([`resolve`]; one more round trip for each race lost to another
+//! 3. insert the new contacts ([`resolve`](crate::contacts::book::resolve); one more round trip for each race lost to another
 //!    writer creating the same contact);
 //! 4. write back the changed contacts, insert the responses and commit, in one flight.
 //!
@@ -24,54 +24,32 @@
 //! Ids reserved for requests that turn out to be replays are left unused: ids only need to
 //! grow, not to be dense.
 
-use std::collections::{HashMap, HashSet};
+mod batch;
+mod keys;
+mod write;
+
+use std::collections::HashMap;
 
 use deadpool_postgres::{ClientWrapper, Object, Pool};
-use futures_util::future::{try_join, try_join3};
+use futures_util::future::try_join3;
+use tokio_postgres::{Row, Statement};
 use vouch_store::{
-    AttributeDefinition, Attributes, ContactId, IngestOutcome, IngestRequest, ResponseId,
-    StoreError, StoreResult, StoredResponse, WorkspaceId, attributes_to_json,
+    AttributeDefinition, IngestOutcome, IngestRequest, StoreError, StoreResult, WorkspaceId,
 };
 
-use crate::contacts::book::{
-    LOCK_CONTACTS, Resolution, UPDATE_CONTACTS, Who, lock_parameters, resolve,
-};
+use self::batch::Batch;
+use self::keys::{CLAIM_KEYS_AND_DEFINE, claim_keys_and_lock_contacts};
+use self::write::{ResponseColumns, insert_and_commit, outcomes, resolve_contacts, written};
+use crate::contacts::book::{LOCK_CONTACTS, UPDATE_CONTACTS};
 use crate::error::{PgContext, other};
 use crate::ids::{self, BEGIN_WRITER, Reservation};
 use crate::now_millis;
-use crate::read::{AttributeDecoder, RESPONSE_COLUMNS_OF_R, stored_response};
-use crate::row::timestamp;
 use crate::transaction::{ATTEMPTS, PooledTransaction, prepare, settle};
 use crate::workspaces::{SELECT_DEFINITIONS, definitions_of_rows};
 
 /// The surveys of the batch that exist in the workspace (`$1`): `$2` ids.
 const CHECK_SURVEYS: &str =
     "SELECT id, archived FROM surveys WHERE workspace_id = $1 AND id = ANY($2::bigint[])";
-
-/// Claims idempotency keys for the responses to be written, in key order, and then records the
-/// attribute kinds of the requests to be written: those without a key, and those whose key was
-/// claimed (`$6` names, `$7` kinds, `$8` the key of the request giving each, in request order;
-/// the first kind given for a name wins). Returns the keys claimed. A key or a definition that
-/// another transaction holds makes this wait for it to end.
-const CLAIM_KEYS_AND_DEFINE: &str = "
-    WITH claimed AS (
-        INSERT INTO idempotency_keys (workspace_id, key, fingerprint, response_id, created_at)
-        SELECT $1, u.key, u.fingerprint, u.response_id, $5
-        FROM unnest($2::text[], $3::text[], $4::bigint[]) AS u (key, fingerprint, response_id)
-        ORDER BY u.key COLLATE \"C\"
-        ON CONFLICT DO NOTHING
-        RETURNING key),
-    defined AS (
-        INSERT INTO attribute_definitions (workspace_id, name, kind)
-        SELECT $1, d.name, d.kind FROM (
-            SELECT DISTINCT ON (d.name) d.name, d.kind
-            FROM unnest($6::text[], $7::text[], $8::text[])
-                WITH ORDINALITY AS d (name, kind, key, position)
-            WHERE d.key IS NULL OR d.key IN (SELECT key FROM claimed)
-            ORDER BY d.name, d.position) AS d
-        ORDER BY d.name
-        ON CONFLICT (workspace_id, name) DO NOTHING)
-    SELECT key FROM claimed";
 
 /// Inserts the responses: the ids are the reserved ones, written as given.
 pub(crate) const INSERT_RESPONSES: &str = "
@@ -84,107 +62,6 @@ pub(crate) const INSERT_RESPONSES: &str = "
     FROM unnest($3::bigint[], $4::bigint[], $5::bigint[], $6::smallint[], $7::text[],
                 $8::bigint[], $9::text[], $10::text[])
         AS u (id, survey_id, contact_id, score, comment, created_at, channel, attributes)";
-
-/// The batch as the attempts need it, worked out once.
-struct Batch<'a> {
-    workspace: i64,
-    requests: &'a [IngestRequest],
-    who: Vec<Who<'a>>,
-    /// Distinct surveys, sorted.
-    surveys: Vec<i64>,
-    /// The attribute kinds of requests that will be written if their key is claimed (all those
-    /// without a key, and the first of each key): names, kinds, and the key of the request.
-    definition_names: Vec<&'a str>,
-    definition_kinds: Vec<&'a str>,
-    definition_keys: Vec<Option<&'a str>>,
-    /// For each request with a key, the first request of the batch with that key.
-    first_with_key: Vec<Option<usize>>,
-    /// The first request of each key.
-    keyed: Vec<usize>,
-}
-
-impl<'a> Batch<'a> {
-    fn of(workspace: WorkspaceId, requests: &'a [IngestRequest]) -> StoreResult<Batch<'a>> {
-        let who = requests
-            .iter()
-            .map(|request| {
-                Who::of(&request.response.contact)
-                    .ok_or_else(|| other("a response names neither an external id nor an email"))
-            })
-            .collect::<StoreResult<Vec<_>>>()?;
-        let mut surveys: Vec<i64> = requests.iter().map(|r| r.response.survey.0).collect();
-        surveys.sort_unstable();
-        surveys.dedup();
-        let mut first_by_key: HashMap<&str, usize> = HashMap::new();
-        let mut keyed = Vec::new();
-        let first_with_key = requests
-            .iter()
-            .enumerate()
-            .map(|(index, request)| {
-                let key = request.idempotency.as_ref()?;
-                Some(*first_by_key.entry(key.key.as_str()).or_insert_with(|| {
-                    keyed.push(index);
-                    index
-                }))
-            })
-            .collect::<Vec<Option<usize>>>();
-        let mut definition_names = Vec::new();
-        let mut definition_kinds = Vec::new();
-        let mut definition_keys = Vec::new();
-        for (index, request) in requests.iter().enumerate() {
-            if first_with_key[index].is_some_and(|first| first != index) {
-                continue;
-            }
-            let key = request.idempotency.as_ref().map(|key| key.key.as_str());
-            for definition in &request.definitions {
-                definition_names.push(definition.name.as_str());
-                definition_kinds.push(definition.kind.as_str());
-                definition_keys.push(key);
-            }
-        }
-        Ok(Batch {
-            workspace: workspace.0,
-            requests,
-            who,
-            surveys,
-            definition_names,
-            definition_kinds,
-            definition_keys,
-            first_with_key,
-            keyed,
-        })
-    }
-
-    fn key(&self, index: usize) -> Option<&'a str> {
-        self.requests[index]
-            .idempotency
-            .as_ref()
-            .map(|key| key.key.as_str())
-    }
-
-    fn fingerprint(&self, index: usize) -> Option<&'a str> {
-        self.requests[index]
-            .idempotency
-            .as_ref()
-            .map(|key| key.fingerprint.as_str())
-    }
-}
-
-/// What a key recorded before this call.
-struct Recorded {
-    fingerprint: String,
-    /// The response it recorded; `None` for a key that holds a saved reply instead.
-    response: Option<StoredResponse>,
-}
-
-/// What becomes of one request.
-enum Plan {
-    Create,
-    /// The response written for the earlier request of the batch with the same key.
-    ReplayOf(usize),
-    Replay(StoredResponse),
-    KeyReused,
-}
 
 /// Writes the batch; see the module documentation.
 pub(crate) async fn ingest(
@@ -210,6 +87,46 @@ pub(crate) async fn ingest(
     )))
 }
 
+/// The statements of one attempt, prepared together.
+struct Statements {
+    check_surveys: Statement,
+    definitions: Statement,
+    claim: Statement,
+    lock: Statement,
+    update: Statement,
+    insert: Statement,
+}
+
+impl Statements {
+    async fn prepare(client: &ClientWrapper) -> StoreResult<Statements> {
+        let [check_surveys, definitions, claim, lock, update, insert] = prepare(
+            client,
+            [
+                CHECK_SURVEYS,
+                SELECT_DEFINITIONS,
+                CLAIM_KEYS_AND_DEFINE,
+                LOCK_CONTACTS,
+                UPDATE_CONTACTS,
+                INSERT_RESPONSES,
+            ],
+        )
+        .await?;
+        Ok(Statements {
+            check_surveys,
+            definitions,
+            claim,
+            lock,
+            update,
+            insert,
+        })
+    }
+}
+
+/// The id reserved for the request at `index` of the batch.
+fn response_id(reservation: Reservation, index: usize) -> i64 {
+    reservation.first + index as i64
+}
+
 /// One attempt: the outcomes once committed, or `None` when a race was lost (roll back and try
 /// again). Each step sends its statements together and then awaits their answers
 /// (`try_join` polls in order, and a statement is sent when first polled).
@@ -218,24 +135,43 @@ async fn write(
     reservations: &Pool,
     batch: &Batch<'_>,
 ) -> StoreResult<Option<Vec<IngestOutcome>>> {
-    let workspace = batch.workspace;
     let now = now_millis();
-    let [check_surveys, definitions, claim, lock, update, insert] = prepare(
-        transaction.client(),
-        [
-            CHECK_SURVEYS,
-            SELECT_DEFINITIONS,
-            CLAIM_KEYS_AND_DEFINE,
-            LOCK_CONTACTS,
-            UPDATE_CONTACTS,
-            INSERT_RESPONSES,
-        ],
-    )
-    .await?;
+    let statements = Statements::prepare(transaction.client()).await?;
     transaction.opening();
     let client = transaction.client();
+    let (reservation, definitions) =
+        begin_and_check(client, reservations, batch, &statements).await?;
+    let Some((plans, contacts)) =
+        claim_keys_and_lock_contacts(client, batch, &statements, &definitions, reservation, now)
+            .await?
+    else {
+        return Ok(None);
+    };
+    let created = resolve_contacts(client, batch, &plans, &contacts, &definitions, now).await?;
+    let columns = ResponseColumns::of(batch, &created, reservation)?;
+    insert_and_commit(
+        client,
+        &statements,
+        batch,
+        &created,
+        &columns,
+        reservation,
+        now,
+    )
+    .await?;
+    transaction.committed();
+    outcomes(plans, written(batch, created.requests, &columns)?).map(Some)
+}
 
-    // 1. Begin and check; reserve ids once the transaction has its id.
+/// Step 1: begins the transaction, checks that the batch's surveys are open and reads the
+/// attribute kinds; reserves the ids once the transaction has its id.
+async fn begin_and_check(
+    client: &ClientWrapper,
+    reservations: &Pool,
+    batch: &Batch<'_>,
+    statements: &Statements,
+) -> StoreResult<(Reservation, Vec<AttributeDefinition>)> {
+    let workspace = batch.workspace;
     let begin = async {
         client
             .batch_execute(BEGIN_WRITER)
@@ -245,281 +181,35 @@ async fn write(
     };
     let surveys = async {
         client
-            .query(&check_surveys, &[&workspace, &batch.surveys])
+            .query(&statements.check_surveys, &[&workspace, &batch.surveys])
             .await
             .pg_context("failed to read surveys")
     };
     let definitions = async {
         client
-            .query(&definitions, &[&workspace])
+            .query(&statements.definitions, &[&workspace])
             .await
             .pg_context("failed to read the attribute definitions")
     };
     let (reservation, surveys, definitions) = try_join3(begin, surveys, definitions).await?;
-    let open: HashMap<i64, bool> = surveys
+    check_surveys_open(batch, &surveys)?;
+    Ok((reservation, definitions_of_rows(&definitions)?))
+}
+
+/// Fails with the first survey of the batch that is missing or archived, given the rows of
+/// [`CHECK_SURVEYS`].
+fn check_surveys_open(batch: &Batch<'_>, rows: &[Row]) -> StoreResult<()> {
+    let open: HashMap<i64, bool> = rows
         .iter()
         .map(|row| Ok((row.try_get(0)?, !row.try_get::<_, bool>(1)?)))
         .collect::<Result<_, tokio_postgres::Error>>()
         .pg_context("failed to read surveys")?;
-    if let Some(survey) = batch
+    match batch
         .surveys
         .iter()
         .find(|survey| open.get(survey) != Some(&true))
     {
-        return Err(StoreError::NotFound(format!("survey {survey}")));
+        Some(survey) => Err(StoreError::NotFound(format!("survey {survey}"))),
+        None => Ok(()),
     }
-    let definitions = definitions_of_rows(&definitions)?;
-    let Reservation { first, horizon } = reservation;
-    let response_id = |index: usize| first + index as i64;
-
-    // 2. Claim keys and define attributes, lock contacts.
-    let keys: Vec<&str> = batch.keyed.iter().filter_map(|&i| batch.key(i)).collect();
-    let claiming = async {
-        if keys.is_empty() && batch.definition_names.is_empty() {
-            return Ok(Vec::new());
-        }
-        let fingerprints: Vec<&str> = batch
-            .keyed
-            .iter()
-            .filter_map(|&i| batch.fingerprint(i))
-            .collect();
-        let ids: Vec<i64> = batch.keyed.iter().map(|&i| response_id(i)).collect();
-        client
-            .query(
-                &claim,
-                &[
-                    &workspace,
-                    &keys,
-                    &fingerprints,
-                    &ids,
-                    &now,
-                    &batch.definition_names,
-                    &batch.definition_kinds,
-                    &batch.definition_keys,
-                ],
-            )
-            .await
-            .pg_context("failed to claim idempotency keys and define attributes")
-    };
-    let (external_ids, emails) = lock_parameters(&batch.who);
-    let locking = async {
-        client
-            .query(&lock, &[&workspace, &external_ids, &emails])
-            .await
-            .pg_context("failed to lock contacts")
-    };
-    let (claimed, contacts) = try_join(claiming, locking).await?;
-    let claimed: HashSet<&str> = claimed
-        .iter()
-        .map(|row| row.try_get(0))
-        .collect::<Result<_, _>>()
-        .pg_context("failed to claim idempotency keys")?;
-    let taken: Vec<&str> = keys
-        .iter()
-        .copied()
-        .filter(|key| !claimed.contains(key))
-        .collect();
-    let recorded = match taken.is_empty() {
-        true => HashMap::new(),
-        false => match recorded(client, workspace, &taken, &definitions).await? {
-            Some(recorded) => recorded,
-            // A key was taken, then forgotten (its response erased) before it could be read.
-            None => return Ok(None),
-        },
-    };
-    let plans = plan(batch, &recorded);
-
-    // 3. Contacts. Each response keeps its contact's attributes as merged up to its request.
-    let creating: Vec<usize> = (0..plans.len())
-        .filter(|&index| matches!(plans[index], Plan::Create))
-        .collect();
-    let applied: Vec<(Who<'_>, &Attributes)> = creating
-        .iter()
-        .map(|&index| (batch.who[index], &batch.requests[index].response.attributes))
-        .collect();
-    let Resolution {
-        book,
-        placed,
-        changes,
-        ..
-    } = resolve(client, workspace, now, &contacts, &definitions, &applied).await?;
-    let created: Vec<(usize, usize, Attributes)> = creating
-        .into_iter()
-        .zip(placed)
-        .map(|(index, (contact, merged))| (index, contact, merged))
-        .collect();
-
-    // 4. Responses, and commit.
-    let mut ids = Vec::with_capacity(created.len());
-    let mut surveys = Vec::with_capacity(created.len());
-    let mut contact_ids = Vec::with_capacity(created.len());
-    let mut scores = Vec::with_capacity(created.len());
-    let mut comments = Vec::with_capacity(created.len());
-    let mut times = Vec::with_capacity(created.len());
-    let mut channels = Vec::with_capacity(created.len());
-    let mut attributes = Vec::with_capacity(created.len());
-    for (index, contact, merged) in &created {
-        let response = &batch.requests[*index].response;
-        ids.push(response_id(*index));
-        surveys.push(response.survey.0);
-        contact_ids.push(book.id(*contact)?);
-        scores.push(i16::from(response.score.value()));
-        comments.push(response.comment.as_deref());
-        times.push(response.created_at.as_millisecond());
-        channels.push(response.channel.as_str());
-        attributes.push(attributes_to_json(merged));
-    }
-    let inserting = async {
-        if ids.is_empty() {
-            return Ok(0);
-        }
-        client
-            .execute(
-                &insert,
-                &[
-                    &workspace,
-                    &horizon,
-                    &ids,
-                    &surveys,
-                    &contact_ids,
-                    &scores,
-                    &comments,
-                    &times,
-                    &channels,
-                    &attributes,
-                ],
-            )
-            .await
-            .pg_context("failed to write responses")
-    };
-    let committing = async {
-        client
-            .batch_execute("COMMIT")
-            .await
-            .pg_context("failed to commit responses")
-    };
-    try_join3(
-        changes.write(client, &update, workspace, now),
-        inserting,
-        committing,
-    )
-    .await?;
-    transaction.committed();
-
-    let mut written: HashMap<usize, StoredResponse> = HashMap::with_capacity(created.len());
-    for (position, (index, _, merged)) in created.into_iter().enumerate() {
-        let response = &batch.requests[index].response;
-        written.insert(
-            index,
-            StoredResponse {
-                id: ResponseId(ids[position]),
-                survey: response.survey,
-                contact: ContactId(contact_ids[position]),
-                score: response.score,
-                comment: response.comment.clone(),
-                created_at: timestamp(times[position])?,
-                channel: response.channel.clone(),
-                attributes: merged,
-            },
-        );
-    }
-    plans
-        .into_iter()
-        .enumerate()
-        .map(|(index, plan)| {
-            Ok(match plan {
-                Plan::Create => IngestOutcome::Created(
-                    written
-                        .get(&index)
-                        .cloned()
-                        .ok_or_else(|| other("a response written went missing"))?,
-                ),
-                Plan::ReplayOf(first) => IngestOutcome::Replayed(
-                    written
-                        .get(&first)
-                        .cloned()
-                        .ok_or_else(|| other("a response written went missing"))?,
-                ),
-                Plan::Replay(response) => IngestOutcome::Replayed(response),
-                Plan::KeyReused => IngestOutcome::KeyReused,
-            })
-        })
-        .collect::<StoreResult<Vec<_>>>()
-        .map(Some)
-}
-
-/// What the keys another writer took recorded, or `None` when one of them has disappeared since
-/// (a race with an erasure: the call is then tried again).
-async fn recorded(
-    client: &ClientWrapper,
-    workspace: i64,
-    keys: &[&str],
-    definitions: &[AttributeDefinition],
-) -> StoreResult<Option<HashMap<String, Recorded>>> {
-    let statement = client
-        .prepare_cached(&format!(
-            "SELECT k.key, k.fingerprint, k.response_id, {RESPONSE_COLUMNS_OF_R}
-             FROM idempotency_keys k
-             LEFT JOIN responses r ON r.workspace_id = k.workspace_id AND r.id = k.response_id
-             WHERE k.workspace_id = $1 AND k.key = ANY($2::text[])"
-        ))
-        .await
-        .pg_context("failed to prepare reading idempotency keys")?;
-    let rows = client
-        .query(&statement, &[&workspace, &keys])
-        .await
-        .pg_context("failed to read idempotency keys")?;
-    if rows.len() < keys.len() {
-        return Ok(None);
-    }
-    let context = "failed to read an idempotency key";
-    let mut decoder = AttributeDecoder::new(definitions);
-    let mut recorded = HashMap::with_capacity(rows.len());
-    for row in &rows {
-        let key: String = row.try_get(0).pg_context(context)?;
-        let response_id: Option<i64> = row.try_get(2).pg_context(context)?;
-        let found: Option<i64> = row.try_get(3).pg_context(context)?;
-        // A key whose response is gone (which erasure prevents by forgetting the key) cannot
-        // be replayed: it is treated like a key used for something else.
-        let response = match (response_id, found) {
-            (Some(_), Some(_)) => Some(stored_response(row, 3, &mut decoder)?),
-            _ => None,
-        };
-        recorded.insert(
-            key,
-            Recorded {
-                fingerprint: row.try_get(1).pg_context(context)?,
-                response,
-            },
-        );
-    }
-    Ok(Some(recorded))
-}
-
-/// What to do with each request, given what taken keys recorded.
-fn plan(batch: &Batch<'_>, recorded: &HashMap<String, Recorded>) -> Vec<Plan> {
-    (0..batch.requests.len())
-        .map(|index| {
-            let (Some(first), Some(key), Some(fingerprint)) = (
-                batch.first_with_key[index],
-                batch.key(index),
-                batch.fingerprint(index),
-            ) else {
-                return Plan::Create;
-            };
-            match recorded.get(key) {
-                // Recorded by another call: replay it if the request is the same.
-                Some(record) => match &record.response {
-                    Some(response) if record.fingerprint == fingerprint => {
-                        Plan::Replay(response.clone())
-                    }
-                    _ => Plan::KeyReused,
-                },
-                // Claimed now by the first request with the key.
-                None if first == index => Plan::Create,
-                None if batch.fingerprint(first) == Some(fingerprint) => Plan::ReplayOf(first),
-                None => Plan::KeyReused,
-            }
-        })
-        .collect()
 }

@@ -10,9 +10,10 @@ use crate::error::{SqlContext, is_unique_violation};
 use crate::now_millis;
 use crate::row::{conversion_error, timestamp};
 
-/// An email as users are stored and looked up by: trimmed, ASCII letters lower-cased.
+/// An email as users are stored and looked up by: trimmed, ASCII letters lower-cased
+/// ([`vouch_core::email::normalise`]).
 pub(crate) fn normalise_email(email: &str) -> String {
-    email.trim().to_ascii_lowercase()
+    vouch_core::email::normalise(email)
 }
 
 /// The columns [`user`] reads, in order, for a table aliased `u`.

@@ -1,7 +1,10 @@
 //! Answers given through an invitation: written once, replaced when given again.
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
-use vouch_store::{Answer, StoreError, StoreResult, StoredResponse};
+use vouch_store::{
+    Answer, AttributeDefinition, Invitation, ResponseId, StoreError, StoreResult, StoredResponse,
+    WorkspaceId,
+};
 
 use crate::collect::invitation;
 use crate::error::SqlContext;
@@ -39,23 +42,56 @@ pub(crate) fn record(connection: &mut Connection, answer: &Answer) -> StoreResul
         }
         created_at = previous.created_at.as_millisecond();
         replaced = Some(previous.id);
-        transaction
-            .prepare_cached(
-                "INSERT INTO response_deletions (workspace_id, response_id, deleted_at)
-                 VALUES (?1, ?2, ?3)",
-            )
-            .and_then(|mut insert| insert.execute((workspace.0, previous.id.0, now)))
-            .sql_context("failed to log a replaced answer")?;
-        transaction
-            .prepare_cached("DELETE FROM idempotency_keys WHERE response_id = ?1")
-            .and_then(|mut delete| delete.execute([previous.id.0]))
-            .sql_context("failed to forget the idempotency keys of a replaced answer")?;
-        transaction
-            .prepare_cached("DELETE FROM responses WHERE id = ?1")
-            .and_then(|mut delete| delete.execute([previous.id.0]))
-            .sql_context("failed to erase a replaced answer")?;
+        erase_replaced(&transaction, workspace, previous.id, now)?;
     }
-    let stored = transaction
+    let stored = insert_answer(&transaction, &invitation, answer, created_at, &definitions)?;
+    if let Some(previous) = replaced {
+        // The team's follow-up (status, assignee, tags, notes) survives a changed answer.
+        follow_up::move_to(&transaction, previous, stored.id)?;
+    }
+    link_to_invitation(&transaction, &invitation, answer, stored.id)?;
+    transaction
+        .commit()
+        .sql_context("failed to commit an answer")?;
+    Ok(stored)
+}
+
+/// Erases the response an answer replaces: logs its deletion, forgets its idempotency keys and
+/// deletes it.
+fn erase_replaced(
+    connection: &Connection,
+    workspace: WorkspaceId,
+    replaced: ResponseId,
+    now: i64,
+) -> StoreResult<()> {
+    connection
+        .prepare_cached(
+            "INSERT INTO response_deletions (workspace_id, response_id, deleted_at)
+             VALUES (?1, ?2, ?3)",
+        )
+        .and_then(|mut insert| insert.execute((workspace.0, replaced.0, now)))
+        .sql_context("failed to log a replaced answer")?;
+    connection
+        .prepare_cached("DELETE FROM idempotency_keys WHERE response_id = ?1")
+        .and_then(|mut delete| delete.execute([replaced.0]))
+        .sql_context("failed to forget the idempotency keys of a replaced answer")?;
+    connection
+        .prepare_cached("DELETE FROM responses WHERE id = ?1")
+        .and_then(|mut delete| delete.execute([replaced.0]))
+        .sql_context("failed to erase a replaced answer")?;
+    Ok(())
+}
+
+/// Inserts the response an answer gives, with its contact's current attributes, at
+/// `created_at`.
+fn insert_answer(
+    connection: &Connection,
+    invitation: &Invitation,
+    answer: &Answer,
+    created_at: i64,
+    definitions: &[AttributeDefinition],
+) -> StoreResult<StoredResponse> {
+    connection
         .prepare_cached(&format!(
             "INSERT INTO responses
                  (workspace_id, survey_id, contact_id, score, comment, created_at, channel,
@@ -67,7 +103,7 @@ pub(crate) fn record(connection: &mut Connection, answer: &Answer) -> StoreResul
             insert
                 .query_row(
                     (
-                        workspace.0,
+                        invitation.workspace.0,
                         invitation.survey.0,
                         invitation.contact.0,
                         answer.score.value(),
@@ -75,27 +111,29 @@ pub(crate) fn record(connection: &mut Connection, answer: &Answer) -> StoreResul
                         created_at,
                         invitation.channel.as_str(),
                     ),
-                    |row| stored_response(row, &definitions),
+                    |row| stored_response(row, definitions),
                 )
                 .optional()
         })
         .sql_context("failed to write an answer")?
-        .ok_or_else(|| StoreError::NotFound(format!("contact {}", invitation.contact.0)))?;
-    if let Some(previous) = replaced {
-        // The team's follow-up (status, assignee, tags, notes) survives a changed answer.
-        follow_up::move_to(&transaction, previous, stored.id)?;
-    }
-    transaction
+        .ok_or_else(|| StoreError::NotFound(format!("contact {}", invitation.contact.0)))
+}
+
+/// Points the invitation at the response its answer wrote.
+fn link_to_invitation(
+    connection: &Connection,
+    invitation: &Invitation,
+    answer: &Answer,
+    response: ResponseId,
+) -> StoreResult<()> {
+    connection
         .prepare_cached(
             "UPDATE invitations SET response_id = ?2, answered_at = coalesce(answered_at, ?3)
              WHERE id = ?1",
         )
         .and_then(|mut update| {
-            update.execute((invitation.id.0, stored.id.0, answer.at.as_millisecond()))
+            update.execute((invitation.id.0, response.0, answer.at.as_millisecond()))
         })
         .sql_context("failed to link an answer to its invitation")?;
-    transaction
-        .commit()
-        .sql_context("failed to commit an answer")?;
-    Ok(stored)
+    Ok(())
 }

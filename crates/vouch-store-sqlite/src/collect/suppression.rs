@@ -8,9 +8,9 @@ use crate::row::conversion_error;
 
 /// An address as suppressions store it: trimmed and lower-cased. Only ASCII letters are
 /// lowered, as SQLite's `lower()` does, so that the stored form equals `lower(contacts.email)`
-/// for the contact's address.
+/// for the contact's address ([`vouch_core::email::normalise`]).
 pub(crate) fn normalise(email: &str) -> String {
-    email.trim().to_ascii_lowercase()
+    vouch_core::email::normalise(email)
 }
 
 /// Suppresses an address; an address suppressed already keeps its first reason. Runs in the
