@@ -40,7 +40,9 @@ use axum::{Extension, Form};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use jiff::{SignedDuration, Timestamp};
 use serde::Deserialize;
-use vouch_store::{NewJob, NewUser, Store, StoreError, UserId, WorkspaceId};
+use vouch_store::{
+    JobPayload, NewJob, NewUser, PasswordResetJob, Store, StoreError, UserId, WorkspaceId,
+};
 
 use vouch_web::state::{AppState, Limits};
 
@@ -66,9 +68,6 @@ pub const MAX_EMAIL_CHARS: usize = 254;
 
 /// How long a password reset link works.
 pub const RESET_LINK_MINUTES: i64 = 60;
-
-/// The kind of the job that emails a password reset link.
-pub const SEND_PASSWORD_RESET: &str = "send_password_reset";
 
 /// The one answer to a failed sign-in, whatever the cause.
 pub const WRONG_CREDENTIALS: &str = "Wrong email or password.";
@@ -741,13 +740,6 @@ pub(crate) async fn request_reset(
     })
 }
 
-/// The payload of a `send_password_reset` job.
-#[derive(Debug, serde::Serialize)]
-struct ResetPayload<'a> {
-    user: i64,
-    token: &'a str,
-}
-
 /// Makes a reset link for the user with this email, if any, and queues its email.
 async fn queue_reset(store: &dyn Store, email: &str) -> anyhow::Result<()> {
     let Some((user, _)) = store.user_by_email(email).await? else {
@@ -767,15 +759,14 @@ async fn queue_reset(store: &dyn Store, email: &str) -> anyhow::Result<()> {
             user.id.0
         );
     };
-    let payload = serde_json::to_string(&ResetPayload {
+    let payload = JobPayload::SendPasswordReset(PasswordResetJob {
         user: user.id.0,
-        token: &token,
-    })?;
+        token,
+    });
     store
         .enqueue_job(
             workspace,
             NewJob {
-                kind: SEND_PASSWORD_RESET.to_owned(),
                 payload,
                 run_at: Timestamp::now(),
                 max_attempts: 5,

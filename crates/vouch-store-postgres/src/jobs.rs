@@ -112,8 +112,8 @@ pub(crate) async fn enqueue_job(
             &statement,
             &[
                 &workspace.0,
-                &job.kind,
-                &job.payload,
+                &job.payload.kind(),
+                &job.payload.to_payload_json(),
                 &attempts_column(job.max_attempts)?,
                 &job.run_at.as_millisecond(),
                 &now_millis(),

@@ -185,10 +185,9 @@ fn fields<T: serde::de::DeserializeOwned>(
 /// A job to queue.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewJob {
-    /// What to do (`send_email`, `run_campaign`…): the worker's dispatch key.
-    pub kind: String,
-    /// Its arguments, a JSON document.
-    pub payload: String,
+    /// What to do, and with what: stored as its [`JobPayload::kind`] and
+    /// [`JobPayload::to_payload_json`].
+    pub payload: JobPayload,
     /// Not before this time.
     pub run_at: Timestamp,
     /// Attempts before it is marked failed.
@@ -248,7 +247,7 @@ pub struct JobQuery {
 /// The job queue shared by every worker on the database.
 #[async_trait]
 pub trait JobStore: Send + Sync {
-    /// Queues a job.
+    /// Queues a job; `NotFound` when the workspace does not exist.
     async fn enqueue_job(&self, workspace: WorkspaceId, job: NewJob) -> StoreResult<Job>;
 
     /// Claims up to `limit` jobs that are due (queued with `run_at` ≤ `now`, or running with an
