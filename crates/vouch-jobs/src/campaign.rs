@@ -8,15 +8,14 @@
 //! job in the same transaction.
 
 use jiff::Timestamp;
-use serde::Deserialize;
 use vouch_store::{
     Campaign, CampaignId, CampaignJob, CampaignRules, Channel, DEFAULT_INVITATION_DAYS,
-    Eligibility, Job, JobPayload, JobQuery, JobStatus, NewInvitation, NewJob, Store, WorkspaceId,
+    Eligibility, JobPayload, JobQuery, JobStatus, NewInvitation, NewJob, Store, WorkspaceId,
 };
 
 use crate::JobResult;
 use crate::plan::{self, RunPlan, days};
-use crate::worker::{JobContext, payload};
+use crate::worker::JobContext;
 
 /// Contacts read (and invited) per transaction.
 pub const PAGE: usize = 1_000;
@@ -24,19 +23,14 @@ pub const PAGE: usize = 1_000;
 /// Attempts of a `campaign_reminders` job.
 const REMINDER_JOB_ATTEMPTS: u32 = 5;
 
-/// The payload of `run_campaign` and `campaign_reminders` jobs.
-#[derive(Debug, Clone, Copy, Deserialize)]
-pub struct CampaignPayload {
-    /// The campaign.
-    pub campaign: i64,
-}
-
-/// Runs a `run_campaign` job.
-pub async fn run(context: &JobContext, job: &Job) -> JobResult<()> {
-    let CampaignPayload { campaign } = payload(job)?;
+/// Runs a `run_campaign` job of the workspace.
+pub async fn run(
+    context: &JobContext,
+    workspace: WorkspaceId,
+    campaign: CampaignId,
+) -> JobResult<()> {
     let store = context.store.as_ref();
-    let workspace = job.workspace;
-    let Some(campaign) = store.campaign(workspace, CampaignId(campaign)).await? else {
+    let Some(campaign) = store.campaign(workspace, campaign).await? else {
         return Ok(());
     };
     let now = Timestamp::now();

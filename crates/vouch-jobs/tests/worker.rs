@@ -118,6 +118,32 @@ async fn an_unknown_kind_fails_at_once_with_a_clear_error() {
 }
 
 #[tokio::test]
+async fn a_malformed_payload_fails_at_once_naming_its_kind_and_fault() {
+    let f = fixture(0).await;
+    f.sqlite
+        .enqueue_raw_job(
+            f.workspace,
+            "send_email",
+            r#"{"invitation":"x"}"#,
+            Timestamp::now(),
+            8,
+        )
+        .await
+        .unwrap();
+    assert_eq!(worker(&f.store).run_due_jobs().await.unwrap(), 1);
+    let job = &jobs(&f.store, "send_email").await[0];
+    assert_eq!(job.status, JobStatus::Failed);
+    assert_eq!(job.attempts, 1);
+    let error = job.last_error.as_deref().unwrap();
+    assert!(
+        error.starts_with(
+            r#"invalid send_email payload "{\"invitation\":\"x\"}": invalid type: string"#
+        ),
+        "{error}"
+    );
+}
+
+#[tokio::test]
 async fn a_campaign_invites_its_filtered_contacts_and_emails_fail_without_smtp() {
     let f = fixture(10).await;
     let campaign = f
