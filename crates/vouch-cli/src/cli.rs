@@ -261,7 +261,8 @@ pub enum JobsCommand {
         /// Only jobs in this status.
         #[arg(long, value_enum)]
         status: Option<JobStatusArg>,
-        /// Only jobs of this kind (send_email, run_campaign, campaign_reminders).
+        /// Only jobs of this kind (send_email, run_campaign, campaign_reminders,
+        /// send_password_reset).
         #[arg(long)]
         kind: Option<String>,
         /// At most this many.

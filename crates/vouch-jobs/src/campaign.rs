@@ -8,15 +8,14 @@
 //! job in the same transaction.
 
 use jiff::Timestamp;
-use serde::Deserialize;
 use vouch_store::{
-    Campaign, CampaignId, CampaignRules, Channel, DEFAULT_INVITATION_DAYS, Eligibility, Job,
-    JobQuery, JobStatus, NewInvitation, NewJob, Store, WorkspaceId,
+    Campaign, CampaignId, CampaignJob, CampaignRules, Channel, DEFAULT_INVITATION_DAYS,
+    Eligibility, JobPayload, JobQuery, JobStatus, NewInvitation, NewJob, Store, WorkspaceId,
 };
 
+use crate::JobResult;
 use crate::plan::{self, RunPlan, days};
-use crate::worker::{JobContext, payload};
-use crate::{CAMPAIGN_REMINDERS, JobResult};
+use crate::worker::JobContext;
 
 /// Contacts read (and invited) per transaction.
 pub const PAGE: usize = 1_000;
@@ -24,19 +23,14 @@ pub const PAGE: usize = 1_000;
 /// Attempts of a `campaign_reminders` job.
 const REMINDER_JOB_ATTEMPTS: u32 = 5;
 
-/// The payload of `run_campaign` and `campaign_reminders` jobs.
-#[derive(Debug, Clone, Copy, Deserialize)]
-pub struct CampaignPayload {
-    /// The campaign.
-    pub campaign: i64,
-}
-
-/// Runs a `run_campaign` job.
-pub async fn run(context: &JobContext, job: &Job) -> JobResult<()> {
-    let CampaignPayload { campaign } = payload(job)?;
+/// Runs a `run_campaign` job of the workspace.
+pub async fn run(
+    context: &JobContext,
+    workspace: WorkspaceId,
+    campaign: CampaignId,
+) -> JobResult<()> {
     let store = context.store.as_ref();
-    let workspace = job.workspace;
-    let Some(campaign) = store.campaign(workspace, CampaignId(campaign)).await? else {
+    let Some(campaign) = store.campaign(workspace, campaign).await? else {
         return Ok(());
     };
     let now = Timestamp::now();
@@ -166,22 +160,23 @@ pub async fn schedule_reminders(
     campaign: CampaignId,
     at: Timestamp,
 ) -> JobResult<()> {
+    let reminders = JobPayload::CampaignReminders(CampaignJob {
+        campaign: campaign.0,
+    });
     let queued = store
         .jobs(&JobQuery {
             workspace: Some(workspace),
             status: Some(JobStatus::Queued),
-            kind: Some(CAMPAIGN_REMINDERS.to_owned()),
+            kind: Some(reminders.kind().to_owned()),
             limit: 10_000,
         })
         .await?;
-    let already = queued.iter().any(|job| {
-        serde_json::from_str::<CampaignPayload>(&job.payload)
-            .is_ok_and(|payload| payload.campaign == campaign.0)
-    });
+    let already = queued
+        .iter()
+        .any(|job| job.parse_payload().is_ok_and(|queued| queued == reminders));
     if !already {
         let job = NewJob {
-            kind: CAMPAIGN_REMINDERS.to_owned(),
-            payload: serde_json::json!({ "campaign": campaign.0 }).to_string(),
+            payload: reminders,
             run_at: at,
             max_attempts: REMINDER_JOB_ATTEMPTS,
         };

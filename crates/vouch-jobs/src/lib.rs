@@ -2,15 +2,20 @@
 //!
 //! Jobs live in the store (`Store::enqueue_job`, `claim_jobs`, `complete_job`, `fail_job`), so
 //! that a job is queued in the same transaction as the write that causes it and survives a
-//! crash. A [`Worker`] claims due jobs with a lease, runs each by its kind, and records the
-//! outcome:
+//! crash. What a job does is a [`vouch_store::JobPayload`], stored as a kind and a JSON payload.
+//! A [`Worker`] claims due jobs with a lease, parses each into its `JobPayload`, runs the module
+//! of its variant with the variant's fields, and records the outcome:
 //!
-//! | kind | payload | module |
-//! |---|---|---|
-//! | `send_email` | `{"invitation": ID, "reminder": BOOL}` | [`send_email`] |
-//! | `run_campaign` | `{"campaign": ID}` | [`campaign`] |
-//! | `campaign_reminders` | `{"campaign": ID}` | [`reminders`] |
-//! | `send_password_reset` | `{"user": ID, "token": "…"}` | [`password_reset`] |
+//! | `JobPayload` | kind | payload | module |
+//! |---|---|---|---|
+//! | `SendEmail` | `send_email` | `{"invitation": ID, "reminder": BOOL}` | [`send_email`] |
+//! | `RunCampaign` | `run_campaign` | `{"campaign": ID}` | [`campaign`] |
+//! | `CampaignReminders` | `campaign_reminders` | `{"campaign": ID}` | [`reminders`] |
+//! | `SendPasswordReset` | `send_password_reset` | `{"user": ID, "token": "…"}` | [`password_reset`] |
+//!
+//! A job of a kind this version does not run, or whose payload its kind cannot read, fails for
+//! good at its first attempt, with an error that names the kind (and what is wrong with the
+//! payload); it stays in the queue, listed like any other.
 //!
 //! Survey emails are rendered by [`email`] (the eleven score buttons are in the email itself)
 //! and sent over SMTP by [`mailer`].
@@ -46,15 +51,6 @@ use std::time::Duration;
 
 pub use mailer::Mailer;
 pub use worker::{Worker, backoff};
-
-/// The kind of the job that emails one invitation.
-pub const SEND_EMAIL: &str = "send_email";
-/// The kind of the job that runs one cycle (or day) of a campaign.
-pub const RUN_CAMPAIGN: &str = "run_campaign";
-/// The kind of the job that queues a campaign's reminders.
-pub const CAMPAIGN_REMINDERS: &str = "campaign_reminders";
-/// The kind of the job that emails a password reset link (queued by the dashboard).
-pub const SEND_PASSWORD_RESET: &str = "send_password_reset";
 
 /// What the worker needs to know about the deployment.
 #[derive(Debug, Clone, PartialEq)]

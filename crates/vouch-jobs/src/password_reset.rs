@@ -8,25 +8,15 @@
 
 use lettre::Message;
 use lettre::message::{Mailbox, header::ContentType};
-use serde::Deserialize;
-use vouch_store::{Job, UserId};
+use vouch_store::{PasswordResetJob, UserId};
 
 use crate::mailer::SendError;
-use crate::worker::{JobContext, payload};
+use crate::worker::JobContext;
 use crate::{JobError, JobResult, NO_SMTP_SERVER};
 
-/// The payload of a `send_password_reset` job.
-#[derive(Debug, Clone, Deserialize)]
-pub struct PasswordReset {
-    /// The user to email.
-    pub user: i64,
-    /// The link's secret (only its hash is stored with the reset).
-    pub token: String,
-}
-
-/// Runs a `send_password_reset` job.
-pub async fn run(context: &JobContext, job: &Job) -> JobResult<()> {
-    let PasswordReset { user, token } = payload(job)?;
+/// Runs a `send_password_reset` job (whatever its workspace: accounts are the server's).
+pub async fn run(context: &JobContext, reset: PasswordResetJob) -> JobResult<()> {
+    let PasswordResetJob { user, token } = reset;
     if token.is_empty() || !token.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Err(JobError::Permanent("invalid reset token".to_owned()));
     }

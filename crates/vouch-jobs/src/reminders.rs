@@ -9,19 +9,21 @@
 //! repeating campaign starts a new one.
 
 use jiff::{SignedDuration, Timestamp};
-use vouch_store::{CampaignId, DEFAULT_INVITATION_DAYS, Job};
+use vouch_store::{CampaignId, DEFAULT_INVITATION_DAYS, WorkspaceId};
 
 use crate::JobResult;
-use crate::campaign::{CampaignPayload, schedule_reminders};
+use crate::campaign::schedule_reminders;
 use crate::plan::days;
-use crate::worker::{JobContext, payload};
+use crate::worker::JobContext;
 
-/// Runs a `campaign_reminders` job.
-pub async fn run(context: &JobContext, job: &Job) -> JobResult<()> {
-    let CampaignPayload { campaign } = payload(job)?;
+/// Runs a `campaign_reminders` job of the workspace.
+pub async fn run(
+    context: &JobContext,
+    workspace: WorkspaceId,
+    campaign: CampaignId,
+) -> JobResult<()> {
     let store = context.store.as_ref();
-    let workspace = job.workspace;
-    let Some(campaign) = store.campaign(workspace, CampaignId(campaign)).await? else {
+    let Some(campaign) = store.campaign(workspace, campaign).await? else {
         return Ok(());
     };
     let Some(after_days) = campaign.rules.reminder_after_days else {

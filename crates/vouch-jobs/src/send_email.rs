@@ -9,36 +9,29 @@
 //! so that the worker retries it.
 
 use jiff::Timestamp;
-use serde::Deserialize;
-use vouch_store::{InvitationId, Job, SendOutcome};
+use vouch_store::{InvitationId, SendEmailJob, SendOutcome, WorkspaceId};
 
 use crate::email::{self, EmailInput};
 use crate::mailer::SendError;
-use crate::worker::{JobContext, payload};
+use crate::worker::JobContext;
 use crate::{JobError, JobResult, NO_SMTP_SERVER};
 
-/// The payload of a `send_email` job.
-#[derive(Debug, Clone, Copy, Deserialize)]
-pub struct SendEmail {
-    /// The invitation to email.
-    pub invitation: i64,
-    /// Whether this is its reminder.
-    #[serde(default)]
-    pub reminder: bool,
-}
-
-/// Runs a `send_email` job.
-pub async fn run(context: &JobContext, job: &Job) -> JobResult<()> {
-    let SendEmail {
+/// Runs a `send_email` job of the workspace.
+pub async fn run(
+    context: &JobContext,
+    workspace: WorkspaceId,
+    send: SendEmailJob,
+) -> JobResult<()> {
+    let SendEmailJob {
         invitation: id,
         reminder,
-    } = payload(job)?;
+    } = send;
     let id = InvitationId(id);
     let store = &context.store;
     let Some(invitation) = store.invitation(id).await? else {
         return Ok(()); // erased with its contact
     };
-    if invitation.workspace != job.workspace {
+    if invitation.workspace != workspace {
         return Err(JobError::Permanent(format!(
             "invitation {} belongs to another workspace",
             id.0

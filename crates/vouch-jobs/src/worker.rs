@@ -18,12 +18,9 @@ use std::time::Duration;
 use jiff::{SignedDuration, Timestamp};
 use tokio::sync::{OnceCell, Semaphore, watch};
 use tokio::task::JoinSet;
-use vouch_store::{Job, Store, WorkspaceId};
+use vouch_store::{CampaignId, Job, JobPayload, JobPayloadError, Store, WorkspaceId};
 
-use crate::{
-    CAMPAIGN_REMINDERS, JobError, JobResult, JobsConfig, Mailer, RUN_CAMPAIGN, SEND_EMAIL,
-    SEND_PASSWORD_RESET,
-};
+use crate::{JobError, JobResult, JobsConfig, Mailer};
 
 /// How long the worker waits before looking for jobs again when it found fewer than it could
 /// take.
@@ -253,27 +250,30 @@ async fn execute(context: &Arc<JobContext>, job: Job) {
     }
 }
 
-/// Runs a job by its kind.
+/// Runs a job by what its payload says. A kind this version does not run, or a payload its
+/// kind cannot read, fails the job for good.
 pub async fn dispatch(context: &JobContext, job: &Job) -> JobResult<()> {
-    match job.kind.as_str() {
-        SEND_EMAIL => crate::send_email::run(context, job).await,
-        RUN_CAMPAIGN => crate::campaign::run(context, job).await,
-        CAMPAIGN_REMINDERS => crate::reminders::run(context, job).await,
-        SEND_PASSWORD_RESET => crate::password_reset::run(context, job).await,
-        other => Err(JobError::Permanent(format!(
-            "unknown job kind {other:?}: no worker of this version runs it"
-        ))),
+    let workspace = job.workspace;
+    match job.parse_payload().map_err(unreadable)? {
+        JobPayload::SendEmail(send) => crate::send_email::run(context, workspace, send).await,
+        JobPayload::RunCampaign(run) => {
+            crate::campaign::run(context, workspace, CampaignId(run.campaign)).await
+        }
+        JobPayload::CampaignReminders(reminders) => {
+            crate::reminders::run(context, workspace, CampaignId(reminders.campaign)).await
+        }
+        JobPayload::SendPasswordReset(reset) => crate::password_reset::run(context, reset).await,
     }
 }
 
-/// Reads a job's JSON payload.
-pub fn payload<T: serde::de::DeserializeOwned>(job: &Job) -> JobResult<T> {
-    serde_json::from_str(&job.payload).map_err(|error| {
-        JobError::Permanent(format!(
-            "invalid {} payload {:?}: {error}",
-            job.kind, job.payload
-        ))
-    })
+/// The permanent failure of a job whose kind or payload cannot be read.
+fn unreadable(error: JobPayloadError) -> JobError {
+    match error {
+        JobPayloadError::UnknownKind(_) => {
+            JobError::Permanent(format!("{error}: no worker of this version runs it"))
+        }
+        JobPayloadError::BadPayload { .. } => JobError::Permanent(error.to_string()),
+    }
 }
 
 /// How long to wait before the next attempt after `attempts` attempts, with `jitter` in

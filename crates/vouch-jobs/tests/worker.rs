@@ -8,13 +8,14 @@ use jiff::Timestamp;
 use vouch_core::{AttributeValue, SurveyKind};
 use vouch_jobs::{JobsConfig, NO_SMTP_SERVER, Worker};
 use vouch_store::{
-    Attributes, CampaignRules, ContactKey, JobQuery, JobStatus, NewCampaign, NewJob, NewSurvey,
-    Store, SurveyId, WorkspaceId,
+    Attributes, CampaignJob, CampaignRules, ContactKey, JobPayload, JobQuery, JobStatus,
+    NewCampaign, NewJob, NewSurvey, Store, SurveyId, WorkspaceId,
 };
 use vouch_store_sqlite::SqliteStore;
 
 struct Fixture {
     _directory: tempfile::TempDir,
+    sqlite: SqliteStore,
     store: Arc<dyn Store>,
     workspace: WorkspaceId,
     survey: SurveyId,
@@ -22,8 +23,8 @@ struct Fixture {
 
 async fn fixture(contacts: usize) -> Fixture {
     let directory = tempfile::tempdir().expect("a temporary directory");
-    let store: Arc<dyn Store> =
-        Arc::new(SqliteStore::open_path(&directory.path().join("vouch.db")).expect("open"));
+    let sqlite = SqliteStore::open_path(&directory.path().join("vouch.db")).expect("open");
+    let store: Arc<dyn Store> = Arc::new(sqlite.clone());
     let workspace = store.workspace("acme").await.unwrap().id;
     let survey = store
         .create_survey(
@@ -62,6 +63,7 @@ async fn fixture(contacts: usize) -> Fixture {
         .unwrap();
     Fixture {
         _directory: directory,
+        sqlite,
         store,
         workspace,
         survey,
@@ -97,13 +99,11 @@ async fn jobs(store: &Arc<dyn Store>, kind: &str) -> Vec<vouch_store::Job> {
 #[tokio::test]
 async fn an_unknown_kind_fails_at_once_with_a_clear_error() {
     let f = fixture(0).await;
-    let job = NewJob {
-        kind: "reticulate_splines".into(),
-        payload: "{}".into(),
-        run_at: Timestamp::now(),
-        max_attempts: 5,
-    };
-    f.store.enqueue_job(f.workspace, job).await.unwrap();
+    // As a newer version of Vouch may have queued it.
+    f.sqlite
+        .enqueue_raw_job(f.workspace, "reticulate_splines", "{}", Timestamp::now(), 5)
+        .await
+        .unwrap();
     assert_eq!(worker(&f.store).run_due_jobs().await.unwrap(), 1);
     let job = &jobs(&f.store, "reticulate_splines").await[0];
     assert_eq!(job.status, JobStatus::Failed);
@@ -114,6 +114,32 @@ async fn an_unknown_kind_fails_at_once_with_a_clear_error() {
             .unwrap()
             .starts_with("unknown job kind \"reticulate_splines\""),
         "{job:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_malformed_payload_fails_at_once_naming_its_kind_and_fault() {
+    let f = fixture(0).await;
+    f.sqlite
+        .enqueue_raw_job(
+            f.workspace,
+            "send_email",
+            r#"{"invitation":"x"}"#,
+            Timestamp::now(),
+            8,
+        )
+        .await
+        .unwrap();
+    assert_eq!(worker(&f.store).run_due_jobs().await.unwrap(), 1);
+    let job = &jobs(&f.store, "send_email").await[0];
+    assert_eq!(job.status, JobStatus::Failed);
+    assert_eq!(job.attempts, 1);
+    let error = job.last_error.as_deref().unwrap();
+    assert!(
+        error.starts_with(
+            r#"invalid send_email payload "{\"invitation\":\"x\"}": invalid type: string"#
+        ),
+        "{error}"
     );
 }
 
@@ -174,8 +200,9 @@ async fn a_campaign_invites_its_filtered_contacts_and_emails_fail_without_smtp()
     assert_eq!(campaign.next_run_at, None, "a one-off campaign");
     // Running it again (a retried job) invites nobody twice.
     let again = NewJob {
-        kind: "run_campaign".into(),
-        payload: format!("{{\"campaign\": {}}}", campaign.id.0),
+        payload: JobPayload::RunCampaign(CampaignJob {
+            campaign: campaign.id.0,
+        }),
         run_at: Timestamp::now(),
         max_attempts: 5,
     };

@@ -73,7 +73,7 @@ impl CollectStore for PostgresStore {
         workspace: WorkspaceId,
         campaign: NewCampaign,
     ) -> StoreResult<Campaign> {
-        campaigns::create_campaign(&*self.client().await?, workspace, &campaign).await
+        campaigns::create_campaign(self.client().await?, workspace, &campaign).await
     }
 
     async fn campaign(
@@ -107,7 +107,7 @@ impl CollectStore for PostgresStore {
         next_run_at: Option<Timestamp>,
     ) -> StoreResult<()> {
         let client = self.client().await?;
-        campaigns::finish_campaign_run(&client, workspace, id, ran_at, next_run_at).await
+        campaigns::finish_campaign_run(client, workspace, id, ran_at, next_run_at).await
     }
 
     async fn queue_reminders(
@@ -118,7 +118,7 @@ impl CollectStore for PostgresStore {
         now: Timestamp,
     ) -> StoreResult<u64> {
         let client = self.client().await?;
-        campaigns::queue_reminders(&client, workspace, id, sent_before, now).await
+        campaigns::queue_reminders(client, workspace, id, sent_before, now).await
     }
 
     async fn create_widget_key(

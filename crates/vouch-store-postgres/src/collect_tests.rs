@@ -9,10 +9,11 @@ use jiff::{SignedDuration, Timestamp};
 use vouch_core::{AttributeKind, AttributeValue, Score};
 use vouch_store::prelude::*;
 use vouch_store::{
-    Answer, AttributeDefinition, Attributes, CampaignRules, Channel, ContactId, ContactKey,
-    Deletion, Eligibility, Invitation, JobQuery, JobStatus, NewCampaign, NewInvitation, NewJob,
-    NewSurvey, NewWidgetKey, ResponseId, SendOutcome, StoreError, SuppressionReason, SurveyChanges,
-    SurveyId, SurveySettings, WorkspaceId,
+    Answer, AttributeDefinition, Attributes, CampaignJob, CampaignRules, Channel, ContactId,
+    ContactKey, Deletion, Eligibility, Invitation, JobPayload, JobPayloadError, JobQuery,
+    JobStatus, NewCampaign, NewInvitation, NewJob, NewSurvey, NewWidgetKey, ResponseId,
+    SendEmailJob, SendOutcome, StoreError, SuppressionReason, SurveyChanges, SurveyId,
+    SurveySettings, WorkspaceId,
 };
 
 use crate::database_tests::{all_ids, response, scratch_store, survey};
@@ -90,13 +91,17 @@ fn answer(invitation: &Invitation, score: u8, comment: Option<&str>, at: Timesta
     }
 }
 
-fn job(kind: &str, run_at: Timestamp) -> NewJob {
+fn job(payload: JobPayload, run_at: Timestamp) -> NewJob {
     NewJob {
-        kind: kind.into(),
-        payload: "{}".into(),
+        payload,
         run_at,
         max_attempts: 3,
     }
+}
+
+/// A `run_campaign` job's payload (the queue does not look the campaign up).
+fn run(campaign: i64) -> JobPayload {
+    JobPayload::RunCampaign(CampaignJob { campaign })
 }
 
 /// Several servers (each its own pool of connections) claim from one queue at once: every job
@@ -112,7 +117,16 @@ async fn concurrent_claims_never_return_a_job_twice() {
     for n in 0..total {
         let run_at = now - SignedDuration::from_millis(n);
         store
-            .enqueue_job(workspace, job("send_email", run_at))
+            .enqueue_job(
+                workspace,
+                job(
+                    JobPayload::SendEmail(SendEmailJob {
+                        invitation: n,
+                        reminder: false,
+                    }),
+                    run_at,
+                ),
+            )
             .await
             .unwrap();
     }
@@ -178,16 +192,17 @@ async fn jobs_are_claimed_in_order_retried_and_finished() {
     let other = store.workspace("other").await.unwrap().id;
     let now = Timestamp::from_millisecond(1_800_000_000_000).unwrap();
     let minute = SignedDuration::from_secs(60);
+    let reminders = JobPayload::CampaignReminders(CampaignJob { campaign: 3 });
     let late = store
-        .enqueue_job(workspace, job("a", now - minute))
+        .enqueue_job(workspace, job(run(1), now - minute))
         .await
         .unwrap();
     let early = store
-        .enqueue_job(workspace, job("b", now - minute * 2))
+        .enqueue_job(workspace, job(run(2), now - minute * 2))
         .await
         .unwrap();
     let future = store
-        .enqueue_job(other, job("c", now + minute))
+        .enqueue_job(other, job(reminders.clone(), now + minute))
         .await
         .unwrap();
     assert_eq!(late.status, JobStatus::Queued);
@@ -246,7 +261,7 @@ async fn jobs_are_claimed_in_order_retried_and_finished() {
     let failed = store
         .jobs(&JobQuery {
             status: Some(JobStatus::Failed),
-            kind: Some("c".into()),
+            kind: Some(reminders.kind().into()),
             limit: 10,
             ..JobQuery::default()
         })
@@ -259,9 +274,56 @@ async fn jobs_are_claimed_in_order_retried_and_finished() {
         Err(StoreError::NotFound(_))
     ));
     assert!(matches!(
-        store.enqueue_job(WorkspaceId(999_999), job("x", now)).await,
+        store
+            .enqueue_job(WorkspaceId(999_999), job(run(3), now))
+            .await,
         Err(StoreError::NotFound(_))
     ));
+}
+
+/// A job another version of Vouch queued, of a kind this one does not run, is listed and
+/// claimed like any other; reading its payload says what it is.
+#[tokio::test]
+async fn a_job_of_an_unknown_kind_is_listed_and_claimed() {
+    let Some((store, _database)) = scratch_store().await else {
+        return;
+    };
+    let workspace = store.workspace("acme").await.unwrap().id;
+    let row = store
+        .client()
+        .await
+        .unwrap()
+        .query_one(
+            crate::jobs::ENQUEUE,
+            &[
+                &workspace.0,
+                &"reticulate_splines",
+                &r#"{"splines":3}"#,
+                &2i32,
+                &1_000i64,
+                &1_000i64,
+            ],
+        )
+        .await
+        .unwrap();
+    let planted = crate::jobs::job_of_row(&row).unwrap();
+    let listed = store
+        .jobs(&JobQuery {
+            kind: Some("reticulate_splines".into()),
+            limit: 10,
+            ..JobQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(listed, vec![planted.clone()]);
+    assert_eq!(
+        listed[0].parse_payload(),
+        Err(JobPayloadError::UnknownKind("reticulate_splines".into()))
+    );
+    let now = Timestamp::from_millisecond(2_000).unwrap();
+    let claimed = store.claim_jobs(now, now, 10).await.unwrap();
+    let ids: Vec<_> = claimed.iter().map(|job| job.id).collect();
+    assert_eq!(ids, [planted.id]);
 }
 
 /// Answering again replaces the answer: readers tailing ids and deletions see the first

@@ -9,12 +9,13 @@
 
 use async_trait::async_trait;
 use vouch_store::{
-    Job, JobId, JobQuery, JobStatus, JobStore, NewJob, StoreError, StoreResult, WorkspaceId,
+    Job, JobId, JobPayload, JobQuery, JobStatus, JobStore, NewJob, StoreError, StoreResult,
+    WorkspaceId,
 };
 
 use crate::PostgresStore;
 
-use deadpool_postgres::ClientWrapper;
+use deadpool_postgres::{ClientWrapper, Transaction};
 use jiff::Timestamp;
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
@@ -41,6 +42,15 @@ pub(crate) const ENQUEUE: &str = "
     VALUES ($1, $2, $3, 'queued', $4, $5, $6, $6)
     RETURNING id, workspace_id, kind, payload, status, attempts, max_attempts, run_at,
               locked_until, last_error, created_at, updated_at";
+
+/// Queues jobs, one per element of the arrays, in their order: `$1` workspace, `$2` kinds, `$3`
+/// payloads, `$4` attempts allowed, `$5` when they are due, `$6` now.
+const ENQUEUE_MANY: &str = "
+    INSERT INTO jobs
+        (workspace_id, kind, payload, status, max_attempts, run_at, created_at, updated_at)
+    SELECT $1, g.kind, g.payload, 'queued', $4, $5, $6, $6
+    FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS g (kind, payload, position)
+    ORDER BY g.position";
 
 /// Claims due jobs: `$1` now, `$2` the end of the lease, `$3` how many at most. The CTE, run
 /// once (MATERIALIZED), picks and locks the jobs, skipping those another claim holds; see the
@@ -102,8 +112,8 @@ pub(crate) async fn enqueue_job(
             &statement,
             &[
                 &workspace.0,
-                &job.kind,
-                &job.payload,
+                &job.payload.kind(),
+                &job.payload.to_payload_json(),
                 &attempts_column(job.max_attempts)?,
                 &job.run_at.as_millisecond(),
                 &now_millis(),
@@ -112,6 +122,35 @@ pub(crate) async fn enqueue_job(
         .await
         .pg_context("failed to queue a job")?;
     job_of_row(&row)
+}
+
+/// Queues one job per payload, in their order (so their ids grow in that order), all with the
+/// same attempts and due time, inside the caller's transaction; `now` in milliseconds.
+pub(crate) async fn queue_jobs(
+    transaction: &Transaction<'_>,
+    workspace: i64,
+    payloads: &[JobPayload],
+    max_attempts: i32,
+    run_at: i64,
+    now: i64,
+) -> StoreResult<()> {
+    if payloads.is_empty() {
+        return Ok(());
+    }
+    let kinds: Vec<&str> = payloads.iter().map(JobPayload::kind).collect();
+    let payloads: Vec<String> = payloads.iter().map(JobPayload::to_payload_json).collect();
+    let statement = transaction
+        .prepare_cached(ENQUEUE_MANY)
+        .await
+        .pg_context("failed to prepare queueing jobs")?;
+    transaction
+        .execute(
+            &statement,
+            &[&workspace, &kinds, &payloads, &max_attempts, &run_at, &now],
+        )
+        .await
+        .pg_context("failed to queue jobs")?;
+    Ok(())
 }
 
 /// Claims up to `limit` due jobs, oldest `run_at` first.

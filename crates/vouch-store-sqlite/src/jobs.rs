@@ -18,27 +18,11 @@ use crate::error::SqlContext;
 use crate::now_millis;
 use crate::row::{conversion_error, optional_timestamp, small_count, timestamp};
 
-/// The kind of the job that emails an invitation.
-pub(crate) const SEND_EMAIL: &str = "send_email";
-
 /// Attempts of a `send_email` job.
 pub(crate) const SEND_EMAIL_ATTEMPTS: u32 = 8;
 
-/// The kind of the job that runs a campaign.
-pub(crate) const RUN_CAMPAIGN: &str = "run_campaign";
-
 /// Attempts of a `run_campaign` job.
 pub(crate) const RUN_CAMPAIGN_ATTEMPTS: u32 = 5;
-
-/// The payload of a `send_email` job.
-pub(crate) fn send_email_payload(invitation: i64, reminder: bool) -> String {
-    format!(r#"{{"invitation":{invitation},"reminder":{reminder}}}"#)
-}
-
-/// The payload of a `run_campaign` job.
-pub(crate) fn run_campaign_payload(campaign: i64) -> String {
-    format!(r#"{{"campaign":{campaign}}}"#)
-}
 
 /// The columns [`job`] reads, in order.
 const JOB_COLUMNS: &str = "id, workspace_id, kind, payload, status, attempts, max_attempts, \
@@ -70,6 +54,30 @@ pub(crate) fn queue(
     new: &NewJob,
     now: i64,
 ) -> StoreResult<Job> {
+    let stored = StoredJob {
+        kind: new.payload.kind(),
+        payload: &new.payload.to_payload_json(),
+        run_at: new.run_at.as_millisecond(),
+        max_attempts: new.max_attempts,
+    };
+    insert(connection, workspace, &stored, now)
+}
+
+/// A job's columns as written.
+struct StoredJob<'a> {
+    kind: &'a str,
+    payload: &'a str,
+    run_at: i64,
+    max_attempts: u32,
+}
+
+/// Inserts a queued job with these columns and returns it.
+fn insert(
+    connection: &Connection,
+    workspace: i64,
+    stored: &StoredJob<'_>,
+    now: i64,
+) -> StoreResult<Job> {
     connection
         .prepare_cached(&format!(
             "INSERT INTO jobs
@@ -81,10 +89,10 @@ pub(crate) fn queue(
             insert.query_row(
                 (
                     workspace,
-                    &new.kind,
-                    &new.payload,
-                    new.max_attempts,
-                    new.run_at.as_millisecond(),
+                    stored.kind,
+                    stored.payload,
+                    stored.max_attempts,
+                    stored.run_at,
                     now,
                 ),
                 job,
@@ -103,6 +111,37 @@ pub(crate) fn enqueue(
         return Err(StoreError::NotFound(format!("workspace {}", workspace.0)));
     }
     queue(connection, workspace.0, new, now_millis())
+}
+
+#[cfg(feature = "test-support")]
+impl SqliteStore {
+    /// Queues a job of any kind with any payload, unchecked, as another version of Vouch may
+    /// have left one in the database: for tests of what readers of the queue (the worker, the
+    /// listings) do with a job they cannot read. Product code queues jobs with
+    /// [`JobStore::enqueue_job`].
+    pub async fn enqueue_raw_job(
+        &self,
+        workspace: WorkspaceId,
+        kind: &str,
+        payload: &str,
+        run_at: Timestamp,
+        max_attempts: u32,
+    ) -> StoreResult<Job> {
+        let (kind, payload) = (kind.to_owned(), payload.to_owned());
+        self.run(move |connection| {
+            if !crate::workspaces::exists(connection, workspace)? {
+                return Err(StoreError::NotFound(format!("workspace {}", workspace.0)));
+            }
+            let stored = StoredJob {
+                kind: &kind,
+                payload: &payload,
+                run_at: run_at.as_millisecond(),
+                max_attempts,
+            };
+            insert(connection, workspace.0, &stored, now_millis())
+        })
+        .await
+    }
 }
 
 /// Claims up to `limit` due jobs; see [`vouch_store::JobStore::claim_jobs`].
@@ -273,5 +312,50 @@ impl JobStore for SqliteStore {
     async fn jobs(&self, query: &JobQuery) -> StoreResult<Vec<Job>> {
         let query = query.clone();
         self.run(move |connection| list(connection, &query)).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use vouch_store::{JobPayloadError, WorkspaceStore};
+
+    use super::*;
+
+    /// A job another version of Vouch queued, of a kind this one does not run, is listed and
+    /// claimed like any other; reading its payload says what it is.
+    #[tokio::test]
+    async fn a_job_of_an_unknown_kind_is_listed_and_claimed() {
+        let directory = tempfile::tempdir().expect("a temporary directory");
+        let store = SqliteStore::open_path(&directory.path().join("vouch.db")).expect("open");
+        let workspace = store.workspace("acme").await.expect("a workspace").id;
+        let planted = store
+            .run(move |connection| {
+                let stored = StoredJob {
+                    kind: "reticulate_splines",
+                    payload: r#"{"splines":3}"#,
+                    run_at: 1_000,
+                    max_attempts: 2,
+                };
+                insert(connection, workspace.0, &stored, 1_000)
+            })
+            .await
+            .expect("a job of another version");
+        let query = JobQuery {
+            kind: Some("reticulate_splines".into()),
+            limit: 10,
+            ..JobQuery::default()
+        };
+        let listed = store.jobs(&query).await.expect("jobs");
+        assert_eq!(listed, vec![planted.clone()]);
+        assert_eq!(
+            listed[0].parse_payload(),
+            Err(JobPayloadError::UnknownKind("reticulate_splines".into()))
+        );
+        let now = Timestamp::from_millisecond(2_000).expect("a time");
+        let claimed = store.claim_jobs(now, now, 10).await.expect("claim_jobs");
+        assert_eq!(
+            claimed.iter().map(|job| job.id).collect::<Vec<_>>(),
+            [planted.id]
+        );
     }
 }

@@ -8,9 +8,9 @@ use jiff::{SignedDuration, Timestamp};
 use vouch_core::{AttributeKind, AttributeValue, Score, SurveyKind};
 use vouch_store::prelude::*;
 use vouch_store::{
-    Answer, AttributeDefinition, Attributes, Channel, ContactId, ContactKey, Eligibility,
-    InvitationId, JobId, JobQuery, JobStatus, NewInvitation, NewJob, NewResponse, NewSurvey,
-    ResponseId, SurveyId, WorkspaceId,
+    Answer, AttributeDefinition, Attributes, CampaignJob, Channel, ContactId, ContactKey,
+    Eligibility, InvitationId, JobId, JobPayload, JobQuery, JobStatus, NewInvitation, NewJob,
+    NewResponse, NewSurvey, ResponseId, SurveyId, WorkspaceId,
 };
 use vouch_store_sqlite::SqliteStore;
 
@@ -90,8 +90,7 @@ async fn workers_claiming_at_once_never_get_the_same_job() {
     let mut queued = BTreeSet::new();
     for number in 0..200 {
         let job = NewJob {
-            kind: "test".into(),
-            payload: format!(r#"{{"n":{number}}}"#),
+            payload: JobPayload::RunCampaign(CampaignJob { campaign: number }),
             run_at: due,
             max_attempts: 1,
         };

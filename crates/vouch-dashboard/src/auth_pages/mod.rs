@@ -47,9 +47,6 @@ pub(crate) use sign_in::{login, login_form, logout, switch_workspace};
 /// How long a password reset link works.
 pub const RESET_LINK_MINUTES: i64 = 60;
 
-/// The kind of the job that emails a password reset link.
-pub const SEND_PASSWORD_RESET: &str = "send_password_reset";
-
 /// The one answer to a failed sign-in, whatever the cause.
 pub const WRONG_CREDENTIALS: &str = "Wrong email or password.";
 

@@ -10,13 +10,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use jiff::{SignedDuration, Timestamp};
 use serde::Deserialize;
-use vouch_store::{NewJob, Store, UserId, WorkspaceId};
+use vouch_store::{JobPayload, NewJob, PasswordResetJob, Store, UserId, WorkspaceId};
 use vouch_web::state::AppState;
 
 use super::guards::{ClientIp, Guards, too_many};
 use super::passwords::{hash_blocking, password_problem};
 use super::sign_in::lookup_email;
-use super::{RESET_LINK_MINUTES, SEND_PASSWORD_RESET, redirect_with_cookie};
+use super::{RESET_LINK_MINUTES, redirect_with_cookie};
 use crate::layout::{DashboardError, message_page, render, render_status, stylesheet_href};
 use crate::session::{hash_secret, random_token, start_session};
 
@@ -84,13 +84,6 @@ pub(crate) async fn request_reset(
     })
 }
 
-/// The payload of a `send_password_reset` job.
-#[derive(Debug, serde::Serialize)]
-struct ResetPayload<'a> {
-    user: i64,
-    token: &'a str,
-}
-
 /// Makes a reset link for the user with this email, if any, and queues its email.
 async fn queue_reset(store: &dyn Store, email: &str) -> anyhow::Result<()> {
     let Some((user, _)) = store.user_by_email(email).await? else {
@@ -110,15 +103,14 @@ async fn queue_reset(store: &dyn Store, email: &str) -> anyhow::Result<()> {
             user.id.0
         );
     };
-    let payload = serde_json::to_string(&ResetPayload {
+    let payload = JobPayload::SendPasswordReset(PasswordResetJob {
         user: user.id.0,
-        token: &token,
-    })?;
+        token,
+    });
     store
         .enqueue_job(
             workspace,
             NewJob {
-                kind: SEND_PASSWORD_RESET.to_owned(),
                 payload,
                 run_at: Timestamp::now(),
                 max_attempts: 5,

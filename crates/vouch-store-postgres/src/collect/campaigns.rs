@@ -1,20 +1,19 @@
 //! Campaigns: their rows, their numbers, their runs and their reminders.
 //!
-//! Whatever queues a job does it in the statement that makes the change the job is for (a
-//! data-modifying `WITH`), so a campaign is never left without its next run, nor an invitation
-//! reminded without its email.
+//! Whatever queues a job does it in the transaction that makes the change the job is for, so a
+//! campaign is never left without its next run, nor an invitation reminded without its email.
 
-use deadpool_postgres::ClientWrapper;
+use deadpool_postgres::{ClientWrapper, Object, Transaction};
 use jiff::Timestamp;
 use tokio_postgres::Row;
 use vouch_store::{
-    Campaign, CampaignId, CampaignNumbers, CampaignRules, NewCampaign, StoreError, StoreResult,
-    SurveyId, WorkspaceId,
+    Campaign, CampaignId, CampaignJob, CampaignNumbers, CampaignRules, JobPayload, NewCampaign,
+    SendEmailJob, StoreError, StoreResult, SurveyId, WorkspaceId,
 };
 
 use crate::collect::audience::days_column;
 use crate::error::{PgContext, other};
-use crate::jobs::{RUN_CAMPAIGN_ATTEMPTS, SEND_EMAIL_ATTEMPTS};
+use crate::jobs::{RUN_CAMPAIGN_ATTEMPTS, SEND_EMAIL_ATTEMPTS, queue_jobs};
 use crate::now_millis;
 use crate::row::timestamp;
 
@@ -103,9 +102,32 @@ fn numbers_of_row(row: &Row) -> StoreResult<CampaignNumbers> {
     })
 }
 
-/// Creates a campaign of a survey of the workspace and queues its first run, in one statement.
+/// Queues the campaign's `run_campaign` job, due at `run_at`, inside the caller's transaction.
+async fn queue_run(
+    transaction: &Transaction<'_>,
+    workspace: WorkspaceId,
+    campaign: CampaignId,
+    run_at: i64,
+    now: i64,
+) -> StoreResult<()> {
+    let run = JobPayload::RunCampaign(CampaignJob {
+        campaign: campaign.0,
+    });
+    queue_jobs(
+        transaction,
+        workspace.0,
+        &[run],
+        RUN_CAMPAIGN_ATTEMPTS,
+        run_at,
+        now,
+    )
+    .await
+}
+
+/// Creates a campaign of a survey of the workspace and queues its first run, in one
+/// transaction.
 pub(crate) async fn create_campaign(
-    client: &ClientWrapper,
+    mut client: Object,
     workspace: WorkspaceId,
     campaign: &NewCampaign,
 ) -> StoreResult<Campaign> {
@@ -120,17 +142,16 @@ pub(crate) async fn create_campaign(
                   next_run_at)
              SELECT $1, s.id, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM surveys s
              WHERE s.id = $2 AND s.workspace_id = $1
-             RETURNING *),
-         queued AS (
-             INSERT INTO jobs
-                 (workspace_id, kind, payload, status, max_attempts, run_at, created_at,
-                  updated_at)
-             SELECT k.workspace_id, 'run_campaign', '{{\"campaign\":' || k.id || '}}', 'queued',
-                    $12, k.next_run_at, $10, $10
-             FROM k)
+             RETURNING *)
          SELECT {CAMPAIGN_COLUMNS} FROM k"
     );
-    let row = client
+    let now = now_millis();
+    let first_run_at = campaign.first_run_at.as_millisecond();
+    let transaction = client
+        .transaction()
+        .await
+        .pg_context("failed to start creating a campaign")?;
+    let row = transaction
         .query_opt(
             &sql,
             &[
@@ -143,20 +164,26 @@ pub(crate) async fn create_campaign(
                 &rules.reminder_after_days.map(days_column).transpose()?,
                 &rules.repeat_every_days.map(days_column).transpose()?,
                 &rules.spread_over_weekdays,
-                &now_millis(),
-                &campaign.first_run_at.as_millisecond(),
-                &RUN_CAMPAIGN_ATTEMPTS,
+                &now,
+                &first_run_at,
             ],
         )
         .await
         .pg_context("failed to create a campaign")?;
-    match row {
-        Some(row) => campaign_of_row(&row),
-        None => Err(StoreError::NotFound(format!(
+    let Some(row) = row else {
+        // Dropping the transaction rolls it back.
+        return Err(StoreError::NotFound(format!(
             "survey {}",
             campaign.survey.0
-        ))),
-    }
+        )));
+    };
+    let created = campaign_of_row(&row)?;
+    queue_run(&transaction, workspace, created.id, first_run_at, now).await?;
+    transaction
+        .commit()
+        .await
+        .pg_context("failed to commit a campaign")?;
+    Ok(created)
 }
 
 /// The campaign with this id in the workspace.
@@ -210,94 +237,108 @@ pub(crate) async fn campaign_numbers(
     }
 }
 
-/// Records a finished run and queues the next one, in one statement.
+/// Records a finished run and queues the next one, in one transaction.
 pub(crate) async fn finish_campaign_run(
-    client: &ClientWrapper,
+    mut client: Object,
     workspace: WorkspaceId,
     id: CampaignId,
     ran_at: Timestamp,
     next_run_at: Option<Timestamp>,
 ) -> StoreResult<()> {
-    let row = client
-        .query_one(
-            "WITH k AS (
-                 UPDATE campaigns SET last_run_at = $3, next_run_at = $4
-                 WHERE workspace_id = $1 AND id = $2
-                 RETURNING id, workspace_id, next_run_at),
-             queued AS (
-                 INSERT INTO jobs
-                     (workspace_id, kind, payload, status, max_attempts, run_at, created_at,
-                      updated_at)
-                 SELECT k.workspace_id, 'run_campaign', '{\"campaign\":' || k.id || '}',
-                        'queued', $5, k.next_run_at, $6, $6
-                 FROM k WHERE k.next_run_at IS NOT NULL)
-             SELECT count(*) FROM k",
-            &[
-                &workspace.0,
-                &id.0,
-                &ran_at.as_millisecond(),
-                &next_run_at.map(Timestamp::as_millisecond),
-                &RUN_CAMPAIGN_ATTEMPTS,
-                &now_millis(),
-            ],
+    let next_run_at = next_run_at.map(Timestamp::as_millisecond);
+    let transaction = client
+        .transaction()
+        .await
+        .pg_context("failed to start recording a campaign run")?;
+    let finished = transaction
+        .execute(
+            "UPDATE campaigns SET last_run_at = $3, next_run_at = $4
+             WHERE workspace_id = $1 AND id = $2",
+            &[&workspace.0, &id.0, &ran_at.as_millisecond(), &next_run_at],
         )
         .await
         .pg_context("failed to record a campaign run")?;
-    let finished: i64 = row
-        .try_get(0)
-        .pg_context("failed to record a campaign run")?;
-    match finished {
-        0 => Err(StoreError::NotFound(format!("campaign {}", id.0))),
-        _ => Ok(()),
+    if finished == 0 {
+        return Err(StoreError::NotFound(format!("campaign {}", id.0)));
     }
+    if let Some(next_run_at) = next_run_at {
+        queue_run(&transaction, workspace, id, next_run_at, now_millis()).await?;
+    }
+    transaction
+        .commit()
+        .await
+        .pg_context("failed to commit a campaign run")
 }
 
-/// Marks the campaign's invitations due a reminder as reminded and queues their emails, in one
-/// statement; `NotFound` when the workspace has no such campaign. Two calls at once remind each invitation once: the second waits for the rows the
-/// first changed and then finds them reminded.
+/// Marks the campaign's invitations due a reminder as reminded and queues their emails, due
+/// and queued at `now`, in invitation order, in one transaction; `NotFound` when the workspace
+/// has no such campaign. Two calls at once remind each invitation once: the second waits for
+/// the rows the first changed and then finds them reminded.
 pub(crate) async fn queue_reminders(
-    client: &ClientWrapper,
+    mut client: Object,
     workspace: WorkspaceId,
     id: CampaignId,
     sent_before: Timestamp,
     now: Timestamp,
 ) -> StoreResult<u64> {
-    let row = client
-        .query_one(
-            "WITH reminded AS (
-                 UPDATE invitations AS i SET reminded_at = $4
-                 FROM contacts c
-                 WHERE i.workspace_id = $1 AND i.campaign_id = $2 AND i.channel = 'email'
-                   AND i.sent_at < $3 AND i.response_id IS NULL AND i.bounced_at IS NULL
-                   AND i.reminded_at IS NULL
-                   AND c.id = i.contact_id AND c.email IS NOT NULL
-                   AND NOT EXISTS (
-                       SELECT 1 FROM email_suppressions s
-                       WHERE s.workspace_id = $1 AND s.email = lower(c.email))
-                 RETURNING i.id),
-             queued AS (
-                 INSERT INTO jobs
-                     (workspace_id, kind, payload, status, max_attempts, run_at, created_at,
-                      updated_at)
-                 SELECT $1, 'send_email', '{\"invitation\":' || r.id || ',\"reminder\":true}',
-                        'queued', $5, $4, $4, $4
-                 FROM reminded r ORDER BY r.id)
-             SELECT (SELECT count(*) FROM reminded),
-                    EXISTS (SELECT 1 FROM campaigns WHERE workspace_id = $1 AND id = $2)",
-            &[
-                &workspace.0,
-                &id.0,
-                &sent_before.as_millisecond(),
-                &now.as_millisecond(),
-                &SEND_EMAIL_ATTEMPTS,
-            ],
+    let context = "failed to queue reminders";
+    let now = now.as_millisecond();
+    let transaction = client
+        .transaction()
+        .await
+        .pg_context("failed to start queueing reminders")?;
+    let found = transaction
+        .query_opt(
+            "SELECT 1 FROM campaigns WHERE workspace_id = $1 AND id = $2",
+            &[&workspace.0, &id.0],
         )
         .await
-        .pg_context("failed to queue reminders")?;
-    let reminded: i64 = row.try_get(0).pg_context("failed to queue reminders")?;
-    let found: bool = row.try_get(1).pg_context("failed to queue reminders")?;
-    match found {
-        true => Ok(reminded.unsigned_abs()),
-        false => Err(StoreError::NotFound(format!("campaign {}", id.0))),
+        .pg_context(context)?;
+    if found.is_none() {
+        return Err(StoreError::NotFound(format!("campaign {}", id.0)));
     }
+    let rows = transaction
+        .query(
+            "UPDATE invitations AS i SET reminded_at = $4
+             FROM contacts c
+             WHERE i.workspace_id = $1 AND i.campaign_id = $2 AND i.channel = 'email'
+               AND i.sent_at < $3 AND i.response_id IS NULL AND i.bounced_at IS NULL
+               AND i.reminded_at IS NULL
+               AND c.id = i.contact_id AND c.email IS NOT NULL
+               AND NOT EXISTS (
+                   SELECT 1 FROM email_suppressions s
+                   WHERE s.workspace_id = $1 AND s.email = lower(c.email))
+             RETURNING i.id",
+            &[&workspace.0, &id.0, &sent_before.as_millisecond(), &now],
+        )
+        .await
+        .pg_context(context)?;
+    let mut reminded = rows
+        .iter()
+        .map(|row| row.try_get::<_, i64>(0).pg_context(context))
+        .collect::<StoreResult<Vec<i64>>>()?;
+    reminded.sort_unstable();
+    let sends: Vec<JobPayload> = reminded
+        .iter()
+        .map(|&invitation| {
+            JobPayload::SendEmail(SendEmailJob {
+                invitation,
+                reminder: true,
+            })
+        })
+        .collect();
+    queue_jobs(
+        &transaction,
+        workspace.0,
+        &sends,
+        SEND_EMAIL_ATTEMPTS,
+        now,
+        now,
+    )
+    .await?;
+    transaction
+        .commit()
+        .await
+        .pg_context("failed to commit the reminders")?;
+    Ok(reminded.len() as u64)
 }

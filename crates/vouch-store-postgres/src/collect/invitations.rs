@@ -9,13 +9,14 @@ use deadpool_postgres::Object;
 use jiff::Timestamp;
 use tokio_postgres::Row;
 use vouch_store::{
-    CampaignId, Channel, ContactId, Invitation, InvitationId, NewInvitation, ResponseId,
-    SendOutcome, StoreError, StoreResult, SuppressionReason, SurveyId, WorkspaceId,
+    CampaignId, Channel, ContactId, Invitation, InvitationId, JobPayload, NewInvitation,
+    ResponseId, SendEmailJob, SendOutcome, StoreError, StoreResult, SuppressionReason, SurveyId,
+    WorkspaceId,
 };
 
 use crate::collect::audience::suppression_key;
 use crate::error::{PgContext, other};
-use crate::jobs::SEND_EMAIL_ATTEMPTS;
+use crate::jobs::{SEND_EMAIL_ATTEMPTS, queue_jobs};
 use crate::now_millis;
 use crate::row::timestamp;
 
@@ -54,9 +55,9 @@ fn invitation_of_row(row: &Row) -> StoreResult<Invitation> {
     })
 }
 
-/// Creates invitations, in the order given, with one `send_email` job per email invitation, in
-/// one statement: `$1` workspace, `$2`… the invitations' columns, `$7` now. Invitations naming
-/// a survey, contact or campaign of another workspace are left out (the caller then rolls back).
+/// Creates invitations, in the order given: `$1` workspace, `$2`… the invitations' columns, `$7`
+/// now. Invitations naming a survey, contact or campaign of another workspace are left out (the
+/// caller then rolls back).
 const INVITE: &str = "
     WITH inserted AS (
         INSERT INTO invitations
@@ -71,17 +72,12 @@ const INVITE: &str = "
         ORDER BY g.position
         RETURNING id, workspace_id, survey_id, contact_id, campaign_id, channel, created_at,
                   expires_at, sent_at, bounced_at, last_error, opened_at, reminded_at,
-                  response_id, answered_at),
-    queued AS (
-        INSERT INTO jobs
-            (workspace_id, kind, payload, status, max_attempts, run_at, created_at, updated_at)
-        SELECT $1, 'send_email', '{\"invitation\":' || i.id || ',\"reminder\":false}', 'queued',
-               $8, $7, $7, $7
-        FROM inserted i WHERE i.channel = 'email' ORDER BY i.id)
+                  response_id, answered_at)
     SELECT * FROM inserted ORDER BY id";
 
-/// Creates invitations and their emails' jobs in one transaction; any invitation naming what
-/// the workspace does not have makes the whole call `NotFound`.
+/// Creates invitations and one `send_email` job per email invitation, in invitation order, in
+/// one transaction; any invitation naming what the workspace does not have makes the whole call
+/// `NotFound`.
 pub(crate) async fn invite(
     mut client: Object,
     workspace: WorkspaceId,
@@ -101,6 +97,7 @@ pub(crate) async fn invite(
         .iter()
         .map(|i| i.expires_at.as_millisecond())
         .collect();
+    let now = now_millis();
     let transaction = client
         .transaction()
         .await
@@ -115,8 +112,7 @@ pub(crate) async fn invite(
                 &campaigns,
                 &channels,
                 &expiries,
-                &now_millis(),
-                &SEND_EMAIL_ATTEMPTS,
+                &now,
             ],
         )
         .await
@@ -133,6 +129,25 @@ pub(crate) async fn invite(
         .iter()
         .map(invitation_of_row)
         .collect::<StoreResult<Vec<_>>>()?;
+    let sends: Vec<JobPayload> = created
+        .iter()
+        .filter(|invitation| invitation.channel == Channel::Email)
+        .map(|invitation| {
+            JobPayload::SendEmail(SendEmailJob {
+                invitation: invitation.id.0,
+                reminder: false,
+            })
+        })
+        .collect();
+    queue_jobs(
+        &transaction,
+        workspace.0,
+        &sends,
+        SEND_EMAIL_ATTEMPTS,
+        now,
+        now,
+    )
+    .await?;
     transaction
         .commit()
         .await

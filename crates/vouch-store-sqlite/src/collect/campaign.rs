@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use vouch_store::{
-    Campaign, CampaignId, CampaignNumbers, CampaignRules, NewCampaign, NewJob, StoreError,
-    StoreResult, SurveyId, WorkspaceId,
+    Campaign, CampaignId, CampaignJob, CampaignNumbers, CampaignRules, JobPayload, NewCampaign,
+    NewJob, StoreError, StoreResult, SurveyId, WorkspaceId,
 };
 
 use crate::collect::invitation::queue_send;
@@ -135,8 +135,9 @@ fn queue_run(
     now: i64,
 ) -> StoreResult<()> {
     let new = NewJob {
-        kind: jobs::RUN_CAMPAIGN.to_owned(),
-        payload: jobs::run_campaign_payload(campaign.id.0),
+        payload: JobPayload::RunCampaign(CampaignJob {
+            campaign: campaign.id.0,
+        }),
         run_at: at,
         max_attempts: jobs::RUN_CAMPAIGN_ATTEMPTS,
     };

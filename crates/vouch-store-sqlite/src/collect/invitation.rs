@@ -2,8 +2,9 @@
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use vouch_store::{
-    CampaignId, Channel, ContactId, Invitation, InvitationId, NewInvitation, NewJob, ResponseId,
-    SendOutcome, StoreError, StoreResult, SuppressionReason, SurveyId, WorkspaceId,
+    CampaignId, Channel, ContactId, Invitation, InvitationId, JobPayload, NewInvitation, NewJob,
+    ResponseId, SendEmailJob, SendOutcome, StoreError, StoreResult, SuppressionReason, SurveyId,
+    WorkspaceId,
 };
 
 use crate::collect::suppression;
@@ -103,8 +104,10 @@ pub(crate) fn queue_send(
     let run_at = jiff::Timestamp::from_millisecond(run_at)
         .map_err(|error| other(format!("a send time out of range: {error}")))?;
     let new = NewJob {
-        kind: jobs::SEND_EMAIL.to_owned(),
-        payload: jobs::send_email_payload(invitation, reminder),
+        payload: JobPayload::SendEmail(SendEmailJob {
+            invitation,
+            reminder,
+        }),
         run_at,
         max_attempts: jobs::SEND_EMAIL_ATTEMPTS,
     };
