@@ -7,7 +7,7 @@ use crate::error::{PgContext, other};
 use crate::now_millis;
 
 /// Every migration, by version, in order. Append new ones; never edit one that was released.
-const MIGRATIONS: &[(i64, &str)] = &[
+pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_initial.sql")),
     (2, include_str!("../migrations/0002_server.sql")),
     (3, include_str!("../migrations/0003_collection.sql")),
