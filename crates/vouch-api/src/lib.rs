@@ -13,6 +13,7 @@ mod params;
 mod report;
 mod responses;
 mod surveys;
+mod workspace;
 
 use axum::Router;
 use axum::handler::Handler;
@@ -60,6 +61,7 @@ impl Routes {
         let routes = responses::routes(routes);
         let routes = contacts::routes(routes);
         let routes = report::routes(routes);
+        let routes = workspace::routes(routes);
         (routes.router, routes.listed)
     }
 

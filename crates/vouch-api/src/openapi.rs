@@ -37,6 +37,8 @@ use vouch_web::error::{ErrorBody, ErrorDetail};
         super::contacts::write::delete_contact,
         super::contacts::read::export_contact,
         super::report::survey_report,
+        super::workspace::get_workspace,
+        super::workspace::update_workspace,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerKey),
@@ -45,6 +47,7 @@ use vouch_web::error::{ErrorBody, ErrorDetail};
         (name = "responses", description = "Answers: posted one at a time, read and listed"),
         (name = "contacts", description = "The people who answer, their attributes, GDPR erasure and export"),
         (name = "reports", description = "NPS, margin of error, breakdowns and trends"),
+        (name = "workspace", description = "The workspace of the key: its time zone and the brand respondents see"),
         (name = "meta", description = "This document"),
     )
 )]

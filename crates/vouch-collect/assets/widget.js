@@ -169,7 +169,7 @@
     var close = element("button", { type: "button", class: "close", "aria-label": labels.close, "data-action": "close" }, "\u00d7");
     var brand = element("div", { class: "brand" });
     if (survey.brand.logo_url) brand.appendChild(element("img", { src: survey.brand.logo_url, alt: "" }));
-    brand.appendChild(element("span", {}, survey.brand.name));
+    if (survey.brand.name) brand.appendChild(element("span", {}, survey.brand.name));
     var heading = element("h2", { id: "vouch-question", tabindex: "-1" }, survey.question);
     var scale = element("div", { class: "scale", role: "group", "aria-labelledby": "vouch-question" });
     var buttons = [];

@@ -52,6 +52,9 @@ pub(crate) struct Invited {
     pub(crate) survey: Survey,
     pub(crate) contact: Contact,
     pub(crate) lang: Language,
+    /// How the survey shows itself.
+    pub(crate) look: vouch_store::Brand,
+    /// The brand's name as sentences read it.
     pub(crate) brand: String,
 }
 
@@ -89,12 +92,14 @@ impl Invited {
             Some(&contact.attributes),
             accept_language(headers),
         );
-        let brand = wording::brand_name(&survey, &collect.workspace_slug(workspace).await?);
+        let look = collect.brand(workspace, &survey).await?;
+        let brand = collect.brand_text(&look);
         Ok(Invited {
             invitation,
             survey,
             contact,
             lang: *lang,
+            look,
             brand,
         })
     }
@@ -108,7 +113,7 @@ impl Invited {
     }
 
     fn frame(&self, title: &str) -> Frame {
-        Frame::survey(&self.survey, &self.brand, self.lang, title)
+        Frame::survey(&self.look, self.lang, title)
     }
 }
 

@@ -31,7 +31,7 @@ use axum::Router;
 use axum::routing::{get, post};
 use jiff::{SignedDuration, Timestamp};
 use vouch_core::token::{self, Purpose};
-use vouch_store::{Store, StoreError, StoreResult, Survey, SurveyId, WorkspaceId};
+use vouch_store::{Brand, Store, StoreError, StoreResult, Survey, SurveyId, WorkspaceId};
 
 use vouch_web::ApiState;
 use vouch_web::state::{AppState, Limits};
@@ -112,14 +112,25 @@ impl Collect {
             .await
     }
 
-    /// The workspace's slug (the brand of surveys that set none).
-    async fn workspace_slug(&self, workspace: WorkspaceId) -> StoreResult<String> {
-        Ok(self
+    /// The brand respondents of `survey` see: the survey's, else its workspace's.
+    async fn brand(&self, workspace: WorkspaceId, survey: &Survey) -> StoreResult<Brand> {
+        let own = self
             .store()
             .workspace_by_id(workspace)
             .await?
-            .map(|found| found.slug)
-            .unwrap_or_default())
+            .map(|found| found.brand)
+            .unwrap_or_default();
+        Ok(survey.settings.brand_over(&own))
+    }
+
+    /// The name respondents read in sentences ("… emails from NAME"): the brand's name, else
+    /// the host of the public address (never the workspace's internal slug).
+    fn brand_text(&self, brand: &Brand) -> String {
+        brand.name.clone().unwrap_or_else(|| {
+            let url = self.public_url();
+            let host = url.split_once("://").map_or(url, |(_, rest)| rest);
+            host.split(['/', ':']).next().unwrap_or(host).to_owned()
+        })
     }
 
     /// Brings the workspace's live index up to date after an answer, so that the next report

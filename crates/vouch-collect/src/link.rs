@@ -43,7 +43,8 @@ struct Linked {
     workspace: WorkspaceId,
     survey: Survey,
     lang: Language,
-    brand: String,
+    /// How the survey shows itself.
+    look: vouch_store::Brand,
 }
 
 impl Linked {
@@ -67,17 +68,17 @@ impl Linked {
         if survey.archived || !survey.settings.link_enabled {
             return Err(PageError::Gone);
         }
-        let brand = wording::brand_name(&survey, &collect.workspace_slug(workspace).await?);
+        let look = collect.brand(workspace, &survey).await?;
         Ok(Linked {
             workspace,
             survey,
             lang: *lang,
-            brand,
+            look,
         })
     }
 
     fn frame(&self, title: &str) -> Frame {
-        Frame::survey(&self.survey, &self.brand, self.lang, title)
+        Frame::survey(&self.look, self.lang, title)
     }
 
     /// Whether people may say who they are: NPS only.

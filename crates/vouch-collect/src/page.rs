@@ -54,12 +54,12 @@ impl Frame {
         }
     }
 
-    /// A frame in the survey's brand.
-    pub(crate) fn survey(survey: &Survey, brand: &str, lang: Language, title: &str) -> Frame {
-        let brand_color = wording::brand_color(survey);
+    /// A frame in a survey's brand (see `SurveySettings::brand_over`).
+    pub(crate) fn survey(brand: &Brand, lang: Language, title: &str) -> Frame {
+        let brand_color = wording::brand_color(brand);
         Frame {
-            brand_name: Some(brand.to_owned()),
-            logo_url: wording::logo_url(survey),
+            brand_name: wording::brand_name(brand),
+            logo_url: wording::logo_url(brand),
             on_brand: wording::text_color_on(&brand_color),
             brand_color,
             ..Frame::plain(lang, title)

@@ -78,5 +78,5 @@ pub(crate) async fn submit(
 }
 
 fn frame(invited: &Invited, title: &str) -> super::page::Frame {
-    super::page::Frame::survey(&invited.survey, &invited.brand, invited.lang, title)
+    super::page::Frame::survey(&invited.look, invited.lang, title)
 }

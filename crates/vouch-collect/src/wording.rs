@@ -3,7 +3,7 @@
 
 use vouch_core::language::{self, Language, default_question};
 use vouch_core::{Category, Score};
-use vouch_store::{Attributes, Survey};
+use vouch_store::{Attributes, Brand, Survey};
 
 use vouch_web::survey_settings::{is_hex_color, is_logo_url};
 
@@ -86,27 +86,22 @@ fn translation(survey: &Survey, lang: Language) -> Option<&vouch_store::Wording>
     survey.settings.translations.get(lang.code())
 }
 
-/// The name shown on the survey's pages: its brand name, else the workspace's slug.
-pub(crate) fn brand_name(survey: &Survey, workspace_slug: &str) -> String {
-    survey
-        .settings
-        .brand_name
-        .clone()
-        .unwrap_or_else(|| workspace_slug.to_owned())
+/// The name shown at the top of the survey's pages, when the brand has one.
+pub(crate) fn brand_name(brand: &Brand) -> Option<String> {
+    brand.name.clone().filter(|name| !name.trim().is_empty())
 }
 
-/// The survey's accent colour as `#RRGGBB`, or the default when it sets none (or a bad one).
-pub(crate) fn brand_color(survey: &Survey) -> String {
-    match survey.settings.brand_color.as_deref().map(str::trim) {
+/// The brand's accent colour as `#RRGGBB`, or the default when it sets none (or a bad one).
+pub(crate) fn brand_color(brand: &Brand) -> String {
+    match brand.color.as_deref().map(str::trim) {
         Some(color) if is_hex_color(color) => color.to_ascii_uppercase(),
         _ => DEFAULT_BRAND_COLOR.to_owned(),
     }
 }
 
-/// The survey's logo URL, when it sets a usable one.
-pub(crate) fn logo_url(survey: &Survey) -> Option<String> {
-    survey
-        .settings
+/// The brand's logo URL, when it sets a usable one.
+pub(crate) fn logo_url(brand: &Brand) -> Option<String> {
+    brand
         .logo_url
         .as_deref()
         .map(str::trim)

@@ -35,7 +35,7 @@ use super::session::{Admin, Viewer, hash_secret, random_token};
 pub const INVITE_DAYS: i64 = 7;
 
 /// 403 for anyone but admins.
-fn require_admin(viewer: &Viewer) -> Result<(), DashboardError> {
+pub(crate) fn require_admin(viewer: &Viewer) -> Result<(), DashboardError> {
     if viewer.is_admin() {
         Ok(())
     } else {
@@ -49,6 +49,13 @@ fn require_admin(viewer: &Viewer) -> Result<(), DashboardError> {
 #[derive(Debug, Deserialize)]
 pub(crate) struct SavedQuery {
     saved: Option<String>,
+}
+
+impl SavedQuery {
+    /// True after a change was saved.
+    pub(crate) fn is_saved(&self) -> bool {
+        self.saved.is_some()
+    }
 }
 
 /// True when the hr checkbox was ticked.

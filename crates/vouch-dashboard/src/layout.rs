@@ -46,6 +46,7 @@
 //! | Settings | `/app/settings` (the user's account) |
 //! | Members (admins) | `/app/settings/members` |
 //! | API keys (admins) | `/app/settings/api-keys` |
+//! | Brand (admins) | `/app/settings/brand` |
 //!
 //! [`render`] adds the dashboard's security headers (no caching, a strict Content Security
 //! Policy: styles, scripts and images from this server only, no inline script or style, forms to
@@ -78,6 +79,8 @@ pub enum Nav {
     Members,
     /// The workspace's API keys (admins).
     ApiKeys,
+    /// The workspace's brand (admins).
+    Brand,
     /// None of them (a page outside the navigation).
     None,
 }
@@ -189,6 +192,7 @@ impl Frame {
                 "API keys",
                 "/app/settings/api-keys".to_owned(),
             ));
+            items.push((Nav::Brand, "Brand", "/app/settings/brand".to_owned()));
         }
         items
             .into_iter()

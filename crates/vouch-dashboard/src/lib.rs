@@ -22,6 +22,7 @@
 //! eNPS anonymity has been applied before a chart ever sees the numbers.
 
 pub mod admin_pages;
+mod brand_page;
 pub mod auth_pages;
 pub mod csrf;
 pub mod layout;

@@ -12,7 +12,7 @@ use super::auth_pages::{self, Guards};
 use super::layout::{self, DashboardError};
 use super::pages;
 use super::session::Viewer;
-use super::{admin_pages, csrf};
+use super::{admin_pages, brand_page, csrf};
 
 /// The dashboard's routes: sign-in and account links, the admin pages, the content pages of
 /// [`pages::router`], `/`, `/app` and the stylesheet. Every non-GET form body is read once by
@@ -58,6 +58,10 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route(
             "/app/settings/api-keys/revoke",
             post(admin_pages::revoke_api_key),
+        )
+        .route(
+            "/app/settings/brand",
+            get(brand_page::brand).post(brand_page::save_brand),
         )
         .route("/app", get(first_overview))
         .route("/app/", get(|| async { Redirect::to("/app") }))

@@ -15,7 +15,8 @@ use lettre::message::{Mailbox, MultiPart, header};
 use vouch_core::language::{self, Language};
 use vouch_core::token::{self, Purpose};
 use vouch_core::{Category, Score, SurveyKind};
-use vouch_store::{Contact, InvitationId, Survey};
+use vouch_core::brand::{is_hex_color, is_logo_url};
+use vouch_store::{Brand, Contact, InvitationId, Survey};
 
 use crate::{JobError, JobResult};
 
@@ -40,7 +41,9 @@ pub struct EmailInput<'a> {
     pub contact: &'a Contact,
     /// The invitation the links point at.
     pub invitation: InvitationId,
-    /// The brand name when the survey sets none (the workspace's name).
+    /// The workspace's brand (the survey's own settings win over it).
+    pub workspace_brand: &'a Brand,
+    /// The name sentences use when no brand has one (the sender's name or domain).
     pub fallback_brand: &'a str,
     /// The server's link secret.
     pub link_secret: &'a [u8],
@@ -144,11 +147,10 @@ pub fn question_in(survey: &Survey, lang: Language, brand: Option<&str>) -> Stri
 pub fn render(input: &EmailInput<'_>) -> JobResult<RenderedEmail> {
     let lang = language_for(input.survey, input.contact);
     let strings = language::strings(lang);
-    let settings = &input.survey.settings;
-    let brand = settings
-        .brand_name
+    let look = input.survey.settings.brand_over(input.workspace_brand);
+    let brand = look
+        .name
         .clone()
-        .filter(|name| !name.trim().is_empty())
         .unwrap_or_else(|| input.fallback_brand.to_owned());
     let base = input.public_url.trim_end_matches('/');
     let answer = token::sign(input.link_secret, Purpose::Answer, input.invitation.0);
@@ -171,15 +173,12 @@ pub fn render(input: &EmailInput<'_>) -> JobResult<RenderedEmail> {
     }
     let question = question_in(input.survey, lang, Some(&brand));
     let footer = language::fill_brand(strings.email_footer, &brand);
-    let brand_color = settings
-        .brand_color
+    let brand_color = look
+        .color
         .as_deref()
         .filter(|color| is_hex_color(color))
         .unwrap_or(DEFAULT_BRAND_COLOR);
-    let logo_url = settings
-        .logo_url
-        .as_deref()
-        .filter(|url| url.starts_with("https://") || url.starts_with("http://"));
+    let logo_url = look.logo_url.as_deref().filter(|url| is_logo_url(url));
     let html = HtmlTemplate {
         lang: lang.code(),
         subject: &subject,
@@ -218,12 +217,6 @@ pub fn render(input: &EmailInput<'_>) -> JobResult<RenderedEmail> {
         score_links: buttons.into_iter().map(|button| button.url).collect(),
         unsubscribe_url,
     })
-}
-
-fn is_hex_color(text: &str) -> bool {
-    text.len() == 7
-        && text.starts_with('#')
-        && text[1..].bytes().all(|byte| byte.is_ascii_hexdigit())
 }
 
 /// Puts a rendered email into a message from `from` to `to`: multipart/alternative (text,
@@ -337,12 +330,47 @@ mod tests {
             survey,
             contact,
             invitation: InvitationId(42),
+            workspace_brand: &Brand::default(),
             fallback_brand: "acme",
             link_secret: SECRET,
             public_url: "https://nps.example.com/",
             reminder,
         })
         .unwrap()
+    }
+
+    #[test]
+    fn the_workspace_brand_shows_where_the_survey_sets_none() {
+        let workspace = Brand {
+            name: Some("Acme Analytics".into()),
+            color: Some("#123456".into()),
+            logo_url: Some("https://acme.example/logo.svg".into()),
+        };
+        let input = |survey| EmailInput {
+            survey,
+            contact: &contact(None),
+            invitation: InvitationId(42),
+            workspace_brand: &workspace,
+            fallback_brand: "nps.example.com",
+            link_secret: SECRET,
+            public_url: "https://nps.example.com/",
+            reminder: false,
+        };
+        let plain = survey(SurveySettings::default());
+        let email = render(&input(&plain)).unwrap();
+        assert_eq!(email.brand, "Acme Analytics");
+        assert!(email.subject.contains("Acme Analytics"), "{}", email.subject);
+        assert!(email.html.contains("#123456") && email.html.contains("acme.example/logo.svg"));
+        assert!(email.text.contains("Acme Analytics"));
+        let own = survey(SurveySettings {
+            brand_name: Some("Acme Cloud".into()),
+            ..SurveySettings::default()
+        });
+        let email = render(&input(&own)).unwrap();
+        assert!(email.subject.contains("Acme Cloud") && !email.subject.contains("Analytics"));
+        // No brand anywhere: the sender's name or domain, never an internal slug.
+        let email = render_with(&plain, &contact(None), false);
+        assert_eq!(email.brand, "acme");
     }
 
     #[test]

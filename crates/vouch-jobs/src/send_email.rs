@@ -74,11 +74,19 @@ pub async fn run(
         }
         return Err(JobError::Retry(NO_SMTP_SERVER.to_owned()));
     };
-    let fallback_brand = context.workspace_name(workspace).await?;
+    let workspace_brand = context.workspace_brand(workspace).await?;
+    // Without a brand name anywhere, sentences name the sender, never the internal slug.
+    let sender = mailer.from();
+    let fallback_brand = sender
+        .name
+        .clone()
+        .filter(|name| !name.trim().is_empty())
+        .unwrap_or_else(|| sender.email.domain().to_owned());
     let rendered = email::render(&EmailInput {
         survey: &survey,
         contact: &contact,
         invitation: id,
+        workspace_brand: &workspace_brand,
         fallback_brand: &fallback_brand,
         link_secret: context.link_secret().await?,
         public_url: &context.config.public_url,

@@ -18,7 +18,7 @@ use std::time::Duration;
 use jiff::{SignedDuration, Timestamp};
 use tokio::sync::{OnceCell, Semaphore, watch};
 use tokio::task::JoinSet;
-use vouch_store::{CampaignId, Job, JobPayload, JobPayloadError, Store, WorkspaceId};
+use vouch_store::{Brand, CampaignId, Job, JobPayload, JobPayloadError, Store, WorkspaceId};
 
 use crate::{JobError, JobResult, JobsConfig, Mailer};
 
@@ -40,7 +40,6 @@ pub struct JobContext {
     /// The SMTP pool, when an SMTP server is configured.
     pub mailer: Option<Mailer>,
     link_secret: OnceCell<Vec<u8>>,
-    workspace_names: Mutex<HashMap<WorkspaceId, String>>,
 }
 
 impl JobContext {
@@ -53,23 +52,12 @@ impl JobContext {
         Ok(secret)
     }
 
-    /// The workspace's slug, the brand name of surveys that set none (read once).
-    pub async fn workspace_name(&self, id: WorkspaceId) -> JobResult<String> {
-        if let Some(name) = self.lock_names().get(&id) {
-            return Ok(name.clone());
+    /// The workspace's brand, as it is now (an admin may change it while jobs run).
+    pub async fn workspace_brand(&self, id: WorkspaceId) -> JobResult<Brand> {
+        match self.store.workspace_by_id(id).await? {
+            Some(workspace) => Ok(workspace.brand),
+            None => Err(JobError::Permanent(format!("no workspace {}", id.0))),
         }
-        let name = match self.store.workspace_by_id(id).await? {
-            Some(workspace) => workspace.slug,
-            None => return Err(JobError::Permanent(format!("no workspace {}", id.0))),
-        };
-        self.lock_names().insert(id, name.clone());
-        Ok(name)
-    }
-
-    fn lock_names(&self) -> std::sync::MutexGuard<'_, HashMap<WorkspaceId, String>> {
-        self.workspace_names
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -102,7 +90,6 @@ impl Worker {
                 config,
                 mailer,
                 link_secret: OnceCell::new(),
-                workspace_names: Mutex::new(HashMap::new()),
             }),
         })
     }

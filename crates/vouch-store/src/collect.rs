@@ -42,6 +42,19 @@ pub struct SurveySettings {
     pub link_enabled: bool,
 }
 
+impl SurveySettings {
+    /// The brand respondents of this survey see: each field the survey sets, else the
+    /// workspace's.
+    pub fn brand_over(&self, workspace: &crate::Brand) -> crate::Brand {
+        let own = |field: &Option<String>| field.clone().filter(|text| !text.trim().is_empty());
+        crate::Brand {
+            name: own(&self.brand_name).or_else(|| workspace.name.clone()),
+            color: own(&self.brand_color).or_else(|| workspace.color.clone()),
+            logo_url: own(&self.logo_url).or_else(|| workspace.logo_url.clone()),
+        }
+    }
+}
+
 impl Default for SurveySettings {
     fn default() -> Self {
         SurveySettings {

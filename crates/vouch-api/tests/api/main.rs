@@ -7,3 +7,4 @@ mod fuzz;
 mod helpers;
 mod lists;
 mod story;
+mod workspace;

@@ -126,7 +126,8 @@ struct Labels {
 /// How the widget looks.
 #[derive(Debug, Serialize)]
 struct Brand {
-    name: String,
+    /// `null` when neither the survey nor its workspace names a brand.
+    name: Option<String>,
     color: String,
     text_color: &'static str,
     logo_url: Option<String>,
@@ -225,7 +226,7 @@ async fn decide_for(
         .first()
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("the store created no invitation")))?;
     let token = collect.sign(Purpose::Answer, invitation.id.0).await?;
-    let brand = collect.workspace_slug(key.workspace).await?;
+    let brand = collect.brand(key.workspace, &survey).await?;
     let reply = DecideReply {
         show: true,
         reason: None,
@@ -274,9 +275,9 @@ async fn upsert_visitor(
     }
 }
 
-fn widget_survey(survey: &Survey, lang: Language, workspace_slug: &str) -> WidgetSurvey {
+fn widget_survey(survey: &Survey, lang: Language, look: &vouch_store::Brand) -> WidgetSurvey {
     let texts = strings(lang);
-    let color = wording::brand_color(survey);
+    let color = wording::brand_color(look);
     WidgetSurvey {
         kind: survey.kind.as_str(),
         question: wording::question(survey, lang),
@@ -299,10 +300,10 @@ fn widget_survey(survey: &Survey, lang: Language, workspace_slug: &str) -> Widge
             powered_by: texts.powered_by,
         },
         brand: Brand {
-            name: wording::brand_name(survey, workspace_slug),
+            name: wording::brand_name(look),
             text_color: wording::text_color_on(&color),
             color,
-            logo_url: wording::logo_url(survey),
+            logo_url: wording::logo_url(look),
         },
         language: lang.code(),
     }

@@ -307,3 +307,55 @@ async fn writers_need_the_member_role_and_the_token() {
         .unwrap();
     assert_eq!(unchanged, survey, "nothing changed");
 }
+
+#[tokio::test]
+async fn admins_set_the_brand_respondents_see() {
+    let app = spawn_app().await;
+    let admin = app
+        .signed_in("boss@acme.example", &app.acme, Role::Admin)
+        .await;
+    let page = admin.get("/app/settings/brand").await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert!(page.text.contains("href=\"/app/settings/brand\""), "in the admins' nav");
+    let csrf = page.csrf();
+    let refused = admin
+        .post(
+            "/app/settings/brand",
+            &[("csrf", &csrf), ("name", "Acme"), ("color", "blue"), ("logo_url", "")],
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert!(refused.text.contains("#RRGGBB") && refused.text.contains("value=\"blue\""));
+    let saved = admin
+        .post(
+            "/app/settings/brand",
+            &[
+                ("csrf", &csrf),
+                ("name", " Acme Analytics "),
+                ("color", "#1D4ED8"),
+                ("logo_url", "https://acme.example/logo.svg"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.text);
+    let workspace = app
+        .store
+        .workspace_by_id(app.acme.id)
+        .await
+        .expect("the store")
+        .expect("the workspace");
+    assert_eq!(workspace.brand_name(), Some("Acme Analytics"));
+    assert_eq!(workspace.brand.color.as_deref(), Some("#1D4ED8"));
+    let shown = admin.get("/app/settings/brand?saved=1").await;
+    assert!(shown.text.contains("value=\"Acme Analytics\"") && shown.text.contains("Saved."));
+    // Members may not see or change it.
+    let member = app
+        .signed_in("mia@acme.example", &app.acme, Role::Member)
+        .await;
+    assert_eq!(member.get("/app/settings/brand").await.status, 403);
+    let csrf = member.csrf().await;
+    let forbidden = member
+        .post("/app/settings/brand", &[("csrf", &csrf), ("name", "Sneaky")])
+        .await;
+    assert_eq!(forbidden.status, 403);
+}
