@@ -125,10 +125,13 @@ pub(crate) async fn update_workspace(
 
 /// The brand a body gives, each field checked by the core's rules; errors name `brand.<field>`.
 pub(crate) fn checked_brand(given: &BrandJson) -> Result<Brand> {
-    let field = |name: &str, text: &Option<String>, check: fn(&str) -> std::result::Result<Option<String>, BrandError>| {
-        check(text.as_deref().unwrap_or(""))
-            .map_err(|error| ApiError::validation(format!("brand.{name}"), error.to_string()))
-    };
+    let field =
+        |name: &str,
+         text: &Option<String>,
+         check: fn(&str) -> std::result::Result<Option<String>, BrandError>| {
+            check(text.as_deref().unwrap_or(""))
+                .map_err(|error| ApiError::validation(format!("brand.{name}"), error.to_string()))
+        };
     Ok(Brand {
         name: field("name", &given.name, brand_name)?,
         color: field("color", &given.color, brand_color)?,

@@ -8,7 +8,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use vouch_core::Score;
 use vouch_core::language::{Language, Strings, fill_score, strings};
-use vouch_store::{StoreError, Survey};
+use vouch_store::{Brand, StoreError};
 
 use super::assets::{script_src, stylesheet_href};
 use super::limiter::retry_after_seconds;

@@ -43,7 +43,12 @@ pub(crate) struct BrandForm {
     logo_url: String,
 }
 
-fn page(viewer: &Viewer, form: BrandForm, error: Option<(&'static str, String)>, saved: bool) -> BrandPage {
+fn page(
+    viewer: &Viewer,
+    form: BrandForm,
+    error: Option<(&'static str, String)>,
+    saved: bool,
+) -> BrandPage {
     BrandPage {
         frame: Frame::new(viewer, "Brand", Nav::Brand),
         name: form.name,

@@ -22,8 +22,8 @@
 //! eNPS anonymity has been applied before a chart ever sees the numbers.
 
 pub mod admin_pages;
-mod brand_page;
 pub mod auth_pages;
+mod brand_page;
 pub mod csrf;
 pub mod layout;
 pub mod pages;

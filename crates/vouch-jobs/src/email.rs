@@ -12,10 +12,10 @@ use askama::Template;
 use lettre::Message;
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, header};
+use vouch_core::brand::{is_hex_color, is_logo_url};
 use vouch_core::language::{self, Language};
 use vouch_core::token::{self, Purpose};
 use vouch_core::{Category, Score, SurveyKind};
-use vouch_core::brand::{is_hex_color, is_logo_url};
 use vouch_store::{Brand, Contact, InvitationId, Survey};
 
 use crate::{JobError, JobResult};
@@ -346,9 +346,10 @@ mod tests {
             color: Some("#123456".into()),
             logo_url: Some("https://acme.example/logo.svg".into()),
         };
+        let ann = contact(None);
         let input = |survey| EmailInput {
             survey,
-            contact: &contact(None),
+            contact: &ann,
             invitation: InvitationId(42),
             workspace_brand: &workspace,
             fallback_brand: "nps.example.com",
@@ -359,7 +360,11 @@ mod tests {
         let plain = survey(SurveySettings::default());
         let email = render(&input(&plain)).unwrap();
         assert_eq!(email.brand, "Acme Analytics");
-        assert!(email.subject.contains("Acme Analytics"), "{}", email.subject);
+        assert!(
+            email.subject.contains("Acme Analytics"),
+            "{}",
+            email.subject
+        );
         assert!(email.html.contains("#123456") && email.html.contains("acme.example/logo.svg"));
         assert!(email.text.contains("Acme Analytics"));
         let own = survey(SurveySettings {

@@ -10,9 +10,8 @@
 //! Within one worker, at most `concurrency` jobs run at once; the worker only claims as many
 //! jobs as it has free slots, so nothing it claims waits behind a lease.
 
-use std::collections::HashMap;
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};

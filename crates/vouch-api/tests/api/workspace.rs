@@ -39,7 +39,10 @@ async fn the_brand_is_read_changed_and_checked() {
         .assert_error(403, "forbidden", None);
     for (body, field) in [
         (json!({"brand": {"color": "blue"}}), "brand.color"),
-        (json!({"brand": {"logo_url": "javascript:alert(1)"}}), "brand.logo_url"),
+        (
+            json!({"brand": {"logo_url": "javascript:alert(1)"}}),
+            "brand.logo_url",
+        ),
         (json!({"brand": {"name": "x".repeat(101)}}), "brand.name"),
     ] {
         app.send(patch(&app.write_key, body))
@@ -47,7 +50,10 @@ async fn the_brand_is_read_changed_and_checked() {
             .assert_error(422, "validation", Some(field));
     }
     let unknown = app
-        .send(patch(&app.write_key, json!({"brand": {"colour": "#000000"}})))
+        .send(patch(
+            &app.write_key,
+            json!({"brand": {"colour": "#000000"}}),
+        ))
         .await;
     assert_eq!(unknown.status, 422, "{}", unknown.body);
     assert_eq!(app.get("/api/v1/workspace").await.body, changed.body);
@@ -67,5 +73,8 @@ async fn the_brand_is_read_changed_and_checked() {
     let html = page.text().await.expect("a body");
     assert!(html.contains("Acme Analytics"), "{html}");
     assert!(html.contains("#1D4ED8"), "{html}");
-    assert!(!html.contains("api-tests"), "the slug is never shown: {html}");
+    assert!(
+        !html.contains("api-tests"),
+        "the slug is never shown: {html}"
+    );
 }

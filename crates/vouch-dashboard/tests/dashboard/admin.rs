@@ -316,12 +316,20 @@ async fn admins_set_the_brand_respondents_see() {
         .await;
     let page = admin.get("/app/settings/brand").await;
     assert_eq!(page.status, 200, "{}", page.text);
-    assert!(page.text.contains("href=\"/app/settings/brand\""), "in the admins' nav");
+    assert!(
+        page.text.contains("href=\"/app/settings/brand\""),
+        "in the admins' nav"
+    );
     let csrf = page.csrf();
     let refused = admin
         .post(
             "/app/settings/brand",
-            &[("csrf", &csrf), ("name", "Acme"), ("color", "blue"), ("logo_url", "")],
+            &[
+                ("csrf", &csrf),
+                ("name", "Acme"),
+                ("color", "blue"),
+                ("logo_url", ""),
+            ],
         )
         .await;
     assert_eq!(refused.status, 422, "{}", refused.text);
@@ -355,7 +363,10 @@ async fn admins_set_the_brand_respondents_see() {
     assert_eq!(member.get("/app/settings/brand").await.status, 403);
     let csrf = member.csrf().await;
     let forbidden = member
-        .post("/app/settings/brand", &[("csrf", &csrf), ("name", "Sneaky")])
+        .post(
+            "/app/settings/brand",
+            &[("csrf", &csrf), ("name", "Sneaky")],
+        )
         .await;
     assert_eq!(forbidden.status, 403);
 }
