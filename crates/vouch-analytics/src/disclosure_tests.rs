@@ -207,3 +207,20 @@ fn an_anonymous_answer_is_cut_to_what_its_rules_allow() {
         Some(ShownAnswer::Open(response))
     );
 }
+
+#[test]
+fn the_first_breakdown_is_what_a_survey_s_answers_carry_most() {
+    let mut index = index();
+    // Customers also carry a number, which is never the first breakdown.
+    let mut priced = response(99, CUSTOMERS, "2026-05-01T10:00:00Z", "red");
+    priced
+        .attributes
+        .insert("mrr".into(), AttributeValue::Number(120.0));
+    priced
+        .attributes
+        .insert("region".into(), AttributeValue::String("EU".into()));
+    index.append(&[priced]);
+    assert_eq!(index.most_carried_attribute(EMPLOYEES), Some("team"));
+    assert_eq!(index.most_carried_attribute(CUSTOMERS), Some("team"));
+    assert_eq!(index.most_carried_attribute(SurveyId(7)), None);
+}

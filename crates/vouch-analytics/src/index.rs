@@ -54,6 +54,8 @@ pub struct ResponseIndex {
     /// The surveys declared anonymous (eNPS): every report and listing touching one of them
     /// follows the anonymity rules.
     pub(crate) anonymous_surveys: HashSet<SurveyId>,
+    /// How many rows of each (survey code, attribute column) carry a value.
+    carried: HashMap<(u32, usize), u64>,
     /// The channel of each row, as a code into `channel_names`.
     pub(crate) channels: Vec<u8>,
     /// Channel names by code, in order of first appearance.
@@ -96,6 +98,7 @@ impl ResponseIndex {
             surveys: Vec::new(),
             survey_codes: HashMap::default(),
             anonymous_surveys: HashSet::default(),
+            carried: HashMap::default(),
             channels: Vec::new(),
             channel_names: Vec::new(),
             attributes: Vec::new(),
@@ -148,6 +151,27 @@ impl ResponseIndex {
     /// True when `survey` was declared anonymous (eNPS).
     pub fn is_anonymous(&self, survey: SurveyId) -> bool {
         self.anonymous_surveys.contains(&survey)
+    }
+
+    /// The text or yes/no attribute that most answers to `survey` carry (ties: by name): the
+    /// natural first breakdown of its overview. Numbers and dates are left out (one group per
+    /// value says little). `None` when its answers carry no such attribute.
+    pub fn most_carried_attribute(&self, survey: SurveyId) -> Option<&str> {
+        let code = *self.survey_codes.get(&survey)?;
+        self.attribute_by_name
+            .iter()
+            .filter(|(_, column)| {
+                matches!(
+                    self.attributes[**column].kind,
+                    AttributeKind::String | AttributeKind::Boolean
+                )
+            })
+            .filter_map(|(name, column)| {
+                let count = *self.carried.get(&(code, *column))?;
+                Some((count, name.as_str()))
+            })
+            .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+            .map(|(_, name)| name)
     }
 
     /// The surveys that have rows in the index, in no particular order.
@@ -211,6 +235,9 @@ impl ResponseIndex {
                 0
             };
             attribute.codes[row] = code;
+            if code != 0 {
+                *self.carried.entry((survey_code, column)).or_default() += 1;
+            }
         }
         if let Some(comment) = &response.comment {
             self.index_words(row as u32, comment);

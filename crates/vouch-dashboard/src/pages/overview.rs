@@ -157,6 +157,8 @@ struct Counted {
     survey_total: u64,
     /// The selection, with its trend.
     current: Report,
+    /// Whether the selection holds any answer at all (even one anonymity hides).
+    any_selected: bool,
     /// The previous period of the same length.
     previous: Option<Report>,
     /// The selection by the first attribute, when there is one.
@@ -188,12 +190,17 @@ pub(crate) async fn page(
         Err(error) => return Ok(bad_filter(frame, &path, error)),
     };
     let live = freshness.index(&state, workspace).await?;
-    let first_attribute = definitions.first().map(|d| d.name.as_str());
-    let (zone, range, counted) =
-        match count_selection(&live.read(), &survey, &filters, first_attribute) {
-            Ok(found) => found,
-            Err(error) => return Ok(bad_filter(frame, &path, error)),
-        };
+    let counted = {
+        let index = live.read();
+        // The breakdown shown first: what this survey's answers carry most (employees have a
+        // department, not a country).
+        let first_attribute = index.most_carried_attribute(survey.id);
+        count_selection(&index, &survey, &filters, first_attribute)
+    };
+    let (zone, range, counted) = match counted {
+        Ok(found) => found,
+        Err(error) => return Ok(bad_filter(frame, &path, error)),
+    };
     let anonymous = survey.kind.is_anonymous();
     let selection = counted.selected();
     let comments_allowed = !anonymous || selection >= ANONYMITY_MIN_COMMENTS;
@@ -310,7 +317,9 @@ fn count(
     let mut query = filters.query(vec![survey.id], range.from, range.to);
     query.interval = Some(range.interval);
     let plan = index.plan(&query)?;
-    let current = build_report(index, &plan, &index.run(&plan));
+    let counts = index.run(&plan);
+    let any_selected = counts.total.responses() > 0;
+    let current = build_report(index, &plan, &counts);
     let previous = match range.previous {
         Some((from, to)) => {
             let query = filters.query(vec![survey.id], Some(from), Some(to));
@@ -332,6 +341,7 @@ fn count(
     Ok(Counted {
         survey_total,
         current,
+        any_selected,
         previous,
         breakdown,
     })
@@ -470,7 +480,11 @@ fn empty_state(counted: &Counted, filters: &Filters, path: &str, can_write: bool
             other: None,
         });
     }
-    if selection.is_none() {
+    let mut all_time = filters.clone();
+    all_time.from = None;
+    all_time.to = None;
+    all_time.period = Some(Preset::All);
+    if selection.is_none() && counted.any_selected {
         return Some(Empty {
             title: "Hidden to protect anonymity".into(),
             text: format!(
@@ -478,14 +492,11 @@ fn empty_state(counted: &Counted, filters: &Filters, path: &str, can_write: bool
                  show only for groups of {ANONYMITY_MIN_RESPONSES} or more: widen the range or \
                  remove a filter."
             ),
-            action: Some((path.to_owned(), "Clear filters".into())),
+            // Widening to all time keeps the filters: a link that changes nothing helps no one.
+            action: Some((all_time.href(path), "Show all time".into())),
             other: None,
         });
     }
-    let mut all_time = filters.clone();
-    all_time.from = None;
-    all_time.to = None;
-    all_time.period = Some(Preset::All);
     Some(Empty {
         title: "No answers match".into(),
         text: format!(

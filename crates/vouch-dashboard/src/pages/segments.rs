@@ -62,6 +62,8 @@ pub(crate) struct SegmentsPage {
     pub(crate) frame: Frame,
     /// The survey's name.
     pub(crate) survey_name: String,
+    /// "NPS", or "eNPS" for employees.
+    pub(crate) score_name: &'static str,
     /// The range shown.
     pub(crate) range_label: String,
     /// The filter bar.
@@ -105,7 +107,12 @@ pub(crate) async fn page(
         Ok(filters) => filters.report_only(),
         Err(error) => return Ok(bad_filter(frame, &path, error)),
     };
-    let by = match breakdown_attribute(&pairs, &definitions) {
+    let live = freshness.index(&state, workspace).await?;
+    let carried = live
+        .read()
+        .most_carried_attribute(survey.id)
+        .map(str::to_owned);
+    let by = match breakdown_attribute(&pairs, &definitions, carried) {
         Ok(by) => by,
         Err(error) => return Ok(bad_filter(frame, &path, error)),
     };
@@ -114,7 +121,6 @@ pub(crate) async fn page(
         Some("name") => SortBy::Name,
         _ => SortBy::Nps,
     };
-    let live = freshness.index(&state, workspace).await?;
     let (range, report) = match segment_report(&live.read(), &filters, survey.id, &by) {
         Ok(found) => found,
         Err(error) => return Ok(bad_filter(frame, &path, error)),
@@ -137,6 +143,11 @@ pub(crate) async fn page(
     };
     let bar = FilterBar::new(&path, &filters, &range, &definitions, options);
     let page = SegmentsPage {
+        score_name: if survey.kind.is_anonymous() {
+            "eNPS"
+        } else {
+            "NPS"
+        },
         survey_name: survey.name.clone(),
         range_label: range.label.clone(),
         headers: sort_links(&path, &filters, &by, sort),
@@ -150,11 +161,13 @@ pub(crate) async fn page(
     Ok(render(&page))
 }
 
-/// The attribute to break down by: `by`, which must be one of the workspace's, else the first
-/// attribute (none when there is none).
+/// The attribute to break down by: `by`, which must be one of the workspace's, else the one
+/// the survey's answers carry most (`carried`), else the first attribute (none when there is
+/// none).
 fn breakdown_attribute(
     pairs: &[(String, String)],
     definitions: &[AttributeDefinition],
+    carried: Option<String>,
 ) -> Result<String, FilterError> {
     match one(pairs, "by") {
         Some(name) if definitions.iter().any(|d| d.name == name) => Ok(name.to_owned()),
@@ -165,9 +178,8 @@ fn breakdown_attribute(
                 message: vouch_core::attribute::unknown_attribute_message(name, &known),
             })
         }
-        None => Ok(definitions
-            .first()
-            .map(|d| d.name.clone())
+        None => Ok(carried
+            .or_else(|| definitions.first().map(|d| d.name.clone()))
             .unwrap_or_default()),
     }
 }

@@ -245,3 +245,22 @@ async fn no_listing_narrows_enps_answers_to_a_small_group_or_a_fine_date() {
     assert_eq!(page.status, 200);
     assert!(!page.text.contains("Workplace comment"));
 }
+
+#[tokio::test]
+async fn enps_pages_say_enps_and_tell_none_from_too_few() {
+    let seeded = seeded().await;
+    let hr = seeded
+        .browser("hana@acme.example", Role::Member, true)
+        .await;
+    let path = format!("/app/surveys/{}", seeded.enps.id.0);
+    let segments = hr.get(&format!("{path}/segments?{Q1}")).await;
+    assert!(segments.text.contains("eNPS by "), "{}", segments.text);
+    // No answer at all in the range: said so, not "hidden".
+    let empty = hr.get(&format!("{path}?from=2024-01-01&to=2024-02-01")).await;
+    assert!(!empty.text.contains("Hidden to protect anonymity"));
+    assert!(empty.text.contains("No answers match"), "{}", empty.text);
+    // Three answers: hidden, and the way out is a link that changes something.
+    let few = hr.get(&format!("{path}?{Q1}&where=plan%3Dteam-a")).await;
+    assert!(few.text.contains("Hidden to protect anonymity"));
+    assert!(few.text.contains("Show all time"));
+}
