@@ -256,7 +256,9 @@ async fn enps_pages_say_enps_and_tell_none_from_too_few() {
     let segments = hr.get(&format!("{path}/segments?{Q1}")).await;
     assert!(segments.text.contains("eNPS by "), "{}", segments.text);
     // No answer at all in the range: said so, not "hidden".
-    let empty = hr.get(&format!("{path}?from=2024-01-01&to=2024-02-01")).await;
+    let empty = hr
+        .get(&format!("{path}?from=2024-01-01&to=2024-02-01"))
+        .await;
     assert!(!empty.text.contains("Hidden to protect anonymity"));
     assert!(empty.text.contains("No answers match"), "{}", empty.text);
     // Three answers: hidden, and the way out is a link that changes something.
