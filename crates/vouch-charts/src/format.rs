@@ -37,6 +37,12 @@ pub fn format_nps_change(difference: f64) -> String {
     signed_whole(difference, true)
 }
 
+/// The change a reader works out from two NPS as printed (each rounded as [`format_nps`]
+/// rounds it), so that "44 … before 45" reads as a change of −1, not of 0.
+pub fn shown_nps_change(now: f64, before: f64) -> f64 {
+    now.round() - before.round()
+}
+
 /// A margin of error as printed beside an NPS: `± 8` (with a no-break space, so it never
 /// wraps away from its sign). Margins under one point keep one decimal (`± 0.4`), so that a
 /// large sample does not read as "no uncertainty at all"; a margin of exactly zero is `± 0`.
@@ -101,6 +107,17 @@ pub(super) fn format_optional_nps(nps: Option<f64>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_shown_change_agrees_with_the_figures_shown() {
+        // 44.4 prints as 44 and 44.55 as 45: the change reads −1, not 0.
+        assert_eq!(
+            format_nps_change(shown_nps_change(44.4, 44.55)),
+            "\u{2212}1"
+        );
+        assert_eq!(format_nps_change(shown_nps_change(44.4, 43.6)), "0");
+        assert_eq!(format_nps_change(shown_nps_change(-2.5, -10.0)), "+7");
+    }
 
     #[test]
     fn counts_have_thousands_separated() {

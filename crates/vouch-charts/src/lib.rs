@@ -35,6 +35,7 @@ use vouch_core::{Category, Score};
 pub use distribution::{distribution, distribution_table};
 pub use format::{
     MINUS, NO_VALUE, format_count, format_margin, format_nps, format_nps_change, format_percent,
+    shown_nps_change,
 };
 pub use segments::{SegmentBar, segments, segments_table};
 pub use sparkline::sparkline;

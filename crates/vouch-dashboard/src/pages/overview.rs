@@ -32,7 +32,7 @@ use crate::layout::{DashboardError, Frame, Nav, render};
 use crate::session::Viewer;
 use vouch_charts::{
     SegmentBar, TrendOptions, distribution, distribution_table, format_count, format_nps,
-    format_nps_change, format_percent, segments, split_bar, trend, trend_table,
+    format_nps_change, format_percent, segments, shown_nps_change, split_bar, trend, trend_table,
 };
 use vouch_web::state::AppState;
 
@@ -433,7 +433,16 @@ fn change(counted: &Counted, range: &Range, anonymous: bool) -> (Option<Change>,
             format!("No answers in {} to compare with.", range.previous_label),
         );
     };
-    let rounded = format_nps_change(comparison.difference);
+    // The change as the reader works it out from the two figures shown; whether it is
+    // significant is still decided on the exact figures.
+    let shown = match (counted.current.overall, previous.overall) {
+        (Some(now), Some(before)) => now
+            .nps
+            .zip(before.nps)
+            .map(|(now, before)| shown_nps_change(now, before)),
+        _ => None,
+    };
+    let rounded = format_nps_change(shown.unwrap_or(comparison.difference));
     let (arrow, direction) = if rounded.starts_with('+') {
         ("▲", "up")
     } else if rounded == "0" {
