@@ -43,6 +43,8 @@ pub(crate) struct SurveyRow {
     pub(crate) sparkline: String,
     /// Every answer it has, as printed.
     pub(crate) responses: String,
+    /// The answers of the last 12 months the NPS beside it counts ("—" when hidden).
+    pub(crate) recent: String,
     /// Sort keys.
     nps: Option<f64>,
     total: u64,
@@ -125,7 +127,7 @@ pub(crate) async fn page(
     let headers = vec![
         header("Survey", SortBy::Name, "name", false),
         header("NPS, last 12 months", SortBy::Nps, "nps", true),
-        header("Answers", SortBy::Responses, "responses", true),
+        header("Answers, all time", SortBy::Responses, "responses", true),
     ];
     let page = SurveysPage {
         frame: Frame::new(&viewer, "Surveys", Nav::Surveys),
@@ -187,6 +189,7 @@ fn survey_row(index: &ResponseIndex, survey: &Survey) -> SurveyRow {
         } else {
             format_count(total)
         },
+        recent: overall.map_or_else(|| "—".to_owned(), |figures| format_count(figures.responses)),
         nps: overall.and_then(|figures| figures.nps),
         total,
     }

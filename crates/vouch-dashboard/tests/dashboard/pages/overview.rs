@@ -141,6 +141,13 @@ async fn the_survey_list_shows_what_the_viewer_may_see() {
     assert_eq!(list.status, 200, "{}", list.text);
     assert!(list.text.contains("Customer NPS"));
     assert!(list.text.contains("vc-spark"));
+    // Each count says its period: the 12-month NPS beside its own n, and the all-time total.
+    assert!(list.text.contains("n, last 12 months") && list.text.contains("Answers, all time"));
+    assert!(
+        list.text.contains(">400</td>"),
+        "all 400 answers: {}",
+        list.text
+    );
     assert!(!list.text.contains("Employee eNPS"), "no eNPS without HR");
     assert!(!list.text.contains("Globex NPS"));
     let hr = seeded
