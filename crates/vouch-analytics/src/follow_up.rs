@@ -12,6 +12,10 @@ use vouch_store::ResponseId;
 use crate::index::ResponseIndex;
 use crate::query::QueryPlan;
 
+/// The most ids reserved up front: a caller asking for every id (the anonymity rules count a
+/// whole selection) does not reserve room for every row of the index.
+const PAGE_CAPACITY: usize = 1_024;
+
 /// What the follow-up filters allow.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FollowUp {
@@ -34,7 +38,7 @@ pub fn page_ids(
     match follow_up {
         FollowUp::Any => index.newest_ids(plan, before, limit),
         FollowUp::Except(excluded) => {
-            let mut found = Vec::with_capacity(limit);
+            let mut found = Vec::with_capacity(limit.min(PAGE_CAPACITY));
             let mut cursor = before;
             let batch = (limit * 2).max(64);
             while found.len() < limit {
@@ -50,7 +54,7 @@ pub fn page_ids(
             found
         }
         FollowUp::Only(wanted) => {
-            let mut found = Vec::with_capacity(limit);
+            let mut found = Vec::with_capacity(limit.min(PAGE_CAPACITY));
             let mut cursor = before;
             while found.len() < limit {
                 let below = match cursor {
