@@ -25,8 +25,9 @@ use vouch_store::{
     ContactId, ResponseId, Store, StoreResult, StoredResponse, SurveyId, WorkspaceId,
 };
 
-use crate::follow_up::{FollowUp, page_ids};
+use crate::follow_up::{self, FollowUp};
 use crate::index::ResponseIndex;
+use crate::listing::ListPosition;
 use crate::live::LiveIndex;
 use crate::query::{Query, QueryError};
 
@@ -210,8 +211,8 @@ impl ResponseIndex {
         if !self.is_anonymous(survey) {
             return Some(Verdict::Open);
         }
-        let every = page_ids(self, &plan, follow_up, None, self.row_count() + 1);
-        let answers = every.len() as u64;
+        let rows = follow_up::rows(self, &plan, follow_up);
+        let answers = rows.len() as u64;
         if answers == 0 {
             return None;
         }
@@ -221,7 +222,7 @@ impl ResponseIndex {
         if !query.filters.is_empty() || !query.channels.is_empty() {
             return Some(Verdict::Withheld(Withheld::Narrowed));
         }
-        let days: Vec<i32> = every.iter().filter_map(|id| self.day_of(*id)).collect();
+        let days: Vec<i32> = rows.iter().map(|&row| self.days[row]).collect();
         Some(Verdict::Anonymous(AnonymousRules {
             comments: answers >= ANONYMITY_MIN_COMMENTS,
             dates: finest_precision(&days),
@@ -230,18 +231,17 @@ impl ResponseIndex {
 
     /// The day number of a response's row, if the index holds it.
     fn day_of(&self, id: ResponseId) -> Option<i32> {
-        let row = self.ids.binary_search(&id.0).ok()?;
-        self.days.get(row).copied()
+        self.row_of(id).map(|row| self.days[row])
     }
 
-    /// Plans one page of the answers `query` selects and `follow_up` allows, newest first,
-    /// below `before`, with every survey's [`Verdict`] applied: surveys whose answers may not
-    /// be listed are left out of the page and named in [`Listing::withheld`].
+    /// Plans one page of the answers `query` selects and `follow_up` allows, latest answer
+    /// first, below `before`, with every survey's [`Verdict`] applied: surveys whose answers
+    /// may not be listed are left out of the page and named in [`Listing::withheld`].
     pub fn listing(
         &self,
         query: &Query,
         follow_up: &FollowUp,
-        before: Option<ResponseId>,
+        before: Option<ListPosition>,
         limit: usize,
     ) -> Result<Listing, QueryError> {
         // Fails early on a query that cannot run (e.g. a text filter of two words).
@@ -265,17 +265,20 @@ impl ResponseIndex {
             }
         }
         let listed: Vec<SurveyId> = verdicts.keys().copied().collect();
-        let mut ids = if listed.is_empty() {
-            Vec::new()
+        let (mut positions, total) = if listed.is_empty() {
+            (Vec::new(), 0)
         } else {
             let plan = self.plan(&Query {
                 surveys: listed,
                 ..query.clone()
             })?;
-            page_ids(self, &plan, follow_up, before, limit.saturating_add(1))
+            let positions =
+                follow_up::page(self, &plan, follow_up, before, limit.saturating_add(1));
+            (positions, follow_up::count(self, &plan, follow_up))
         };
-        let more = ids.len() > limit;
-        ids.truncate(limit);
+        let more = positions.len() > limit;
+        positions.truncate(limit);
+        let ids: Vec<ResponseId> = positions.iter().map(|position| position.id).collect();
         let days = ids
             .iter()
             .filter_map(|id| Some((*id, self.day_of(*id)?)))
@@ -285,7 +288,8 @@ impl ResponseIndex {
             days,
             verdicts,
             withheld,
-            more,
+            next: positions.last().copied().filter(|_| more),
+            total,
         })
     }
 }
@@ -321,12 +325,14 @@ pub struct Listing {
     verdicts: HashMap<SurveyId, Verdict>,
     /// Surveys of the selection whose answers are left out, and why.
     pub withheld: Vec<(SurveyId, Withheld)>,
-    /// True when there are older answers after this page.
-    pub more: bool,
+    /// Where the next (older) page starts, when there is one.
+    pub next: Option<ListPosition>,
+    /// How many answers the whole selection lists, over every page.
+    pub total: u64,
 }
 
 impl Listing {
-    /// The page's response ids, newest first.
+    /// The page's response ids, latest answer first.
     pub fn ids(&self) -> &[ResponseId] {
         &self.ids
     }

@@ -170,13 +170,15 @@ fn a_listing_of_every_survey_leaves_out_what_it_may_not_show() {
     let first = index
         .listing(&Query::default(), &FollowUp::Any, None, 10)
         .unwrap();
-    assert!(first.more);
-    let last = *first.ids().last().unwrap();
+    assert_eq!(first.total, 15);
+    let next = first.next.expect("a second page");
+    assert_eq!(Some(next.id), first.ids().last().copied());
     let rest = index
-        .listing(&Query::default(), &FollowUp::Any, Some(last), 10)
+        .listing(&Query::default(), &FollowUp::Any, Some(next), 10)
         .unwrap();
     assert_eq!(first.ids().len() + rest.ids().len(), 15);
-    assert!(!rest.more);
+    assert_eq!((rest.next, rest.total), (None, 15));
+    assert_eq!(listing.total, 2);
 }
 
 #[test]

@@ -1,20 +1,17 @@
 //! Crossing the index's selection with the follow-up filters the store keeps (status,
-//! assignee, tag): the ids of one inbox page, newest first, below a cursor.
+//! assignee, tag): one inbox page, latest answer first, below a cursor, and the count of all.
 //!
-//! An inclusion is walked from the newest wanted id down: for each wanted id the index says
-//! whether it is selected, jumping over runs of ids it does not select, so a page costs about
-//! as many index probes as it lists.
+//! An inclusion (the few responses with a status, an assignee or a tag) is read from its own
+//! ids: each is looked up in the index, so a page costs about as many probes as the inclusion
+//! holds. An exclusion is a test on each row the index reads.
 
 use std::collections::HashSet;
 
 use vouch_store::ResponseId;
 
 use crate::index::ResponseIndex;
+use crate::listing::ListPosition;
 use crate::query::QueryPlan;
-
-/// The most ids reserved up front: a caller asking for every id (the anonymity rules count a
-/// whole selection) does not reserve room for every row of the index.
-const PAGE_CAPACITY: usize = 1_024;
 
 /// What the follow-up filters allow.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,57 +24,72 @@ pub enum FollowUp {
     Except(HashSet<ResponseId>),
 }
 
-/// Up to `limit` ids the plan selects and the follow-up allows, newest first, below `before`.
-pub fn page_ids(
+/// Up to `limit` positions the plan selects and the follow-up allows, latest answer first,
+/// below `before`.
+pub fn page(
     index: &ResponseIndex,
     plan: &QueryPlan,
     follow_up: &FollowUp,
-    before: Option<ResponseId>,
+    before: Option<ListPosition>,
     limit: usize,
-) -> Vec<ResponseId> {
+) -> Vec<ListPosition> {
     match follow_up {
-        FollowUp::Any => index.newest_ids(plan, before, limit),
-        FollowUp::Except(excluded) => {
-            let mut found = Vec::with_capacity(limit.min(PAGE_CAPACITY));
-            let mut cursor = before;
-            let batch = (limit * 2).max(64);
-            while found.len() < limit {
-                let ids = index.newest_ids(plan, cursor, batch);
-                let exhausted = ids.len() < batch;
-                cursor = ids.last().copied();
-                found.extend(ids.into_iter().filter(|id| !excluded.contains(id)));
-                if exhausted {
-                    break;
-                }
-            }
+        FollowUp::Any => index.newest(plan, |_| true, before, limit),
+        FollowUp::Except(excluded) => index.newest(
+            plan,
+            |row| !excluded.contains(&index.position(row).id),
+            before,
+            limit,
+        ),
+        FollowUp::Only(wanted) => {
+            let mut found: Vec<ListPosition> = wanted
+                .iter()
+                .filter_map(|id| index.row_of(*id))
+                .filter(|row| index.selects(plan, *row))
+                .map(|row| index.position(row))
+                .filter(|position| before.is_none_or(|before| *position < before))
+                .collect();
+            found.sort_unstable_by(|a, b| b.cmp(a));
             found.truncate(limit);
             found
         }
-        FollowUp::Only(wanted) => {
-            let mut found = Vec::with_capacity(limit.min(PAGE_CAPACITY));
-            let mut cursor = before;
-            while found.len() < limit {
-                let below = match cursor {
-                    Some(cursor) => wanted.partition_point(|id| *id < cursor),
-                    None => wanted.len(),
-                };
-                let Some(&candidate) = below.checked_sub(1).and_then(|at| wanted.get(at)) else {
-                    break;
-                };
-                // The newest selected id at or below the candidate.
-                let probe = ResponseId(candidate.0.saturating_add(1));
-                match index.newest_ids(plan, Some(probe), 1).first() {
-                    None => break,
-                    Some(&selected) if selected == candidate => {
-                        found.push(candidate);
-                        cursor = Some(candidate);
-                    }
-                    // Nothing between `selected` and the candidate is selected: go on below.
-                    Some(&selected) => cursor = Some(ResponseId(selected.0.saturating_add(1))),
-                }
-            }
-            found
+    }
+}
+
+/// Every row the plan selects and the follow-up allows, in row order.
+pub(crate) fn rows(index: &ResponseIndex, plan: &QueryPlan, follow_up: &FollowUp) -> Vec<usize> {
+    match follow_up {
+        FollowUp::Any => index.selected_rows(plan, |_| true),
+        FollowUp::Except(excluded) => {
+            index.selected_rows(plan, |row| !excluded.contains(&index.position(row).id))
         }
+        FollowUp::Only(wanted) => {
+            let mut rows: Vec<usize> = wanted
+                .iter()
+                .filter_map(|id| index.row_of(*id))
+                .filter(|row| index.selects(plan, *row))
+                .collect();
+            rows.sort_unstable();
+            rows.dedup();
+            rows
+        }
+    }
+}
+
+/// How many responses the plan selects and the follow-up allows.
+pub fn count(index: &ResponseIndex, plan: &QueryPlan, follow_up: &FollowUp) -> u64 {
+    match follow_up {
+        // The engine counts from its chunk summaries where it can.
+        FollowUp::Any => index.run(plan).total.responses(),
+        FollowUp::Except(excluded) => {
+            let left_out = excluded
+                .iter()
+                .filter_map(|id| index.row_of(*id))
+                .filter(|row| index.selects(plan, *row))
+                .count() as u64;
+            index.run(plan).total.responses().saturating_sub(left_out)
+        }
+        FollowUp::Only(_) => rows(index, plan, follow_up).len() as u64,
     }
 }
 
@@ -113,8 +125,8 @@ mod tests {
         index
     }
 
-    fn ids(found: Vec<ResponseId>) -> Vec<i64> {
-        found.into_iter().map(|id| id.0).collect()
+    fn ids(found: Vec<ListPosition>) -> Vec<i64> {
+        found.into_iter().map(|position| position.id.0).collect()
     }
 
     #[test]
@@ -131,19 +143,14 @@ mod tests {
             .rev()
             .filter(|id| id % 3 == 0 && id % 7 == 1)
             .collect();
-        assert_eq!(
-            ids(page_ids(&index, &plan, &wanted, None, 5)),
-            expected[..5]
-        );
-        let cursor = Some(ResponseId(expected[4]));
-        assert_eq!(
-            ids(page_ids(&index, &plan, &wanted, cursor, 3)),
-            expected[5..8]
-        );
-        let all = ids(page_ids(&index, &plan, &wanted, None, 10_000));
+        assert_eq!(ids(page(&index, &plan, &wanted, None, 5)), expected[..5]);
+        let cursor = index.position_of(ResponseId(expected[4]));
+        assert_eq!(ids(page(&index, &plan, &wanted, cursor, 3)), expected[5..8]);
+        let all = ids(page(&index, &plan, &wanted, None, 10_000));
         assert_eq!(all, expected);
+        assert_eq!(count(&index, &plan, &wanted), expected.len() as u64);
         let none = FollowUp::Only(Vec::new());
-        assert!(page_ids(&index, &plan, &none, None, 5).is_empty());
+        assert!(page(&index, &plan, &none, None, 5).is_empty());
     }
 
     #[test]
@@ -151,9 +158,19 @@ mod tests {
         let index = index(500);
         let plan = index.plan(&Query::default()).unwrap();
         let excluded: HashSet<ResponseId> = (300..=500).map(ResponseId).collect();
-        let found = page_ids(&index, &plan, &FollowUp::Except(excluded), None, 3);
+        let found = page(&index, &plan, &FollowUp::Except(excluded), None, 3);
         assert_eq!(ids(found), [299, 298, 297]);
-        let found = page_ids(&index, &plan, &FollowUp::Any, Some(ResponseId(3)), 5);
+        let except = FollowUp::Except((300..=500).map(ResponseId).collect());
+        assert_eq!(count(&index, &plan, &except), 299);
+        assert_eq!(rows(&index, &plan, &except).len(), 299);
+        assert_eq!(count(&index, &plan, &FollowUp::Any), 500);
+        let found = page(
+            &index,
+            &plan,
+            &FollowUp::Any,
+            index.position_of(ResponseId(3)),
+            5,
+        );
         assert_eq!(ids(found), [2, 1]);
     }
 }

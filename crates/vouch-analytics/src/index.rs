@@ -20,6 +20,11 @@ pub(crate) const CHUNK_ROWS: usize = 1 << 16;
 pub(crate) struct ChunkSummary {
     pub(crate) min_day: i32,
     pub(crate) max_day: i32,
+    /// The latest answer time of the chunk's rows (milliseconds since the epoch): listings
+    /// newest first read the chunks in this order and stop early.
+    pub(crate) max_ms: i64,
+    /// The earliest answer time of the chunk's rows.
+    pub(crate) min_ms: i64,
     /// Scores of the chunk's live (not deleted) rows.
     pub(crate) histogram: [u32; 11],
     /// How many rows of the chunk are deleted.
@@ -34,6 +39,8 @@ impl ChunkSummary {
         ChunkSummary {
             min_day: i32::MAX,
             max_day: i32::MIN,
+            max_ms: i64::MIN,
+            min_ms: i64::MAX,
             histogram: [0; 11],
             deleted: 0,
             cells: BTreeMap::new(),
@@ -157,21 +164,32 @@ impl ResponseIndex {
     /// natural first breakdown of its overview. Numbers and dates are left out (one group per
     /// value says little). `None` when its answers carry no such attribute.
     pub fn most_carried_attribute(&self, survey: SurveyId) -> Option<&str> {
-        let code = *self.survey_codes.get(&survey)?;
-        self.attribute_by_name
+        self.carried_attributes(&[survey])
+            .into_iter()
+            .find(|(_, kind, _)| matches!(kind, AttributeKind::String | AttributeKind::Boolean))
+            .map(|(name, _, _)| name)
+    }
+
+    /// The attributes the surveys' answers carry, with their kind and how many answers carry
+    /// each, the most carried first (then by name).
+    pub fn carried_attributes(&self, surveys: &[SurveyId]) -> Vec<(&str, AttributeKind, u64)> {
+        let codes: Vec<u32> = surveys
             .iter()
-            .filter(|(_, column)| {
-                matches!(
-                    self.attributes[**column].kind,
-                    AttributeKind::String | AttributeKind::Boolean
-                )
-            })
+            .filter_map(|survey| self.survey_codes.get(survey).copied())
+            .collect();
+        let mut carried: Vec<(&str, AttributeKind, u64)> = self
+            .attribute_by_name
+            .iter()
             .filter_map(|(name, column)| {
-                let count = *self.carried.get(&(code, *column))?;
-                Some((count, name.as_str()))
+                let count: u64 = codes
+                    .iter()
+                    .filter_map(|code| self.carried.get(&(*code, *column)))
+                    .sum();
+                (count > 0).then(|| (name.as_str(), self.attributes[*column].kind, count))
             })
-            .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.cmp(a.1)))
-            .map(|(_, name)| name)
+            .collect();
+        carried.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(b.0)));
+        carried
     }
 
     /// The surveys that have rows in the index, in no particular order.
@@ -251,6 +269,9 @@ impl ResponseIndex {
             .expect("a chunk was pushed for the first row");
         chunk.min_day = chunk.min_day.min(day);
         chunk.max_day = chunk.max_day.max(day);
+        let answered_ms = response.created_at.as_millisecond();
+        chunk.max_ms = chunk.max_ms.max(answered_ms);
+        chunk.min_ms = chunk.min_ms.min(answered_ms);
         chunk.histogram[usize::from(score)] += 1;
         chunk.cells.entry((survey_code, day)).or_insert([0; 11])[usize::from(score)] += 1;
     }

@@ -27,6 +27,7 @@ pub mod report;
 pub mod sync;
 
 pub use engine::Counts;
-pub use follow_up::{FollowUp, page_ids};
+pub use follow_up::FollowUp;
 pub use index::{IndexStats, ResponseIndex};
+pub use listing::{BadPosition, ListPosition};
 pub use query::{GroupKey, Query, QueryError, QueryPlan};

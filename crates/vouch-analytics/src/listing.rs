@@ -1,78 +1,203 @@
-//! Listing the responses a plan selects, newest first, a page at a time.
+//! Listing the responses a plan selects, latest answer first, a page at a time.
 //!
 //! Reports count; an inbox lists. Both select with the same [`QueryPlan`], so a list filtered
 //! by survey, time range, attribute values, a word and scores holds exactly the responses a
 //! report with the same filters counts.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::fmt;
+use std::str::FromStr;
 
 use vouch_store::ResponseId;
 
 use crate::index::{CHUNK_ROWS, ResponseIndex};
 use crate::query::QueryPlan;
 
+/// A place in the order answers are listed in: the latest answer time first and, among
+/// answers of the same millisecond, the larger id first. A page ends at the position of its
+/// last answer, and the next page lists what lies below it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ListPosition {
+    /// When the answer was given, in milliseconds since the epoch.
+    pub answered_ms: i64,
+    /// The response.
+    pub id: ResponseId,
+}
+
+impl fmt::Display for ListPosition {
+    /// `1767225600000.42`: the answer time in milliseconds, a dot, the id.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.answered_ms, self.id.0)
+    }
+}
+
+/// A list cursor that is not one this module wrote.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not a list position: expected the answer time in milliseconds, a dot and the id")]
+pub struct BadPosition;
+
+impl FromStr for ListPosition {
+    type Err = BadPosition;
+
+    fn from_str(text: &str) -> Result<ListPosition, BadPosition> {
+        let (answered_ms, id) = text.split_once('.').ok_or(BadPosition)?;
+        let answered_ms = answered_ms.parse().map_err(|_| BadPosition)?;
+        let id = id
+            .parse::<i64>()
+            .ok()
+            .filter(|id| *id > 0)
+            .ok_or(BadPosition)?;
+        Ok(ListPosition {
+            answered_ms,
+            id: ResponseId(id),
+        })
+    }
+}
+
+/// The `limit` greatest positions pushed, kept as a min-heap.
+struct Newest {
+    heap: BinaryHeap<Reverse<ListPosition>>,
+    limit: usize,
+}
+
+impl Newest {
+    fn new(limit: usize) -> Newest {
+        Newest {
+            heap: BinaryHeap::with_capacity(limit.min(1_024) + 1),
+            limit,
+        }
+    }
+
+    /// The answer time below which nothing can enter any more.
+    fn floor_ms(&self) -> Option<i64> {
+        (self.heap.len() == self.limit).then(|| self.heap.peek().map(|r| r.0.answered_ms))?
+    }
+
+    fn push(&mut self, position: ListPosition) {
+        self.heap.push(Reverse(position));
+        if self.heap.len() > self.limit {
+            self.heap.pop();
+        }
+    }
+
+    /// Newest first.
+    fn into_positions(self) -> Vec<ListPosition> {
+        self.heap
+            .into_sorted_vec()
+            .into_iter()
+            .map(|r| r.0)
+            .collect()
+    }
+}
+
 impl ResponseIndex {
-    /// The ids of up to `limit` live responses the plan selects, newest (largest id) first,
-    /// all below `before` when given: pass the last id of a page to get the next one.
+    /// The list position of a row.
+    pub(crate) fn position(&self, row: usize) -> ListPosition {
+        ListPosition {
+            answered_ms: self.created_ms[row],
+            id: ResponseId(self.ids[row]),
+        }
+    }
+
+    /// The row holding a response, if the index holds it.
+    pub(crate) fn row_of(&self, id: ResponseId) -> Option<usize> {
+        self.ids.binary_search(&id.0).ok()
+    }
+
+    /// The list position of a response the index holds.
+    pub fn position_of(&self, id: ResponseId) -> Option<ListPosition> {
+        self.row_of(id).map(|row| self.position(row))
+    }
+
+    /// The positions of up to `limit` live responses the plan selects and `accept` keeps (it
+    /// is given rows), latest answer first, all below `before` when given: pass the last
+    /// position of a page to get the next one.
     ///
-    /// Grouping, interval and sum of the plan play no part. Chunks whose days lie outside the
-    /// plan's range are skipped; with a word filter only the rows holding the word are read.
-    pub fn newest_ids(
+    /// Grouping, interval and sum of the plan play no part. Chunks are read from the one
+    /// holding the latest answer down, and reading stops once no further chunk holds an
+    /// answer late enough for the page, so history imported in any order lists by answer
+    /// time. Chunks outside the plan's days are skipped; with a word filter only the rows
+    /// holding the word are read.
+    pub fn newest(
         &self,
         plan: &QueryPlan,
-        before: Option<ResponseId>,
+        accept: impl Fn(usize) -> bool,
+        before: Option<ListPosition>,
         limit: usize,
-    ) -> Vec<ResponseId> {
-        let mut found = Vec::new();
+    ) -> Vec<ListPosition> {
+        let mut newest = Newest::new(limit);
         if plan.matches_nothing || limit == 0 {
-            return found;
+            return Vec::new();
         }
-        // Rows are in id order: every row below `end` has an id below `before`.
-        let end = match before {
-            Some(before) => self.ids.partition_point(|&id| id < before.0),
-            None => self.ids.len(),
+        let consider = |row: usize, newest: &mut Newest| {
+            let answered_ms = self.created_ms[row];
+            if newest.floor_ms().is_some_and(|floor| answered_ms < floor) {
+                return;
+            }
+            let position = self.position(row);
+            if before.is_some_and(|before| position >= before) {
+                return;
+            }
+            if self.row_selected(plan, row) && accept(row) {
+                newest.push(position);
+            }
         };
         match &plan.text_rows {
             Some(rows) => {
-                for row in rows.range(0..end.min(u32::MAX as usize) as u32).rev() {
-                    if self.row_selected(plan, row as usize) {
-                        found.push(ResponseId(self.ids[row as usize]));
-                        if found.len() == limit {
-                            break;
-                        }
+                for row in rows {
+                    consider(row as usize, &mut newest);
+                }
+            }
+            None => {
+                for chunk_index in self.chunks_latest_first() {
+                    let chunk = &self.chunks[chunk_index];
+                    if newest.floor_ms().is_some_and(|floor| chunk.max_ms < floor) {
+                        break;
+                    }
+                    let after_cursor = before.is_some_and(|b| chunk.min_ms > b.answered_ms);
+                    let outside = plan.from.is_some_and(|(day, _)| chunk.max_day < day)
+                        || plan.to.is_some_and(|(day, _)| chunk.min_day > day);
+                    if after_cursor || outside {
+                        continue;
+                    }
+                    let start = chunk_index * CHUNK_ROWS;
+                    let end = (start + CHUNK_ROWS).min(self.ids.len());
+                    for row in start..end {
+                        consider(row, &mut newest);
                     }
                 }
             }
-            None => self.newest_by_chunk(plan, end, limit, &mut found),
         }
-        found
+        newest.into_positions()
     }
 
-    /// Walks the chunks backwards from row `end`, skipping those outside the day range.
-    fn newest_by_chunk(
+    /// The chunks, the one holding the latest answer first.
+    fn chunks_latest_first(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.chunks.len()).collect();
+        order.sort_unstable_by_key(|&chunk| Reverse(self.chunks[chunk].max_ms));
+        order
+    }
+
+    /// Every live row the plan selects and `accept` keeps, in row order.
+    pub(crate) fn selected_rows(
         &self,
         plan: &QueryPlan,
-        end: usize,
-        limit: usize,
-        found: &mut Vec<ResponseId>,
-    ) {
-        let mut chunk_end = end;
-        while chunk_end > 0 {
-            let chunk_index = (chunk_end - 1) / CHUNK_ROWS;
-            let chunk_start = chunk_index * CHUNK_ROWS;
-            let chunk = &self.chunks[chunk_index];
-            let outside = plan.from.is_some_and(|(day, _)| chunk.max_day < day)
-                || plan.to.is_some_and(|(day, _)| chunk.min_day > day);
-            if !outside {
-                for row in (chunk_start..chunk_end).rev() {
-                    if self.row_selected(plan, row) {
-                        found.push(ResponseId(self.ids[row]));
-                        if found.len() == limit {
-                            return;
-                        }
-                    }
-                }
-            }
-            chunk_end = chunk_start;
+        accept: impl Fn(usize) -> bool,
+    ) -> Vec<usize> {
+        if plan.matches_nothing {
+            return Vec::new();
         }
+        let keep = |row: &usize| self.row_selected(plan, *row) && accept(*row);
+        match &plan.text_rows {
+            Some(rows) => rows.iter().map(|row| row as usize).filter(keep).collect(),
+            None => (0..self.ids.len()).filter(keep).collect(),
+        }
+    }
+
+    /// True when the plan selects this row (it is live and passes every filter).
+    pub(crate) fn selects(&self, plan: &QueryPlan, row: usize) -> bool {
+        !plan.matches_nothing && self.row_selected(plan, row)
     }
 
     /// True when the plan's filters keep this row and it was not erased.
@@ -165,10 +290,11 @@ mod tests {
 
     fn ids(index: &ResponseIndex, query: &Query, before: Option<i64>, limit: usize) -> Vec<i64> {
         let plan = index.plan(query).unwrap();
+        let before = before.map(|id| index.position_of(ResponseId(id)).unwrap());
         index
-            .newest_ids(&plan, before.map(ResponseId), limit)
+            .newest(&plan, |_| true, before, limit)
             .into_iter()
-            .map(|id| id.0)
+            .map(|position| position.id.0)
             .collect()
     }
 
@@ -234,12 +360,13 @@ mod tests {
             to: Some(start + jiff::SignedDuration::from_hours(20 * 24)),
             ..Query::default()
         };
-        let expected: Vec<i64> = responses
+        // Answer time first, then id: days go round, so this is not id order.
+        let mut kept: Vec<&StoredResponse> = responses
             .iter()
-            .rev()
             .filter(|r| r.id.0 % 3 == 0 && (10..20).contains(&(r.id.0 % 200)))
-            .map(|r| r.id.0)
             .collect();
+        kept.sort_by_key(|r| std::cmp::Reverse((r.created_at, r.id)));
+        let expected: Vec<i64> = kept.iter().map(|r| r.id.0).collect();
         let mut listed = Vec::new();
         let mut before = None;
         loop {
@@ -249,6 +376,50 @@ mod tests {
             before = Some(last);
         }
         assert_eq!(listed, expected);
+    }
+
+    #[test]
+    fn history_stored_out_of_order_lists_by_answer_time() {
+        let mut index = ResponseIndex::new(TimeZone::UTC);
+        // Ids in import order; answers from March 9 back to March 1, then two of one moment.
+        let mut stored: Vec<StoredResponse> = (1..=9)
+            .map(|id| {
+                let mut r = response(id, 1, "pro", 9, None);
+                r.created_at = format!("2026-03-{:02}T12:00:00Z", 10 - id).parse().unwrap();
+                r
+            })
+            .collect();
+        for id in [10, 11] {
+            let mut r = response(id, 1, "pro", 9, None);
+            r.created_at = "2026-03-05T12:00:00Z".parse().unwrap();
+            stored.push(r);
+        }
+        index.append(&stored);
+        let all = Query::default();
+        assert_eq!(ids(&index, &all, None, 4), [1, 2, 3, 4]);
+        assert_eq!(ids(&index, &all, Some(4), 3), [11, 10, 5]);
+        assert_eq!(ids(&index, &all, Some(5), 10), [6, 7, 8, 9]);
+        let later = Query {
+            from: Some("2026-03-05T00:00:00Z".parse().unwrap()),
+            ..Query::default()
+        };
+        assert_eq!(ids(&index, &later, Some(4), 10), [11, 10, 5]);
+    }
+
+    #[test]
+    fn a_position_reads_back_what_it_writes_and_refuses_anything_else() {
+        use super::ListPosition;
+        let position = ListPosition {
+            answered_ms: 1_767_225_600_000,
+            id: ResponseId(42),
+        };
+        assert_eq!(position.to_string(), "1767225600000.42");
+        assert_eq!("1767225600000.42".parse::<ListPosition>(), Ok(position));
+        let early: ListPosition = "-5.3".parse().unwrap();
+        assert_eq!(early.answered_ms, -5);
+        for bad in ["", "42", "1.0", "x.1", "1.-2", "1.2.3", "1 .2"] {
+            assert!(bad.parse::<ListPosition>().is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::collections::HashMap;
 
 use jiff::Timestamp;
+use vouch_analytics::ListPosition;
 use vouch_core::{AttributeKind, AttributeValue};
 
 use vouch_web::error::ApiError;
@@ -101,6 +102,20 @@ impl Params {
                             "cursor must be the next_cursor of a previous page",
                         )
                     })
+            })
+            .transpose()
+    }
+
+    /// `cursor` as a place in the responses' order (the `next_cursor` of a previous page).
+    pub(crate) fn list_position(&self) -> Result<Option<ListPosition>, ApiError> {
+        self.one("cursor")?
+            .map(|text| {
+                text.parse::<ListPosition>().map_err(|_| {
+                    ApiError::validation(
+                        "cursor",
+                        "cursor must be the next_cursor of a previous page",
+                    )
+                })
             })
             .transpose()
     }

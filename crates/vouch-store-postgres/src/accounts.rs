@@ -1,13 +1,14 @@
 //! The dashboard's accounts: API keys, users and memberships, sessions, invitations to join and password resets.
 
 pub(crate) mod api_keys;
+pub(crate) mod preferences;
 pub(crate) mod users;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
 use vouch_store::{
-    AccountStore, ApiKey, MemberInvite, Membership, NewApiKey, NewUser, Role, SessionRecord,
-    StoreResult, User, UserId, WorkspaceId,
+    AccountStore, ApiKey, MemberInvite, MemberPreferences, Membership, NewApiKey, NewUser, Role,
+    SessionRecord, StoreResult, User, UserId, WorkspaceId,
 };
 
 use crate::PostgresStore;
@@ -66,6 +67,23 @@ impl AccountStore for PostgresStore {
 
     async fn remove_membership(&self, workspace: WorkspaceId, user: UserId) -> StoreResult<()> {
         users::remove_membership(&*self.client().await?, workspace, user).await
+    }
+
+    async fn member_preferences(
+        &self,
+        workspace: WorkspaceId,
+        user: UserId,
+    ) -> StoreResult<MemberPreferences> {
+        preferences::read(&*self.client().await?, workspace, user).await
+    }
+
+    async fn set_member_preferences(
+        &self,
+        workspace: WorkspaceId,
+        user: UserId,
+        chosen: &MemberPreferences,
+    ) -> StoreResult<()> {
+        preferences::write(&*self.client().await?, workspace, user, chosen).await
     }
 
     async fn create_session(&self, session: &SessionRecord) -> StoreResult<()> {

@@ -3,14 +3,15 @@
 pub(crate) mod api_key;
 pub(crate) mod member_invite;
 pub(crate) mod password_reset;
+pub(crate) mod preferences;
 pub(crate) mod session;
 pub(crate) mod user;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
 use vouch_store::{
-    AccountStore, ApiKey, MemberInvite, Membership, NewApiKey, NewUser, Role, SessionRecord,
-    StoreResult, User, UserId, WorkspaceId,
+    AccountStore, ApiKey, MemberInvite, MemberPreferences, Membership, NewApiKey, NewUser, Role,
+    SessionRecord, StoreResult, User, UserId, WorkspaceId,
 };
 
 use crate::SqliteStore;
@@ -84,6 +85,26 @@ impl AccountStore for SqliteStore {
 
     async fn remove_membership(&self, workspace: WorkspaceId, user: UserId) -> StoreResult<()> {
         self.run(move |connection| user::remove_membership(connection, workspace, user))
+            .await
+    }
+
+    async fn member_preferences(
+        &self,
+        workspace: WorkspaceId,
+        user: UserId,
+    ) -> StoreResult<MemberPreferences> {
+        self.run(move |connection| preferences::read(connection, workspace, user))
+            .await
+    }
+
+    async fn set_member_preferences(
+        &self,
+        workspace: WorkspaceId,
+        user: UserId,
+        chosen: &MemberPreferences,
+    ) -> StoreResult<()> {
+        let chosen = chosen.clone();
+        self.run(move |connection| preferences::write(connection, workspace, user, &chosen))
             .await
     }
 

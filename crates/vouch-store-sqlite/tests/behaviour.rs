@@ -399,5 +399,8 @@ async fn a_new_database_is_a_write_ahead_logged_file_of_16_kib_pages() {
             row.get(0)
         })
         .expect("migrations recorded");
-    assert_eq!(version, 5, "the latest migration: 0005_workspace_brand.sql");
+    assert_eq!(
+        version, 6,
+        "the latest migration: 0006_member_preferences.sql"
+    );
 }

@@ -11,10 +11,10 @@
 use jiff::{SignedDuration, Timestamp};
 use vouch_core::{Score, SurveyKind};
 use vouch_store::{
-    Answer, Attributes, Channel, ContactId, InvitationId, MemberInvite, Membership, NewInvitation,
-    NewSurvey, NewUser, ResponseId, ResponseNote, ResponseStatus, ResponseWorkflow, Role,
-    SessionRecord, Store, StoreError, StoreResult, StoredResponse, SurveySettings, User, UserId,
-    WorkflowChange, WorkflowFilter, Workspace, WorkspaceId,
+    Answer, Attributes, Channel, ContactId, InvitationId, MemberInvite, MemberPreferences,
+    Membership, NewInvitation, NewSurvey, NewUser, ResponseId, ResponseNote, ResponseStatus,
+    ResponseWorkflow, Role, SessionRecord, Store, StoreError, StoreResult, StoredResponse,
+    SurveySettings, User, UserId, WorkflowChange, WorkflowFilter, Workspace, WorkspaceId,
 };
 
 use crate::fixtures::{at, key, ok};
@@ -325,6 +325,66 @@ impl Accounts<'_> {
         assert_not_found(
             store.remove_membership(alpha.id, users.dee.id).await,
             "remove_membership of someone who is not a member",
+        );
+        self.preferences(users).await;
+    }
+
+    /// Preferences: the defaults until saved, kept per workspace, unchanged by a new role;
+    /// `NotFound` for someone who is not a member.
+    async fn preferences(&self, users: &Users) {
+        let store = self.store;
+        let (alpha, beta) = (&self.alpha, &self.beta);
+        let read = |workspace: WorkspaceId, user: UserId| async move {
+            ok(
+                store.member_preferences(workspace, user).await,
+                "member_preferences",
+            )
+        };
+        assert_eq!(
+            read(alpha.id, users.ann.id).await,
+            MemberPreferences::default()
+        );
+        let chosen = MemberPreferences {
+            inbox_columns: Some(vec!["plan".into(), "country".into()]),
+        };
+        ok(
+            store
+                .set_member_preferences(alpha.id, users.ann.id, &chosen)
+                .await,
+            "set_member_preferences",
+        );
+        assert_eq!(read(alpha.id, users.ann.id).await, chosen);
+        assert_eq!(
+            read(beta.id, users.ann.id).await,
+            MemberPreferences::default(),
+            "kept per workspace"
+        );
+        ok(
+            store
+                .set_membership(alpha.id, users.ann.id, Role::Admin, true)
+                .await,
+            "set_membership",
+        );
+        assert_eq!(
+            read(alpha.id, users.ann.id).await,
+            chosen,
+            "a new role keeps them"
+        );
+        assert_not_found(
+            store.member_preferences(alpha.id, users.dee.id).await,
+            "member_preferences of someone who is not a member",
+        );
+        assert_not_found(
+            store
+                .set_member_preferences(alpha.id, users.dee.id, &chosen)
+                .await,
+            "set_member_preferences of someone who is not a member",
+        );
+        ok(
+            store
+                .set_membership(alpha.id, users.ann.id, Role::Admin, false)
+                .await,
+            "set_membership",
         );
     }
 

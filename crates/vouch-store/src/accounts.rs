@@ -125,6 +125,27 @@ pub struct MemberInvite {
     pub accepted_at: Option<Timestamp>,
 }
 
+/// What a member chose for themselves in one workspace's dashboard, kept between sessions.
+/// Unknown or missing fields read as their default, so that older choices stay readable.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct MemberPreferences {
+    /// The attributes the inbox shows on each row, in order; `None`: the default choice.
+    pub inbox_columns: Option<Vec<String>>,
+}
+
+impl MemberPreferences {
+    /// Reads the stored JSON object; anything unreadable reads as the defaults.
+    pub fn from_json(text: &str) -> MemberPreferences {
+        serde_json::from_str(text).unwrap_or_default()
+    }
+
+    /// The JSON object stored.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| "{}".to_owned())
+    }
+}
+
 /// The dashboard's accounts: API keys, users, memberships, sessions, invitations to join and
 /// password resets.
 #[async_trait]
@@ -173,6 +194,22 @@ pub trait AccountStore: Send + Sync {
     /// Removes a user from a workspace (and ends their sessions in it); `NotFound` if they
     /// were not a member.
     async fn remove_membership(&self, workspace: WorkspaceId, user: UserId) -> StoreResult<()>;
+
+    /// What a member chose for themselves in the workspace (the defaults when nothing was
+    /// saved); `NotFound` if they are not a member.
+    async fn member_preferences(
+        &self,
+        workspace: WorkspaceId,
+        user: UserId,
+    ) -> StoreResult<MemberPreferences>;
+
+    /// Replaces a member's choices in the workspace; `NotFound` if they are not a member.
+    async fn set_member_preferences(
+        &self,
+        workspace: WorkspaceId,
+        user: UserId,
+        preferences: &MemberPreferences,
+    ) -> StoreResult<()>;
 
     /// Stores a new session.
     async fn create_session(&self, session: &SessionRecord) -> StoreResult<()>;

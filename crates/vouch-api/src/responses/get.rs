@@ -60,7 +60,7 @@ const LIST_PARAMETERS: [&str; 9] = [
     "cursor",
 ];
 
-/// List responses, newest first (by id, the order they were received), filtered.
+/// List responses, latest answer first (by `created_at`, then id), filtered.
 ///
 /// Filters combine like those of the report: `where` is repeatable (AND across attributes,
 /// OR between values of one attribute), values compared as the attribute's kind. Answers to
@@ -116,11 +116,11 @@ pub(super) async fn list_responses(
         ..Query::default()
     };
     let limit = params.limit(state.limits())?;
-    let cursor = params.cursor()?;
+    let cursor = params.list_position()?;
     let index = fresh_index(&state, workspace).await?;
     let listing = index
         .read()
-        .listing(&query, &FollowUp::Any, cursor.map(ResponseId), limit)
+        .listing(&query, &FollowUp::Any, cursor, limit)
         .map_err(query_error)?;
     let answers = listing.read(state.store(), workspace).await?;
     let page = ResponsePage {
@@ -132,10 +132,7 @@ pub(super) async fn list_responses(
                 ShownAnswer::Anonymous(_) => None,
             })
             .collect(),
-        next_cursor: listing
-            .more
-            .then(|| listing.ids().last().map(|id| id.0.to_string()))
-            .flatten(),
+        next_cursor: listing.next.map(|position| position.to_string()),
     };
     Ok(axum::Json(page).into_response())
 }

@@ -84,7 +84,7 @@ impl ResponseJson {
     }
 }
 
-/// A page of responses, newest first.
+/// A page of responses, latest answer first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ResponsePage {
     /// The responses.

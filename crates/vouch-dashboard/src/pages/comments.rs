@@ -5,7 +5,7 @@
 use jiff::tz::TimeZone;
 use vouch_analytics::disclosure::{ShownAnswer, Verdict};
 use vouch_analytics::live::LiveIndex;
-use vouch_analytics::{FollowUp, Query};
+use vouch_analytics::{FollowUp, ListPosition, Query};
 use vouch_store::{ResponseId, Store, SurveyId, WorkspaceId};
 
 use super::listing::who_answered;
@@ -56,7 +56,7 @@ pub(crate) async fn with_comments(
     wanted: usize,
 ) -> Result<(Vec<ShownAnswer>, Option<Verdict>), DashboardError> {
     let mut found = Vec::new();
-    let mut before: Option<ResponseId> = None;
+    let mut before: Option<ListPosition> = None;
     let mut verdict = None;
     for batch in ROUNDS {
         let listing = {
@@ -72,7 +72,7 @@ pub(crate) async fn with_comments(
                 withheld.map(|(_, why)| Verdict::Withheld(*why))
             });
         }
-        before = listing.ids().last().copied();
+        before = listing.next;
         for answer in listing.read(store, workspace).await? {
             if answer.comment().is_some_and(|c| !c.trim().is_empty()) {
                 found.push(answer);
@@ -81,7 +81,7 @@ pub(crate) async fn with_comments(
                 }
             }
         }
-        if !listing.more {
+        if before.is_none() {
             break;
         }
     }

@@ -1,5 +1,6 @@
-//! `GET /app/inbox`: every response the viewer may see, newest first, a page at a time (the
-//! `before` cursor), with the overview's filters plus survey, status, assignee and tag.
+//! `GET /app/inbox`: every response the viewer may see, latest answer first, a page at a time
+//! (the `before` cursor), with the overview's filters plus survey, status, assignee and tag,
+//! and how many answers the whole selection holds.
 //!
 //! Each row: score chip, comment, who (email or external id; "anonymous" for eNPS), a few
 //! attributes (never for eNPS), status, assignee, tags. `j`/`k` move between rows and Enter
@@ -19,7 +20,7 @@ use axum::response::Response;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use vouch_analytics::disclosure::{Listing, ShownAnswer, Withheld};
-use vouch_analytics::{FollowUp, Query, ResponseIndex};
+use vouch_analytics::{FollowUp, ListPosition, Query, ResponseIndex};
 use vouch_core::ANONYMITY_MIN_RESPONSES;
 use vouch_store::{
     Membership, ResponseId, ResponseWorkflow, Store, Survey, SurveyId, User, WorkspaceId,
@@ -31,18 +32,16 @@ use super::filters::{
     ChipNames, FilterError, Filters, Preset, Range, one, query_pairs, status_label, with_query,
 };
 use super::fresh::Freshness;
+use super::inbox_columns::{self, ColumnChoice};
 use super::listing::{follow_up, known_tags, who_answered};
 use super::view::{ScoreChip, date_time, iso_date, shown_date};
-use super::{path_id, visible_surveys};
+use super::visible_surveys;
 use crate::layout::{DashboardError, Frame, Nav, render};
 use crate::session::Viewer;
 use vouch_web::state::AppState;
 
 /// Responses per page.
 const PAGE_SIZE: usize = 50;
-
-/// Attributes shown per row (all of them on the response's page).
-const ROW_ATTRIBUTES: usize = 4;
 
 /// One response of the list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,7 +72,7 @@ pub(crate) struct InboxRow {
     pub(crate) assignee: Option<String>,
     /// Its tags.
     pub(crate) tags: Vec<String>,
-    /// "plan: pro · country: FR" (never for eNPS).
+    /// "plan: pro · country: FR": the chosen columns (never for eNPS).
     pub(crate) attributes: String,
 }
 
@@ -87,6 +86,8 @@ pub(crate) struct InboxPage {
     pub(crate) bar: FilterBar,
     /// The range shown.
     pub(crate) range_label: String,
+    /// "1,234 answers": the whole selection, over every page.
+    pub(crate) total_label: String,
     /// The page's responses.
     pub(crate) rows: Vec<InboxRow>,
     /// The next (older) page, when there is one.
@@ -97,6 +98,12 @@ pub(crate) struct InboxPage {
     pub(crate) notes: Vec<String>,
     /// When the list is empty: its title and text.
     pub(crate) empty: Option<(String, String)>,
+    /// The columns form's checkboxes.
+    pub(crate) columns: Vec<ColumnChoice>,
+    /// This page's URL, to come back to after choosing columns.
+    pub(crate) columns_back: String,
+    /// The most columns a row shows.
+    pub(crate) max_columns: usize,
     /// The script's URL.
     pub(crate) script: String,
 }
@@ -118,7 +125,17 @@ pub(crate) async fn page(
         Ok(filters) => filters,
         Err(error) => return Ok(bad_filter(frame, "/app/inbox", error)),
     };
-    let before = one(&pairs, "before").and_then(path_id).map(ResponseId);
+    let before = match one(&pairs, "before").map(str::parse::<ListPosition>) {
+        None => None,
+        Some(Ok(position)) => Some(position),
+        Some(Err(_)) => {
+            let error = FilterError {
+                field: "before",
+                message: "not a page of this list: start from the newest answers".to_owned(),
+            };
+            return Ok(bad_filter(frame, "/app/inbox", error));
+        }
+    };
     let visible = visible_surveys(&state, &viewer, &directory).await?;
     let surveys = match chosen_surveys(&visible, filters.survey) {
         Ok(surveys) => surveys,
@@ -127,12 +144,23 @@ pub(crate) async fn page(
     let members = store.members(workspace).await?;
     let follow_up = follow_up(store, workspace, &filters).await?;
     let live = freshness.index(&state, workspace).await?;
-    let selection = select(&live.read(), &filters, &surveys, &follow_up, before);
+    let saved = inbox_columns::saved(&state, &viewer).await;
+    let (selection, columns) = {
+        let index = live.read();
+        let ids: Vec<SurveyId> = surveys.iter().map(|survey| survey.id).collect();
+        let saved = saved.inbox_columns.as_deref();
+        let columns = inbox_columns::shown_columns(saved, &definitions, &index, &ids);
+        let selection = select(&index, &filters, &surveys, &follow_up, before);
+        (selection, columns)
+    };
     let names = member_names(&members);
-    let listed = list_rows(
-        &state, workspace, &filters, &surveys, &selection, &names, before,
-    )
-    .await?;
+    let context = ListContext {
+        filters: &filters,
+        surveys: &surveys,
+        names: &names,
+        columns: &columns,
+    };
+    let listed = list_rows(&state, workspace, &context, &selection, before).await?;
     let inbox = inbox_fields(store, workspace, &filters, &visible, &members).await;
     let options = BarOptions {
         names: chip_names(&filters, &surveys, &names),
@@ -150,6 +178,7 @@ pub(crate) async fn page(
         frame,
         bar,
         range_label: selection.range.label.clone(),
+        total_label: total_label(listed.total),
         older_href: older_href(&filters, &listed),
         newest_href: before.map(|_| filters.href("/app/inbox")),
         empty: listed
@@ -158,6 +187,9 @@ pub(crate) async fn page(
             .then(|| empty_state(&surveys, selection.any_answers)),
         rows: listed.rows,
         notes: listed.notes,
+        columns: inbox_columns::choices(&columns, &definitions),
+        columns_back: current_href(&filters, before),
+        max_columns: inbox_columns::MAX_COLUMNS,
         script: super::script::script_src(),
     };
     Ok(render(&page))
@@ -193,7 +225,7 @@ fn select(
     filters: &Filters,
     surveys: &[&Survey],
     follow_up: &FollowUp,
-    before: Option<ResponseId>,
+    before: Option<ListPosition>,
 ) -> Selection {
     let zone = index.time_zone().clone();
     let range = filters.range(&zone, Timestamp::now(), Preset::All);
@@ -233,35 +265,59 @@ struct Listed {
     rows: Vec<InboxRow>,
     /// Sentences on the eNPS surveys whose answers are left out.
     notes: Vec<String>,
-    /// The last (oldest) response of the page.
-    last: Option<ResponseId>,
-    /// True when older answers follow.
-    more: bool,
+    /// Where the next (older) page starts, when there is one.
+    next: Option<ListPosition>,
+    /// How many answers the selection lists over every page.
+    total: u64,
+}
+
+/// What every row of the list is read with.
+struct ListContext<'a> {
+    filters: &'a Filters,
+    surveys: &'a [&'a Survey],
+    /// Members' names by user id.
+    names: &'a HashMap<i64, String>,
+    /// The attributes each row shows.
+    columns: &'a [String],
+}
+
+/// This page's own URL: its filters and cursor.
+fn current_href(filters: &Filters, before: Option<ListPosition>) -> String {
+    let mut pairs = filters.pairs();
+    if let Some(before) = before {
+        pairs.push(("before".to_owned(), before.to_string()));
+    }
+    with_query("/app/inbox", &pairs)
 }
 
 /// Reads the selected answers, their follow-up and contacts, as rows linking back to the list.
 async fn list_rows(
     state: &AppState,
     workspace: WorkspaceId,
-    filters: &Filters,
-    surveys: &[&Survey],
+    list: &ListContext<'_>,
     selection: &Selection,
-    names: &HashMap<i64, String>,
-    before: Option<ResponseId>,
+    before: Option<ListPosition>,
 ) -> Result<Listed, DashboardError> {
+    let ListContext {
+        filters,
+        surveys,
+        names,
+        columns,
+    } = *list;
     let store = state.store();
     let survey_of: HashMap<SurveyId, &Survey> = surveys.iter().map(|s| (s.id, *s)).collect();
     let mut notes: Vec<String> = Vec::new();
-    let (answers, more) = match &selection.listing {
+    let (answers, next, total) = match &selection.listing {
         Some(listing) => {
             for (survey, why) in &listing.withheld {
                 if let Some(survey) = survey_of.get(survey) {
                     notes.push(withheld_note(&survey.name, *why));
                 }
             }
-            (listing.read(store, workspace).await?, listing.more)
+            let answers = listing.read(store, workspace).await?;
+            (answers, listing.next, listing.total)
         }
-        None => (Vec::new(), false),
+        None => (Vec::new(), None, 0),
     };
     let ids: Vec<ResponseId> = answers.iter().map(ShownAnswer::id).collect();
     let workflows = if ids.is_empty() {
@@ -271,7 +327,7 @@ async fn list_rows(
     };
     let mut list_pairs = filters.pairs();
     if let Some(before) = before {
-        list_pairs.push(("before".to_owned(), before.0.to_string()));
+        list_pairs.push(("before".to_owned(), before.to_string()));
     }
     let mut rows = Vec::with_capacity(answers.len());
     for answer in answers {
@@ -283,6 +339,7 @@ async fn list_rows(
             survey,
             workflow: workflows.iter().find(|w| w.response == id),
             names,
+            columns,
             zone: &selection.zone,
             href: with_query(&format!("/app/inbox/{}", id.0), &list_pairs),
         };
@@ -291,17 +348,23 @@ async fn list_rows(
     Ok(Listed {
         rows,
         notes,
-        last: ids.last().copied(),
-        more,
+        next,
+        total,
     })
 }
 
 /// The next (older) page, when there is one.
 fn older_href(filters: &Filters, listed: &Listed) -> Option<String> {
-    let last = listed.last.filter(|_| listed.more)?;
+    let next = listed.next?;
     let mut pairs = filters.pairs();
-    pairs.push(("before".to_owned(), last.0.to_string()));
+    pairs.push(("before".to_owned(), next.to_string()));
     Some(with_query("/app/inbox", &pairs))
+}
+
+/// "1 answer", "1,234 answers".
+fn total_label(total: u64) -> String {
+    let noun = if total == 1 { "answer" } else { "answers" };
+    format!("{} {noun}", vouch_charts::format_count(total))
 }
 
 /// The names the chips show for the survey and the assignee filtered on.
@@ -341,6 +404,7 @@ struct RowContext<'a> {
     survey: &'a Survey,
     workflow: Option<&'a ResponseWorkflow>,
     names: &'a HashMap<i64, String>,
+    columns: &'a [String],
     zone: &'a TimeZone,
     href: String,
 }
@@ -376,13 +440,7 @@ async fn inbox_row(
     match answer {
         ShownAnswer::Open(response) => {
             row.who = who_answered(state.store(), workspace, response.contact).await?;
-            row.attributes = response
-                .attributes
-                .iter()
-                .take(ROW_ATTRIBUTES)
-                .map(|(name, value)| format!("{name}: {}", value.canonical()))
-                .collect::<Vec<_>>()
-                .join(" · ");
+            row.attributes = inbox_columns::row_text(context.columns, &response.attributes);
             row.when = date_time(response.created_at, context.zone);
             row.when_iso = iso_date(response.created_at, context.zone);
             row.comment = response.comment.unwrap_or_default();

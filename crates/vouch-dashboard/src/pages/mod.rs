@@ -7,7 +7,8 @@
 //! | `GET /app/surveys/{id}` | [`overview`]: NPS ± MOE, change, split, distribution, trend, rate, comments |
 //! | `GET /app/surveys/{id}/segments?by=ATTR` | [`segments`]: NPS by an attribute's values |
 //! | `GET, POST /app/surveys/{id}/settings` | [`settings`]: wording, brand, languages, link, widget (members+) |
-//! | `GET /app/inbox` | [`inbox`]: every response, newest first, filtered and paged by cursor |
+//! | `GET /app/inbox` | [`inbox`]: every response, latest answer first, filtered, counted and paged by cursor |
+//! | `POST /app/inbox/columns` | [`inbox_columns`]: the attributes the member's inbox rows show |
 //! | `GET /app/inbox/{id}` | [`response`]: one response, its follow-up and notes |
 //! | `POST /app/inbox/{id}/workflow`, `POST /app/inbox/{id}/notes` | status, assignee, tags; a note (members+) |
 //! | `GET /app/contacts/{id}` | [`contact`]: a contact's attributes and NPS answers |
@@ -31,6 +32,7 @@ mod filter_bar;
 pub(crate) mod filters;
 mod fresh;
 pub(crate) mod inbox;
+mod inbox_columns;
 mod listing;
 pub(crate) mod overview;
 mod periods;
@@ -62,6 +64,7 @@ pub fn router() -> Router<AppState> {
             get(settings::page).post(settings::save),
         )
         .route("/app/inbox", get(inbox::page))
+        .route("/app/inbox/columns", post(inbox_columns::save))
         .route("/app/inbox/{id}", get(response::page))
         .route("/app/inbox/{id}/workflow", post(response::change_workflow))
         .route("/app/inbox/{id}/notes", post(response::add_note))

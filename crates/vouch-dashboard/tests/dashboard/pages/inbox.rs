@@ -49,6 +49,146 @@ async fn the_inbox_lists_newest_first_and_search_finds_a_comment() {
     assert!(the_script.text.contains("data-keyboard-list"));
 }
 
+/// The `who` of the inbox's first row.
+fn first_who(page: &str) -> &str {
+    between(page, "class=\"inbox-item__who\">", "<")
+}
+
+#[tokio::test]
+async fn the_inbox_lists_by_answer_time_and_counts_the_whole_selection() {
+    let seeded = seeded().await;
+    // History imported last: the largest id, the oldest answer.
+    seeded
+        .import_late("2025-06-01T10:00:00Z", "Carried over from the old tool")
+        .await;
+    let member = seeded
+        .browser("mia@acme.example", Role::Member, false)
+        .await;
+    let all = member.get("/app/inbox").await;
+    assert_eq!(all.status, 200, "{}", all.text);
+    assert!(
+        all.text.contains("401 answers · latest first"),
+        "{}",
+        all.text
+    );
+    assert_eq!(first_who(&all.text), "customer299@client.example");
+    assert!(!all.text.contains("Carried over"));
+    let survey = seeded.nps.id.0;
+    let q1 = member
+        .get(&format!("/app/inbox?survey={survey}&{Q1}"))
+        .await;
+    assert!(q1.text.contains("300 answers"), "{}", q1.text);
+    let promoters = member
+        .get(&format!(
+            "/app/inbox?survey={survey}&{Q1}&category=promoter"
+        ))
+        .await;
+    assert!(promoters.text.contains("130 answers"), "{}", promoters.text);
+    // The imported answer is the very last one, on the last page.
+    let mut page = all;
+    let mut pages = 1;
+    while let Some((before_link, _)) = page.text.split_once("\" rel=\"next\"") {
+        let older = before_link
+            .rsplit("href=\"")
+            .next()
+            .unwrap_or_default()
+            .replace("&amp;", "&");
+        page = member.get(&older).await;
+        assert_eq!(page.status, 200, "{older}: {}", page.text);
+        pages += 1;
+    }
+    assert_eq!(pages, 9, "401 answers in pages of 50");
+    let last_rows: Vec<&str> = page.text.split("data-keyboard-item").skip(1).collect();
+    assert_eq!(last_rows.len(), 1);
+    assert!(last_rows[0].contains("Carried over from the old tool"));
+    // A cursor that is not one the inbox wrote is refused and named.
+    let forged = member.get("/app/inbox?before=17").await;
+    assert_eq!(forged.status, 400, "{}", forged.text);
+    assert!(forged.text.contains("before"));
+}
+
+#[tokio::test]
+async fn each_member_chooses_the_columns_of_their_inbox() {
+    let seeded = seeded().await;
+    let member = seeded
+        .browser("mia@acme.example", Role::Member, false)
+        .await;
+    let viewer = seeded
+        .browser("val@acme.example", Role::Viewer, false)
+        .await;
+    let inbox = member.get("/app/inbox").await;
+    // Until chosen: the attributes most answers carry (here both, by name).
+    assert!(
+        inbox.text.contains("· country: FR · plan: "),
+        "{}",
+        inbox.text
+    );
+    let csrf = inbox.csrf();
+    let chosen = member
+        .post(
+            "/app/inbox/columns",
+            &[
+                ("csrf", csrf.as_str()),
+                ("back", "/app/inbox?category=promoter"),
+                ("column", "plan"),
+            ],
+        )
+        .await;
+    assert_eq!(chosen.status, 303, "{}", chosen.text);
+    assert_eq!(chosen.location(), "/app/inbox?category=promoter");
+    let inbox = member.get("/app/inbox").await;
+    assert!(inbox.text.contains("· plan: "));
+    assert!(!inbox.text.contains("country: "));
+    assert!(
+        inbox
+            .text
+            .contains("name=\"column\" value=\"plan\" checked")
+    );
+    // Kept for this member only, across sign-ins.
+    let again = seeded.app.browser();
+    again.sign_in_as("mia@acme.example").await;
+    assert!(!again.get("/app/inbox").await.text.contains("country: "));
+    let theirs = viewer.get("/app/inbox").await;
+    assert!(theirs.text.contains("country: FR · plan: "));
+    // A viewer chooses their own columns too; unknown attributes are refused.
+    let viewer_csrf = theirs.csrf();
+    let unknown = viewer
+        .post(
+            "/app/inbox/columns",
+            &[("csrf", viewer_csrf.as_str()), ("column", "seats")],
+        )
+        .await;
+    assert_eq!(unknown.status, 422);
+    assert!(unknown.text.contains("seats"));
+    let none = viewer
+        .post("/app/inbox/columns", &[("csrf", viewer_csrf.as_str())])
+        .await;
+    assert_eq!(none.status, 303);
+    let bare = viewer.get("/app/inbox").await;
+    assert!(!bare.text.contains("plan: ") && !bare.text.contains("country: "));
+    let reset = member
+        .post(
+            "/app/inbox/columns",
+            &[("csrf", csrf.as_str()), ("reset", "1")],
+        )
+        .await;
+    assert_eq!(reset.status, 303);
+    assert!(
+        member
+            .get("/app/inbox")
+            .await
+            .text
+            .contains("country: FR · plan: ")
+    );
+    let forged = member
+        .post(
+            "/app/inbox/columns",
+            &[("csrf", "forged"), ("column", "plan")],
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+}
+
 #[tokio::test]
 async fn closing_an_answer_with_a_note_persists() {
     let seeded = seeded().await;

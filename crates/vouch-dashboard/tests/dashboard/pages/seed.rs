@@ -207,6 +207,21 @@ pub async fn seeded() -> Seeded {
 }
 
 impl Seeded {
+    /// Imports one more answer to the NPS survey, given at `at` with `comment`: as history
+    /// imported late, it gets a larger id than every answer it is older than.
+    pub async fn import_late(&self, at: &str, comment: &str) {
+        let answer = Answer {
+            survey: self.nps.id,
+            email: "imported@client.example".into(),
+            plan: "pro",
+            country: "FR",
+            score: 4,
+            comment: Some(comment.to_owned()),
+            at: at.parse().expect("an instant"),
+        };
+        import(&self.app, &self.app.acme, vec![answer]).await;
+    }
+
     /// A browser signed in to acme with `role`, with or without the HR permission.
     pub async fn browser(&self, email: &str, role: Role, hr: bool) -> Browser {
         let app = &self.app;
