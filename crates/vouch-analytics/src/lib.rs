@@ -15,6 +15,7 @@
 //! assert_eq!(counts.total.responses(), 0);
 //! ```
 
+mod bands;
 mod column;
 pub mod disclosure;
 mod engine;

@@ -2,7 +2,7 @@
 
 use jiff::Timestamp;
 use vouch_core::period::day_of_timestamp;
-use vouch_core::{AttributeValue, Interval, Period, text};
+use vouch_core::{AttributeValue, Banding, Interval, Period, text};
 use vouch_store::SurveyId;
 
 use crate::index::ResponseIndex;
@@ -28,6 +28,9 @@ pub struct Query {
     pub scores: Option<[bool; 11]>,
     /// Group by one or two attributes.
     pub group_by: Vec<String>,
+    /// Attributes of `group_by` grouped in bands rather than one group per value (quartiles
+    /// of a number, months or quarters of a date).
+    pub bands: Vec<(String, Banding)>,
     /// Also count per period of this length.
     pub interval: Option<Interval>,
     /// Also sum this number attribute per group (e.g. `mrr` for revenue at risk).
@@ -46,6 +49,17 @@ pub enum QueryError {
     /// `sum_of` names an attribute that is not a number.
     #[error("attribute {0:?} is not a number, so it cannot be summed")]
     NotANumber(String),
+    /// A banding asked of an attribute of another kind (quartiles of a text, months of a
+    /// number).
+    #[error("attribute {attribute:?} is not a {kind}, so it cannot be grouped by {banding}")]
+    BandingDoesNotFit {
+        /// The attribute.
+        attribute: String,
+        /// The banding asked.
+        banding: &'static str,
+        /// The kind the banding needs.
+        kind: &'static str,
+    },
     /// The grouping would make too many groups to count at once.
     #[error("grouping by {0} makes more than {MAX_GROUPS} groups")]
     TooManyGroups(String),
@@ -78,6 +92,8 @@ pub struct QueryPlan {
     pub(crate) text_rows: Option<roaring::RoaringBitmap>,
     pub(crate) scores: Option<[bool; 11]>,
     pub(crate) group_columns: Vec<usize>,
+    /// Per grouping column, its banding when grouped in bands.
+    pub(crate) group_bands: Vec<Option<Banding>>,
     pub(crate) group_count: usize,
     pub(crate) period_of_day: Option<PeriodTable>,
     pub(crate) sum_column: Option<usize>,
@@ -157,6 +173,7 @@ impl ResponseIndex {
             }
         };
         let (group_columns, group_count) = self.plan_grouping(&query.group_by)?;
+        let group_bands = self.plan_bands(query, &group_columns)?;
         let sum_column = match &query.sum_of {
             None => None,
             Some(name) => match self.attribute_by_name.get(name) {
@@ -196,6 +213,7 @@ impl ResponseIndex {
             text_rows,
             scores: query.scores,
             group_columns,
+            group_bands,
             group_count,
             period_of_day: query.interval.map(|interval| self.period_table(interval)),
             sum_column,
@@ -223,6 +241,34 @@ impl ResponseIndex {
             return Err(QueryError::TooManyGroups(names.join(", ")));
         }
         Ok((columns, count))
+    }
+
+    /// The banding of each grouping column; a banding that does not fit its attribute's kind
+    /// is an error (an attribute no answer carries has nothing to band).
+    fn plan_bands(
+        &self,
+        query: &Query,
+        columns: &[usize],
+    ) -> Result<Vec<Option<Banding>>, QueryError> {
+        let mut bands = Vec::with_capacity(columns.len());
+        for (name, column) in query.group_by.iter().zip(columns) {
+            let banding = query
+                .bands
+                .iter()
+                .find(|(banded, _)| banded == name)
+                .map(|(_, banding)| *banding);
+            if let (Some(banding), Some(attribute)) = (banding, self.attributes.get(*column))
+                && attribute.kind != banding.kind()
+            {
+                return Err(QueryError::BandingDoesNotFit {
+                    attribute: name.clone(),
+                    banding: banding.as_str(),
+                    kind: banding.kind().as_str(),
+                });
+            }
+            bands.push(banding);
+        }
+        Ok(bands)
     }
 
     fn period_table(&self, interval: Interval) -> PeriodTable {

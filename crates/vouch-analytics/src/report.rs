@@ -130,23 +130,28 @@ fn group_figures(index: &ResponseIndex, plan: &QueryPlan, counts: &Counts) -> Ve
         })
         .collect();
     groups.sort_by(|a, b| compare_keys(&a.key, &b.key));
-    groups
+    crate::bands::band_groups(groups, &plan.group_bands, compare_key)
 }
 
 /// Orders group keys value by value; groups without a value come last.
 fn compare_keys(a: &[GroupKey], b: &[GroupKey]) -> Ordering {
     for (left, right) in a.iter().zip(b) {
-        let order = match (left, right) {
-            (None, None) => Ordering::Equal,
-            (None, Some(_)) => Ordering::Greater,
-            (Some(_), None) => Ordering::Less,
-            (Some(left), Some(right)) => compare_values(left, right),
-        };
+        let order = compare_key(left, right);
         if order != Ordering::Equal {
             return order;
         }
     }
     Ordering::Equal
+}
+
+/// Orders two values of one grouping attribute; no value comes last.
+fn compare_key(left: &GroupKey, right: &GroupKey) -> Ordering {
+    match (left, right) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Greater,
+        (Some(_), None) => Ordering::Less,
+        (Some(left), Some(right)) => compare_values(left, right),
+    }
 }
 
 fn compare_values(left: &AttributeValue, right: &AttributeValue) -> Ordering {

@@ -212,6 +212,7 @@ fn query_of(selection: &Selection) -> Query {
         interval: selection.interval,
         scores: selection.scores,
         sum_of: selection.sum_seats.then(|| "seats".into()),
+        bands: Vec::new(),
     }
 }
 

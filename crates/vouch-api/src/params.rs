@@ -191,7 +191,8 @@ pub(crate) fn query_error(error: vouch_analytics::QueryError) -> ApiError {
         vouch_analytics::QueryError::NotOneWord(_) => "text",
         vouch_analytics::QueryError::TooManyGroupings(_)
         | vouch_analytics::QueryError::TooManyGroups(_)
-        | vouch_analytics::QueryError::NotANumber(_) => "by",
+        | vouch_analytics::QueryError::NotANumber(_)
+        | vouch_analytics::QueryError::BandingDoesNotFit { .. } => "by",
     };
     ApiError::validation(field, error.to_string())
 }

@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Response};
 use vouch_analytics::Query;
 use vouch_analytics::report::build_report;
 use vouch_core::Interval;
+use vouch_core::bands::{check_fits, parse_group_by};
 
 use crate::Routes;
 use crate::openapi::ReadErrors;
@@ -36,7 +37,7 @@ const REPORT_PARAMETERS: [&str; 6] = ["by", "interval", "from", "to", "where", "
     tag = "reports",
     params(
         ("id" = i64, Path, description = "The survey's id"),
-        ("by" = Option<String>, Query, description = "Group by one or two attributes: ATTR or ATTR1,ATTR2"),
+        ("by" = Option<String>, Query, description = "Group by one or two attributes: ATTR or ATTR1,ATTR2; ATTR:quartiles bands a number, ATTR:month or ATTR:quarter a date"),
         ("interval" = Option<String>, Query, description = "Trend per `week`, `month` or `quarter`"),
         ("from" = Option<String>, Query, description = "From this instant on, inclusive (RFC 3339, or a date: midnight UTC)"),
         ("to" = Option<String>, Query, description = "Before this instant (RFC 3339, or a date: midnight UTC)"),
@@ -74,16 +75,11 @@ async fn report_query(
 ) -> Result<Query> {
     let from = params.instant("from")?;
     let to = params.instant("to")?;
-    let group_by: Vec<String> = match params.one("by")? {
+    let groupings = match params.one("by")? {
         None => Vec::new(),
-        Some(list) => list.split(',').map(|name| name.trim().to_owned()).collect(),
+        Some(list) => parse_group_by(list).map_err(|reason| ApiError::validation("by", reason))?,
     };
-    if group_by.len() > 2 {
-        return Err(ApiError::validation(
-            "by",
-            format!("at most two attributes, got {}", group_by.len()),
-        ));
-    }
+    let group_by: Vec<String> = groupings.iter().map(|(name, _)| name.clone()).collect();
     let filters = params.all("where");
     let where_names = filters
         .iter()
@@ -98,8 +94,14 @@ async fn report_query(
         .attributes
         .kinds(state.store(), caller.workspace, names)
         .await?;
-    for name in &group_by {
-        known_attribute("by", name, &kinds)?;
+    let mut bands = Vec::new();
+    for (name, banding) in &groupings {
+        let kind = known_attribute("by", name, &kinds)?;
+        if let Some(banding) = banding {
+            check_fits(name, *banding, kind)
+                .map_err(|reason| ApiError::validation("by", reason))?;
+            bands.push((name.clone(), *banding));
+        }
     }
     let interval = match params.one("interval")? {
         None => None,
@@ -120,6 +122,7 @@ async fn report_query(
         filters: where_filters(&filters, &kinds)?,
         text: one_word(params.one("text")?)?,
         group_by,
+        bands,
         interval,
         ..Query::default()
     })

@@ -127,7 +127,8 @@ pub struct ReportArgs {
     /// Only responses before this instant (RFC 3339, or a date meaning midnight UTC).
     #[arg(long)]
     pub to: Option<String>,
-    /// Group by one or two attributes, comma-separated.
+    /// Group by one or two attributes, comma-separated; `ATTR:quartiles` bands a number
+    /// (`[120, 480)`), `ATTR:month` or `ATTR:quarter` a date.
     #[arg(long)]
     pub by: Option<String>,
     /// Also show the trend per week, month or quarter.

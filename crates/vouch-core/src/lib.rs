@@ -16,6 +16,7 @@
 
 pub mod account;
 pub mod attribute;
+pub mod bands;
 pub mod brand;
 pub mod email;
 pub mod histogram;
@@ -33,6 +34,7 @@ pub mod token;
 
 pub use account::{UserName, UserNameError};
 pub use attribute::{AttributeKind, AttributeValue};
+pub use bands::Banding;
 pub use email::{Email, EmailError};
 pub use histogram::Histogram;
 pub use language::Language;

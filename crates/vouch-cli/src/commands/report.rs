@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use jiff::tz::TimeZone;
 use vouch_analytics::report::{Report, build_report};
 use vouch_analytics::{Query, ResponseIndex, sync};
+use vouch_core::bands::{check_fits, parse_group_by};
 use vouch_core::{AttributeKind, AttributeValue, Interval, NpsFigures};
 use vouch_store::{AttributeDefinition, Store, Survey, Workspace};
 use vouch_web::wire::ReportJson;
@@ -70,16 +71,24 @@ fn query_of(
     };
     let from = instant("from", &args.from)?;
     let to = instant("to", &args.to)?;
-    let group_by: Vec<String> = match &args.by {
+    let groupings = match &args.by {
         None => Vec::new(),
-        Some(list) => list.split(',').map(|name| name.trim().to_owned()).collect(),
+        Some(list) => match parse_group_by(list) {
+            Ok(groupings) => groupings,
+            Err(reason) => bad_input!("--by: {reason}"),
+        },
     };
-    if group_by.len() > 2 {
-        bad_input!("--by: at most two attributes, got {}", group_by.len());
+    let mut bands = Vec::new();
+    for (name, banding) in &groupings {
+        let kind = known_attribute("--by", name, definitions)?;
+        if let Some(banding) = banding {
+            if let Err(reason) = check_fits(name, *banding, kind) {
+                bad_input!("--by: {reason}");
+            }
+            bands.push((name.clone(), *banding));
+        }
     }
-    for name in &group_by {
-        known_attribute("--by", name, definitions)?;
-    }
+    let group_by: Vec<String> = groupings.into_iter().map(|(name, _)| name).collect();
     let mut filters: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for filter in &args.filters {
         let Some((name, value)) = filter.split_once('=') else {
@@ -110,6 +119,7 @@ fn query_of(
         filters: filters.into_iter().collect(),
         text: args.text.clone(),
         group_by,
+        bands,
         interval: args.interval.map(|interval| match interval {
             IntervalArg::Week => Interval::Week,
             IntervalArg::Month => Interval::Month,

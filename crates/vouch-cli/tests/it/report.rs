@@ -102,6 +102,18 @@ fn reports_are_exact_for_every_option() {
             [json!(1), json!(3), json!(10)],
             "numbers group and sort as numbers"
         );
+        let banded = db.report(&["--survey", "Product", "--by", "seats:quartiles"]);
+        let bands: Vec<_> = banded["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| (g["key"].clone(), g["responses"].clone()))
+            .collect();
+        assert_eq!(
+            bands,
+            [(json!("[1, 3)"), json!(2)), (json!("[3, 10]"), json!(4))],
+            "quartile bands of the answers' values, equal cuts merged"
+        );
 
         let monthly = db.report(&["--survey", "Product", "--interval", "month"]);
         let trend: Vec<_> = monthly["trend"]
@@ -267,7 +279,11 @@ fn bad_report_flags_are_input_errors() {
             ),
             (
                 vec!["--survey", "Product", "--by", "plan,country,seats"],
-                "at most two",
+                "at most 2",
+            ),
+            (
+                vec!["--survey", "Product", "--by", "plan:quartiles"],
+                "plan is a string attribute, so it cannot be grouped by quartiles",
             ),
         ] {
             let mut all = vec!["report", "--json"];

@@ -1,6 +1,12 @@
-//! `GET /app/surveys/{id}/segments?by=ATTR`: the NPS of each value of an attribute, sorted by
-//! NPS, with n and margin of error; small segments (n < 30) greyed; each row a link that
-//! applies the segment as a filter to the overview. The overview's filters apply here too.
+//! `GET /app/surveys/{id}/segments?by=ATTR`: the NPS of each value of an attribute, with n
+//! and margin of error; small segments (n < 30) greyed; each row a link that applies the
+//! segment as a filter to the overview. The overview's filters apply here too.
+//!
+//! Numbers come in quartile bands and dates in months by default (`bands=quartiles`,
+//! `month`, `quarter`, or `values` for one segment per value). Segments are sorted by the
+//! low end of their adjusted 95 % interval ([`vouch_core::nps::adjusted_lower_bound`]), so
+//! that a segment of three lucky answers does not top the list; `sort=nps`, `n` or `name`
+//! sort otherwise.
 
 use std::sync::Arc;
 
@@ -11,7 +17,7 @@ use axum::response::Response;
 use jiff::Timestamp;
 use vouch_analytics::ResponseIndex;
 use vouch_analytics::report::{GroupFigures, Report, build_report};
-use vouch_core::ANONYMITY_MIN_RESPONSES;
+use vouch_core::{ANONYMITY_MIN_RESPONSES, Banding};
 use vouch_store::{AttributeDefinition, SurveyId};
 
 use super::filter_bar::{BarOptions, Choice, FilterBar, bad_filter};
@@ -70,6 +76,13 @@ pub(crate) struct SegmentsPage {
     pub(crate) bar: FilterBar,
     /// The attribute broken down by.
     pub(crate) by: String,
+    /// The banding choices for a number or date attribute (empty for the others); each
+    /// choice's value is the page banded so.
+    pub(crate) band_choices: Vec<Choice>,
+    /// True when the rows are bands (they do not link to the overview).
+    pub(crate) banded: bool,
+    /// How the rows are sorted, in one sentence.
+    pub(crate) sort_note: &'static str,
     /// The segments, sorted.
     pub(crate) rows: Vec<SegmentRow>,
     /// The table's headers.
@@ -82,9 +95,87 @@ pub(crate) struct SegmentsPage {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum SortBy {
+    /// By the low end of the 95 % interval: small samples do not lead.
+    LowerBound,
     Nps,
     Responses,
     Name,
+}
+
+impl SortBy {
+    fn note(self) -> &'static str {
+        match self {
+            SortBy::LowerBound => {
+                "Sorted by the low end of each segment's 95 % interval (adjusted for small \
+                 samples), so that a few lucky answers do not come first."
+            }
+            SortBy::Nps => "Sorted by NPS, highest first.",
+            SortBy::Responses => "Sorted by answers, most first.",
+            SortBy::Name => "Sorted by segment.",
+        }
+    }
+}
+
+/// How the page bands `by`: `None` for one segment per value.
+fn banding(
+    pairs: &[(String, String)],
+    definitions: &[AttributeDefinition],
+    by: &str,
+) -> Result<Option<Banding>, FilterError> {
+    let kind = definitions.iter().find(|d| d.name == by).map(|d| d.kind);
+    let Some(kind) = kind else { return Ok(None) };
+    match one(pairs, "bands") {
+        None | Some("") => Ok(Banding::natural(kind)),
+        Some("values") => Ok(None),
+        Some(text) => {
+            let unknown = || FilterError {
+                field: "bands",
+                message: format!("unknown banding {text:?}: quartiles, month, quarter or values"),
+            };
+            let banding = Banding::parse(text).ok_or_else(unknown)?;
+            vouch_core::bands::check_fits(by, banding, kind).map_err(|message| FilterError {
+                field: "bands",
+                message,
+            })?;
+            Ok(Some(banding))
+        }
+    }
+}
+
+/// The banding choices of an attribute kind (none for text and yes/no), `current` selected.
+fn band_choices(
+    definitions: &[AttributeDefinition],
+    by: &str,
+    current: Option<Banding>,
+) -> Vec<Choice> {
+    let Some(kind) = definitions.iter().find(|d| d.name == by).map(|d| d.kind) else {
+        return Vec::new();
+    };
+    let fitting: Vec<Banding> = Banding::ALL
+        .into_iter()
+        .filter(|banding| banding.kind() == kind)
+        .collect();
+    if fitting.is_empty() {
+        return Vec::new();
+    }
+    let mut choices: Vec<Choice> = fitting
+        .into_iter()
+        .map(|banding| Choice {
+            value: banding.as_str().to_owned(),
+            label: match banding {
+                Banding::Quartiles => "Quartiles".to_owned(),
+                Banding::Month => "By month".to_owned(),
+                Banding::Quarter => "By quarter".to_owned(),
+            },
+            selected: current == Some(banding),
+        })
+        .collect();
+    choices.push(Choice {
+        value: "values".to_owned(),
+        label: "Each value".to_owned(),
+        selected: current.is_none(),
+    });
+    choices
 }
 
 /// `GET /app/surveys/{id}/segments`.
@@ -116,12 +207,17 @@ pub(crate) async fn page(
         Ok(by) => by,
         Err(error) => return Ok(bad_filter(frame, &path, error)),
     };
+    let bands = match banding(&pairs, &definitions, &by) {
+        Ok(bands) => bands,
+        Err(error) => return Ok(bad_filter(frame, &path, error)),
+    };
     let sort = match one(&pairs, "sort") {
+        Some("nps") => SortBy::Nps,
         Some("n") => SortBy::Responses,
         Some("name") => SortBy::Name,
-        _ => SortBy::Nps,
+        _ => SortBy::LowerBound,
     };
-    let (range, report) = match segment_report(&live.read(), &filters, survey.id, &by) {
+    let (range, report) = match segment_report(&live.read(), &filters, survey.id, &by, bands) {
         Ok(found) => found,
         Err(error) => return Ok(bad_filter(frame, &path, error)),
     };
@@ -130,14 +226,18 @@ pub(crate) async fn page(
     let pinned = filters.pinned(Preset::Days90);
     let rows: Vec<SegmentRow> = groups
         .iter()
-        .map(|group| segment_row(group, &by, &pinned, &overview))
+        .map(|group| segment_row(group, &by, bands.is_none(), &pinned, &overview))
         .collect();
     let bars: Vec<SegmentBar> = groups
         .iter()
         .map(|group| SegmentBar::from_figures(group_label(group), &group.figures))
         .collect();
+    let mut keep = vec![("by".to_owned(), by.clone())];
+    if let Some(text) = one(&pairs, "bands") {
+        keep.push(("bands".to_owned(), text.to_owned()));
+    }
     let options = BarOptions {
-        keep: vec![("by".to_owned(), by.clone())],
+        keep: keep.clone(),
         breakdown: breakdown_choices(&definitions, &by),
         ..BarOptions::default()
     };
@@ -150,7 +250,21 @@ pub(crate) async fn page(
         },
         survey_name: survey.name.clone(),
         range_label: range.label.clone(),
-        headers: sort_links(&path, &filters, &by, sort),
+        headers: sort_links(&path, &filters, &keep, sort),
+        band_choices: band_choices(&definitions, &by, bands)
+            .into_iter()
+            .map(|choice| {
+                let mut pairs = filters.pairs();
+                pairs.push(("by".to_owned(), by.clone()));
+                pairs.push(("bands".to_owned(), choice.value.clone()));
+                Choice {
+                    value: super::filters::with_query(&path, &pairs),
+                    ..choice
+                }
+            })
+            .collect(),
+        banded: bands.is_some(),
+        sort_note: sort.note(),
         chart: segments(&bars),
         rows,
         notes,
@@ -190,11 +304,13 @@ fn segment_report(
     filters: &Filters,
     survey: SurveyId,
     by: &str,
+    bands: Option<Banding>,
 ) -> Result<(Range, Report), FilterError> {
     let range = filters.range(index.time_zone(), Timestamp::now(), Preset::Days90);
     let mut query = filters.query(vec![survey], range.from, range.to);
     if !by.is_empty() {
         query.group_by = vec![by.to_owned()];
+        query.bands = bands.map(|b| (by.to_owned(), b)).into_iter().collect();
     }
     let plan = index.plan(&query).map_err(|error| FilterError {
         field: "by",
@@ -247,9 +363,16 @@ fn group_label(group: &GroupFigures) -> String {
     }
 }
 
-fn segment_row(group: &GroupFigures, by: &str, filters: &Filters, overview: &str) -> SegmentRow {
+/// A row of the table; a value (not a band) links to the overview filtered on it.
+fn segment_row(
+    group: &GroupFigures,
+    by: &str,
+    is_value: bool,
+    filters: &Filters,
+    overview: &str,
+) -> SegmentRow {
     let href = match group.key.first() {
-        Some(Some(value)) => {
+        Some(Some(value)) if is_value => {
             let mut with = filters.clone();
             let pair = (by.to_owned(), value.canonical());
             if !with.wheres.contains(&pair) {
@@ -266,9 +389,18 @@ fn segment_row(group: &GroupFigures, by: &str, filters: &Filters, overview: &str
     }
 }
 
-/// Sorts by NPS (highest first, segments without one last), by n (largest first) or by name.
+/// Sorts by the interval's low end or by NPS (highest first, segments without one last), by
+/// n (largest first) or by name.
 fn sort_groups(groups: &mut [GroupFigures], sort: SortBy) {
     match sort {
+        SortBy::LowerBound => groups.sort_by(|a, b| {
+            let key = |group: &GroupFigures| {
+                vouch_core::nps::adjusted_lower_bound(&group.histogram).unwrap_or(f64::NEG_INFINITY)
+            };
+            key(b)
+                .total_cmp(&key(a))
+                .then(b.figures.responses.cmp(&a.figures.responses))
+        }),
         SortBy::Nps => groups.sort_by(|a, b| {
             let key = |group: &GroupFigures| group.figures.nps.unwrap_or(f64::NEG_INFINITY);
             key(b)
@@ -281,10 +413,15 @@ fn sort_groups(groups: &mut [GroupFigures], sort: SortBy) {
     }
 }
 
-fn sort_links(path: &str, filters: &Filters, by: &str, sort: SortBy) -> Vec<SortLink> {
+fn sort_links(
+    path: &str,
+    filters: &Filters,
+    keep: &[(String, String)],
+    sort: SortBy,
+) -> Vec<SortLink> {
     let link = |label, key: &str, this: SortBy, numeric| {
         let mut pairs = filters.pairs();
-        pairs.push(("by".to_owned(), by.to_owned()));
+        pairs.extend(keep.iter().cloned());
         pairs.push(("sort".to_owned(), key.to_owned()));
         SortLink {
             label,
@@ -335,13 +472,37 @@ mod tests {
         let labels: Vec<_> = groups.iter().map(group_label).collect();
         assert_eq!(labels, ["pro", "(no value)", "team", "free"]);
         let filters = Filters::default().pinned(Preset::Days90);
-        let row = segment_row(&groups[0], "plan", &filters, "/app/surveys/1");
+        let row = segment_row(&groups[0], "plan", true, &filters, "/app/surveys/1");
         assert_eq!(
             row.href.as_deref(),
             Some("/app/surveys/1?period=90d&where=plan%3Dpro")
         );
-        assert_eq!(segment_row(&groups[1], "plan", &filters, "/x").href, None);
+        assert_eq!(
+            segment_row(&groups[1], "plan", true, &filters, "/x").href,
+            None
+        );
+        assert_eq!(
+            segment_row(&groups[0], "plan", false, &filters, "/x").href,
+            None
+        );
         sort_groups(&mut groups, SortBy::Responses);
         assert_eq!(group_label(&groups[0]), "team");
+    }
+
+    #[test]
+    fn by_default_a_small_lucky_segment_does_not_come_first() {
+        let mut many = vec![10; 60];
+        many.extend([9; 20]);
+        many.extend([3; 20]);
+        let mut groups = vec![
+            group(Some("lucky"), &[10, 10]),
+            group(Some("large"), &many),
+            group(Some("none"), &[]),
+        ];
+        sort_groups(&mut groups, SortBy::Nps);
+        assert_eq!(group_label(&groups[0]), "lucky");
+        sort_groups(&mut groups, SortBy::LowerBound);
+        let labels: Vec<_> = groups.iter().map(group_label).collect();
+        assert_eq!(labels, ["large", "lucky", "none"]);
     }
 }
