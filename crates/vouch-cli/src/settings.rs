@@ -132,6 +132,7 @@ pub fn serve_settings(args: &ServeArgs, file: &FileSettings) -> anyhow::Result<S
         // 0 means "what suits the database": decided once the store is open.
         ingest_writers: file.server.ingest_writers.unwrap_or(0),
         public_url: public_url(&args.outbound, file)?,
+        smtp_from: None,
     };
     let addr = args
         .addr
@@ -140,6 +141,7 @@ pub fn serve_settings(args: &ServeArgs, file: &FileSettings) -> anyhow::Result<S
         .unwrap_or_else(|| "127.0.0.1:8080".into());
     let mut server = server;
     let mut jobs = jobs_config(&args.outbound, file)?;
+    server.smtp_from = Some(jobs.smtp_from.clone());
     // Without a public URL, links point at the address the server listens on.
     if args.outbound.public_url.is_none() && file.server.public_url.is_none() {
         server.public_url = format!("http://{addr}");

@@ -27,8 +27,8 @@
 //! ```
 //!
 //! The base has the landmarks: a skip link to `#main`, the `<header class="site-header">` with
-//! the brand, the main `<nav>` (Overview, Segments, Inbox, Surveys, Settings; admins also see
-//! Members and API keys) with `aria-current="page"` on [`Frame::active`], the workspace switcher
+//! the brand, the main `<nav>` (Overview, Segments, Inbox, Surveys, Campaigns, Settings; admins
+//! also see Members, API keys and Brand) with `aria-current="page"` on [`Frame::active`], the workspace switcher
 //! (a form posting `workspace=SLUG` to `/app/workspace`, shown when the user has more than one
 //! workspace), the user's name and the sign-out form (POST `/logout`); then
 //! `<main id="main" class="page">` holding block `content`, and a footer. Block `title` is the
@@ -43,6 +43,7 @@
 //! | Segments | `/app/surveys/{id}/segments`, else `/app/segments` (the first visible survey's) |
 //! | Inbox | `/app/inbox` |
 //! | Surveys | `/app/surveys` |
+//! | Campaigns | `/app/campaigns` (also the send form and the widget keys) |
 //! | Settings | `/app/settings` (the user's account) |
 //! | Members (admins) | `/app/settings/members` |
 //! | API keys (admins) | `/app/settings/api-keys` |
@@ -73,6 +74,8 @@ pub enum Nav {
     Inbox,
     /// The list of surveys and their settings.
     Surveys,
+    /// Email campaigns, the send form and widget keys.
+    Campaigns,
     /// The user's own account.
     Settings,
     /// The workspace's members (admins).
@@ -183,6 +186,7 @@ impl Frame {
             (Nav::Segments, "Segments", segments),
             (Nav::Inbox, "Inbox", "/app/inbox".to_owned()),
             (Nav::Surveys, "Surveys", "/app/surveys".to_owned()),
+            (Nav::Campaigns, "Campaigns", "/app/campaigns".to_owned()),
             (Nav::Settings, "Settings", "/app/settings".to_owned()),
         ];
         if self.is_admin {
@@ -211,10 +215,11 @@ impl Frame {
 }
 
 /// The policy of every dashboard page: everything from this server, nothing inline but
-/// markup (the charts are inline SVG without `style` attributes), no framing.
+/// markup (the charts are inline SVG without `style` attributes), no framing of it; it may
+/// frame this server's own pages (the email preview, sandboxed).
 const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
-    style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; \
-    base-uri 'none'; frame-ancestors 'none'";
+    style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-src 'self'; \
+    form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /// A rendered page (200) with the dashboard's headers.
 pub fn render(template: &impl Template) -> Response {

@@ -11,7 +11,8 @@
 //!   may see.
 //! - `auth_pages`: sign-in, sign-out, the workspace switch, invitations, password resets, the
 //!   user's own account; `admin_pages`: members and API keys; [`pages`]: the content pages
-//!   (overview, segments, inbox, contacts, surveys).
+//!   (overview, segments, inbox, contacts, surveys); `campaigns`: email campaigns, the send
+//!   form with its dry-run count and email preview, and the widget keys.
 //!
 //! `vouch-charts` turns figures that `vouch-analytics` already computed (counts, NPS, margins of
 //! error) into SVG markup and companion HTML data tables, so that a browser needs no chart
@@ -24,6 +25,7 @@
 pub mod admin_pages;
 pub mod auth_pages;
 mod brand_page;
+mod campaigns;
 pub mod csrf;
 pub mod layout;
 pub mod pages;

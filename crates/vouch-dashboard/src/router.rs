@@ -12,10 +12,10 @@ use super::auth_pages::{self, Guards};
 use super::layout::{self, DashboardError};
 use super::pages;
 use super::session::Viewer;
-use super::{admin_pages, brand_page, csrf};
+use super::{admin_pages, brand_page, campaigns, csrf};
 
 /// The dashboard's routes: sign-in and account links, the admin pages, the content pages of
-/// [`pages::router`], `/`, `/app` and the stylesheet. Every non-GET form body is read once by
+/// [`pages::router`], the campaign pages, `/`, `/app` and the stylesheet. Every non-GET form body is read once by
 /// [`csrf::read_form_token`] (see [`super::csrf`]).
 pub fn router(state: AppState) -> Router<AppState> {
     let guards = Arc::new(Guards::new(state.limits()));
@@ -68,6 +68,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/app/segments", get(first_segments))
         .route("/assets/dashboard.css", get(layout::stylesheet))
         .merge(pages::router())
+        .merge(campaigns::router())
         .layer(Extension(guards))
         .layer(axum::middleware::from_fn_with_state(
             state,

@@ -219,6 +219,54 @@ pub fn render(input: &EmailInput<'_>) -> JobResult<RenderedEmail> {
     })
 }
 
+/// The name sentences use when no brand has one: the sender's display name, else its domain
+/// (never the workspace's slug, which is internal).
+pub fn sender_brand(sender: &Mailbox) -> String {
+    sender
+        .name
+        .clone()
+        .filter(|name| !name.trim().is_empty())
+        .unwrap_or_else(|| sender.email.domain().to_owned())
+}
+
+/// [`sender_brand`] of a configured `smtp_from` (`None`: [`crate::DEFAULT_SMTP_FROM`]); an
+/// address that does not parse (the worker refuses to start with it) is used as written.
+pub fn sender_brand_of(smtp_from: Option<&str>) -> String {
+    let from = smtp_from.unwrap_or(crate::DEFAULT_SMTP_FROM);
+    from.parse::<Mailbox>()
+        .map_or_else(|_| from.to_owned(), |sender| sender_brand(&sender))
+}
+
+/// The signing key of previews' links: they open nothing, since no server signs with it.
+const PREVIEW_LINK_SECRET: &[u8] = b"an email preview: its links open no survey";
+
+/// The invitation email of `survey` as [`render`] makes it for a contact who set no language,
+/// for a person to look at before sending: the same subject, body and brand, with links that
+/// open nothing.
+pub fn render_preview(
+    survey: &Survey,
+    workspace_brand: &Brand,
+    smtp_from: Option<&str>,
+    public_url: &str,
+) -> JobResult<RenderedEmail> {
+    let contact = Contact {
+        id: vouch_store::ContactId(0),
+        external_id: None,
+        email: None,
+        attributes: vouch_store::Attributes::new(),
+    };
+    render(&EmailInput {
+        survey,
+        contact: &contact,
+        invitation: InvitationId(0),
+        workspace_brand,
+        fallback_brand: &sender_brand_of(smtp_from),
+        link_secret: PREVIEW_LINK_SECRET,
+        public_url,
+        reminder: false,
+    })
+}
+
 /// Puts a rendered email into a message from `from` to `to`: multipart/alternative (text,
 /// then HTML), with `List-Unsubscribe` and `List-Unsubscribe-Post` headers and a random
 /// `Message-ID` in the sender's domain.

@@ -17,6 +17,9 @@
 //! good at its first attempt, with an error that names the kind (and what is wrong with the
 //! payload); it stays in the queue, listed like any other.
 //!
+//! [`campaign_rules`] checks what a person typed (`vouch send`'s flags, the dashboard's send
+//! form) into a campaign's rules, once for both.
+//!
 //! Survey emails are rendered by [`email`] (the eleven score buttons are in the email itself)
 //! and sent over SMTP by [`mailer`].
 //!
@@ -39,6 +42,7 @@
 #![deny(missing_docs)]
 
 pub mod campaign;
+pub mod campaign_rules;
 pub mod email;
 pub mod mailer;
 pub mod password_reset;

@@ -76,12 +76,7 @@ pub async fn run(
     };
     let workspace_brand = context.workspace_brand(workspace).await?;
     // Without a brand name anywhere, sentences name the sender, never the internal slug.
-    let sender = mailer.from();
-    let fallback_brand = sender
-        .name
-        .clone()
-        .filter(|name| !name.trim().is_empty())
-        .unwrap_or_else(|| sender.email.domain().to_owned());
+    let fallback_brand = email::sender_brand(mailer.from());
     let rendered = email::render(&EmailInput {
         survey: &survey,
         contact: &contact,

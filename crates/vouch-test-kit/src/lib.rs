@@ -5,6 +5,8 @@
 //! - [`storage`]: a fresh SQLite file, or a fresh PostgreSQL database on the server of
 //!   `VOUCH_TEST_DATABASE_URL` that is dropped afterwards.
 //! - [`accounts`]: users with a known password, and API keys, arranged through the store.
+//! - [`smtp`]: a real SMTP server (Debian's aiosmtpd) keeping every message, and a reader of
+//!   the messages it kept.
 //! - With the `server` feature, [`server`]: the real server on a free loopback port, and
 //!   [`browser`]: cookie-keeping clients that sign in and post forms with their CSRF token.
 //!
@@ -23,6 +25,7 @@ pub mod accounts;
 pub mod browser;
 #[cfg(feature = "server")]
 pub mod server;
+pub mod smtp;
 pub mod storage;
 
 use std::io::Write;

@@ -1,7 +1,7 @@
 //! What every web surface of Vouch shares: the server's state and limits, the live analytics
 //! indexes, the ingest queue (group commit), API-key authentication, the one error type and
-//! its JSON shape, body parsing, the checks of contacts and survey settings that several
-//! surfaces take, request ids, logs and metrics, and the wire shapes of every figure
+//! its JSON shape, body parsing, the checks of contacts, survey settings and widget keys that
+//! several surfaces take, request ids, logs and metrics, and the wire shapes of every figure
 //! ([`wire`], shared with `vouch report --json`).
 //!
 //! It knows HTTP and JSON but no page and no route of a surface: the API (`vouch-api`), the
@@ -23,6 +23,7 @@ pub mod observe;
 pub mod state;
 pub mod survey_cache;
 pub mod survey_settings;
+pub mod widget_keys;
 pub mod wire;
 
 pub use api_state::ApiState;

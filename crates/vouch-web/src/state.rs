@@ -96,6 +96,9 @@ pub struct ServerConfig {
     pub ingest_writers: usize,
     /// The base of every link the server hands out (emails, snippets).
     pub public_url: String,
+    /// The sender of emails (the worker's `smtp_from`), whose name or domain an email preview
+    /// signs with where no brand has a name; `None`: the worker's default sender.
+    pub smtp_from: Option<String>,
 }
 
 impl Default for ServerConfig {
@@ -106,6 +109,7 @@ impl Default for ServerConfig {
             ingest_batch: 1_000,
             ingest_writers: 1,
             public_url: "http://127.0.0.1:8080".into(),
+            smtp_from: None,
         }
     }
 }

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use serde_json::json;
+use vouch_jobs::campaign_rules::describe_rules;
 use vouch_store::{Campaign, CampaignNumbers, Store, Workspace};
 
 use crate::{out, outln, table};
@@ -41,7 +42,7 @@ pub async fn list(store: &dyn Store, workspace: &Workspace, json: bool) -> anyho
                 campaign.id.0.to_string(),
                 campaign.name.clone(),
                 survey_name(campaign),
-                describe_rules(campaign),
+                describe_rules(&campaign.rules),
                 campaign
                     .next_run_at
                     .map_or("-".into(), |at| at.strftime("%Y-%m-%d %H:%M").to_string()),
@@ -80,30 +81,6 @@ pub async fn list(store: &dyn Store, workspace: &Workspace, json: bool) -> anyho
     ];
     out!("{}", table::render(&header, &rows, &numeric));
     Ok(())
-}
-
-fn describe_rules(campaign: &Campaign) -> String {
-    let rules = &campaign.rules;
-    let mut parts = Vec::new();
-    for (name, value) in &rules.filters {
-        parts.push(format!("{name}={value}"));
-    }
-    if rules.sample < 1.0 {
-        parts.push(format!("sample {}", rules.sample));
-    }
-    parts.push(format!("throttle {} d", rules.throttle_days));
-    if let Some(days) = rules.reminder_after_days {
-        parts.push(format!("reminder after {days} d"));
-    }
-    if let Some(days) = rules.repeat_every_days {
-        let spread = if rules.spread_over_weekdays {
-            " over weekdays"
-        } else {
-            ""
-        };
-        parts.push(format!("every {days} d{spread}"));
-    }
-    parts.join(", ")
 }
 
 fn to_json(campaign: &Campaign, survey: &str, numbers: &CampaignNumbers) -> serde_json::Value {

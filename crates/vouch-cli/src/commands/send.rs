@@ -10,13 +10,12 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use jiff::Timestamp;
-use vouch_core::AttributeValue;
+use vouch_jobs::campaign_rules::{CampaignInput, campaign_name, campaign_rules, preview_sentence};
 use vouch_jobs::{NO_SMTP_SERVER, Worker};
 use vouch_store::{
     Campaign, CampaignNumbers, CampaignRules, NewCampaign, Store, Survey, Workspace,
 };
 
-use super::report::known_attribute;
 use super::survey_name::{Found, find_survey as find_survey_named};
 use crate::cli::SendArgs;
 use crate::settings::{self, FileSettings};
@@ -35,18 +34,7 @@ pub async fn send(
     let now = Timestamp::now();
     if args.dry_run {
         let preview = vouch_jobs::campaign::preview(store, workspace.id, &rules, now).await?;
-        outln!(
-            "{} contact(s) eligible (filters, email, not unsubscribed or bounced, not asked \
-             within {} days); {} would be asked{}; nothing was written",
-            preview.eligible,
-            rules.throttle_days,
-            preview.asked,
-            if rules.sample < 1.0 || rules.spread_over_weekdays {
-                " (about: the sample is drawn per campaign)"
-            } else {
-                ""
-            },
-        );
+        outln!("{}", preview_sentence(&preview, &rules));
         return Ok(());
     }
     let config = settings::jobs_config(&args.outbound, file)?;
@@ -59,12 +47,7 @@ pub async fn send(
         Ok(worker) => worker,
         Err(error) => bad_input!("{error}"),
     };
-    let name = args
-        .name
-        .clone()
-        .map(|name| name.trim().to_owned())
-        .filter(|name| !name.is_empty())
-        .unwrap_or_else(|| format!("{} {}", survey.name, now.strftime("%Y-%m-%d %H:%M")));
+    let name = campaign_name(args.name.as_deref(), &survey, now);
     let campaign = store
         .create_campaign(
             workspace.id,
@@ -112,52 +95,29 @@ async fn find_survey(
             )
         }
     };
-    if survey.archived {
-        bad_input!("--survey: survey {name:?} is archived and takes no answers");
-    }
     Ok(survey)
 }
 
-/// Checks the flags into campaign rules.
+/// Checks the flags into campaign rules, as the dashboard's send form does.
 async fn rules(
     store: &dyn Store,
     workspace: &Workspace,
     survey: &Survey,
     args: &SendArgs,
 ) -> anyhow::Result<CampaignRules> {
-    if !(args.sample > 0.0 && args.sample <= 1.0) {
-        bad_input!("--sample: {} is not in (0, 1]", args.sample);
-    }
-    if args.every == Some(0) {
-        bad_input!("--every: at least 1 day");
-    }
-    if args.reminder_days == Some(0) {
-        bad_input!("--reminder-days: at least 1 day");
-    }
     let definitions = store.attribute_definitions(workspace.id).await?;
-    let mut filters = Vec::new();
-    for filter in &args.filters {
-        let Some((name, value)) = filter.split_once('=') else {
-            bad_input!("--filter: {filter:?} is not ATTR=VALUE");
-        };
-        let (name, value) = (name.trim(), value.trim());
-        let kind = known_attribute("--filter", name, &definitions)?;
-        match AttributeValue::parse_as(value, kind) {
-            Ok(value) => filters.push((name.to_owned(), value.canonical())),
-            Err(error) => bad_input!(
-                "--filter: {name} is a {} attribute, and {error}",
-                kind.as_str()
-            ),
-        }
-    }
-    Ok(CampaignRules {
-        filters,
+    let input = CampaignInput {
+        filters: args.filters.clone(),
         sample: args.sample,
-        throttle_days: args.throttle_days.unwrap_or(survey.settings.throttle_days),
-        reminder_after_days: args.reminder_days,
-        repeat_every_days: args.every,
-        spread_over_weekdays: args.spread,
-    })
+        throttle_days: args.throttle_days,
+        reminder_days: args.reminder_days,
+        every_days: args.every,
+        spread: args.spread,
+    };
+    match campaign_rules(&input, survey, &definitions) {
+        Ok(rules) => Ok(rules),
+        Err(error) => bad_input!("{}: {error}", error.field.flag()),
+    }
 }
 
 fn progress_bar() -> ProgressBar {

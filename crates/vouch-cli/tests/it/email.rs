@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::helpers::{TestDb, arg, backends};
 use crate::serve::Server;
-use crate::smtp::{Mail, SmtpServer, aiosmtpd_available, free_port};
+use vouch_test_kit::smtp::{Mail, SmtpServer, aiosmtpd_available, free_port};
 
 const PUBLIC_URL: &str = "http://vouch.test";
 

@@ -6,4 +6,3 @@ mod helpers;
 mod import_errors;
 mod report;
 mod serve;
-mod smtp;

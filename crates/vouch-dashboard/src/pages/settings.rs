@@ -430,14 +430,10 @@ async fn build(
 
 /// The widget snippets of the survey's live keys.
 fn snippets(public_url: &str, keys: Vec<WidgetKey>, survey: &Survey) -> Vec<Snippet> {
-    let base = public_url.trim_end_matches('/');
     keys.into_iter()
         .filter(|key| key.survey == survey.id && key.revoked_at.is_none())
         .map(|key| Snippet {
-            code: format!(
-                "<script src=\"{base}/widget.js\" data-key=\"{}\" async></script>",
-                key.key
-            ),
+            code: vouch_web::widget_keys::snippet(public_url, &key.key),
             origins: key.origins.join(", "),
             key: key.key,
         })

@@ -1,5 +1,5 @@
-//! A server over a fresh SQLite file with two workspaces, users arranged through its store,
-//! and browsers (cookie jars) to speak to it.
+//! A server over a fresh SQLite file (or PostgreSQL database) with two workspaces, users
+//! arranged through its store, and browsers (cookie jars) to speak to it.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,7 +28,17 @@ pub struct TestApp {
 
 /// The server with default limits, its links pointing at itself.
 pub async fn spawn_app() -> TestApp {
-    let server = TestServer::start(Storage::sqlite().await, |base| ServerConfig {
+    spawn_app_on(Storage::sqlite().await).await
+}
+
+/// [`spawn_app`] over a fresh PostgreSQL database; `None` (said so) without one.
+pub async fn spawn_app_postgres() -> Option<TestApp> {
+    Some(spawn_app_on(Storage::postgres().await?).await)
+}
+
+/// [`spawn_app`] over `storage`.
+pub async fn spawn_app_on(storage: Storage) -> TestApp {
+    let server = TestServer::start(storage, |base| ServerConfig {
         public_url: base.to_owned(),
         ..test_config()
     })

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod admin;
+mod campaigns;
 mod helpers;
 mod pages;
 mod sign_in;

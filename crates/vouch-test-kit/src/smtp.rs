@@ -31,7 +31,7 @@ pub fn aiosmtpd_available(test: &str) -> bool {
         .status()
         .is_ok_and(|status| status.success());
     if !available {
-        vouch_test_kit::missing(test, "aiosmtpd", "apt-get install python3-aiosmtpd");
+        crate::missing(test, "aiosmtpd", "apt-get install python3-aiosmtpd");
     }
     available
 }
@@ -69,7 +69,7 @@ impl SmtpServer {
     pub fn start_refusing(refused: &[&str]) -> SmtpServer {
         let maildir = TempDir::new().expect("maildir");
         let port = free_port();
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/smtp_server.py");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/smtp_server.py");
         let child = Command::new(PYTHON)
             .arg(script)
             .arg(port.to_string())
