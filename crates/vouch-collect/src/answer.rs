@@ -343,7 +343,7 @@ fn question_page(
     error: Option<String>,
     status: StatusCode,
 ) -> Response {
-    let question = wording::question(&invited.survey, invited.lang);
+    let question = wording::question(&invited.survey, invited.lang, &invited.look);
     let mut page = QuestionPage::new(invited.frame(&question), invited.lang, action, question);
     page.error = error;
     render(&page, status)

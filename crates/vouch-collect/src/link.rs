@@ -91,7 +91,7 @@ impl Linked {
         identity: Option<IdentityFields>,
         error: Option<String>,
     ) -> QuestionPage {
-        let question = wording::question(&self.survey, self.lang);
+        let question = wording::question(&self.survey, self.lang, &self.look);
         let action = self.survey.slug.clone();
         let mut page = QuestionPage::new(self.frame(&question), self.lang, action, question);
         page.identity = identity;

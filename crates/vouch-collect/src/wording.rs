@@ -33,29 +33,33 @@ pub(crate) fn respondent_language(
     language::choose(from_contact, browser, survey_language(survey))
 }
 
-/// The brand as it goes into the standard question: only a name the survey sets.
-fn question_brand(survey: &Survey) -> Option<&str> {
-    survey.settings.brand_name.as_deref()
+/// A brand name as it goes into the standard question, when there is one.
+fn named(name: Option<&str>) -> Option<&str> {
+    name.map(str::trim).filter(|name| !name.is_empty())
 }
 
-/// True when the survey's question is the standard English one (with or without its brand),
-/// which is then asked in the respondent's language.
-fn asks_default_question(survey: &Survey) -> bool {
+/// True when the survey's question is the standard English one (with no brand, the survey's
+/// own, or the one respondents see), which is then asked in the respondent's language.
+fn asks_default_question(survey: &Survey, look: &Brand) -> bool {
     let question = survey.question.trim();
-    question == default_question(survey.kind, Language::En, None)
-        || question_brand(survey).is_some_and(|brand| {
-            question == default_question(survey.kind, Language::En, Some(brand))
-        })
+    let standard = |brand| question == default_question(survey.kind, Language::En, brand);
+    let brands = [survey.settings.brand_name.as_deref(), look.name.as_deref()];
+    standard(None)
+        || brands
+            .into_iter()
+            .filter_map(named)
+            .any(|b| standard(Some(b)))
 }
 
 /// The 0–10 question in `lang`: the survey's translation for it, else the standard question
-/// in `lang` when the survey asks the standard English one, else the survey's own text.
-pub(crate) fn question(survey: &Survey, lang: Language) -> String {
+/// in `lang` naming the brand respondents see (`look`: the survey's, else the workspace's)
+/// when the survey asks the standard English one, else the survey's own text.
+pub(crate) fn question(survey: &Survey, lang: Language, look: &Brand) -> String {
     if let Some(text) = translation(survey, lang).and_then(|wording| wording.question.clone()) {
         return text;
     }
-    if asks_default_question(survey) {
-        return default_question(survey.kind, lang, question_brand(survey));
+    if asks_default_question(survey, look) {
+        return default_question(survey.kind, lang, named(look.name.as_deref()));
     }
     survey.question.clone()
 }
@@ -245,7 +249,7 @@ mod tests {
             SurveySettings::default(),
         );
         assert_eq!(
-            question(&plain, Language::Fr),
+            question(&plain, Language::Fr, &Brand::default()),
             default_question(SurveyKind::Nps, Language::Fr, None)
         );
         let branded = SurveySettings {
@@ -258,8 +262,40 @@ mod tests {
             branded,
         );
         assert_eq!(
-            question(&acme, Language::De),
+            question(
+                &acme,
+                Language::De,
+                &acme.settings.brand_over(&Brand::default())
+            ),
             default_question(SurveyKind::Enps, Language::De, Some("Acme"))
+        );
+    }
+
+    #[test]
+    fn the_standard_question_names_the_workspace_when_the_survey_names_nobody() {
+        let plain = survey(
+            SurveyKind::Nps,
+            &english_default(SurveyKind::Nps),
+            SurveySettings::default(),
+        );
+        let workspace = Brand {
+            name: Some("Acme Analytics".into()),
+            ..Brand::default()
+        };
+        let look = plain.settings.brand_over(&workspace);
+        assert_eq!(
+            question(&plain, Language::En, &look),
+            default_question(SurveyKind::Nps, Language::En, Some("Acme Analytics"))
+        );
+        assert!(question(&plain, Language::Fr, &look).contains("Acme Analytics"));
+        let own = survey(
+            SurveyKind::Nps,
+            "Would you vouch for us?",
+            SurveySettings::default(),
+        );
+        assert_eq!(
+            question(&own, Language::En, &look),
+            "Would you vouch for us?"
         );
     }
 
@@ -279,9 +315,12 @@ mod tests {
             ..SurveySettings::default()
         };
         let own = survey(SurveyKind::Nps, "Would you vouch for us?", settings);
-        assert_eq!(question(&own, Language::De), "Would you vouch for us?");
         assert_eq!(
-            question(&own, Language::Fr),
+            question(&own, Language::De, &Brand::default()),
+            "Would you vouch for us?"
+        );
+        assert_eq!(
+            question(&own, Language::Fr, &Brand::default()),
             "Nous recommanderiez-vous\u{a0}?"
         );
         assert_eq!(

@@ -280,7 +280,7 @@ fn widget_survey(survey: &Survey, lang: Language, look: &vouch_store::Brand) -> 
     let color = wording::brand_color(look);
     WidgetSurvey {
         kind: survey.kind.as_str(),
-        question: wording::question(survey, lang),
+        question: wording::question(survey, lang, look),
         follow_up: FollowUps {
             detractor: wording::follow_up(survey, lang, Category::Detractor),
             passive: wording::follow_up(survey, lang, Category::Passive),
