@@ -244,26 +244,7 @@ impl ResponseIndex {
         before: Option<ListPosition>,
         limit: usize,
     ) -> Result<Listing, QueryError> {
-        // Fails early on a query that cannot run (e.g. a text filter of two words).
-        self.plan(query)?;
-        let mut surveys = if query.surveys.is_empty() {
-            self.survey_ids()
-        } else {
-            query.surveys.clone()
-        };
-        surveys.sort_unstable();
-        surveys.dedup();
-        let mut verdicts = HashMap::new();
-        let mut withheld = Vec::new();
-        for survey in surveys {
-            match self.verdict(survey, query, follow_up) {
-                Some(Verdict::Withheld(why)) => withheld.push((survey, why)),
-                Some(verdict) => {
-                    verdicts.insert(survey, verdict);
-                }
-                None => {}
-            }
-        }
+        let (verdicts, withheld) = self.verdicts(query, follow_up)?;
         let listed: Vec<SurveyId> = verdicts.keys().copied().collect();
         let (mut positions, total) = if listed.is_empty() {
             (Vec::new(), 0)
@@ -291,6 +272,59 @@ impl ResponseIndex {
             next: positions.last().copied().filter(|_| more),
             total,
         })
+    }
+}
+
+/// The surveys a listing may show with their verdicts, and those withheld with why.
+type Verdicts = (HashMap<SurveyId, Verdict>, Vec<(SurveyId, Withheld)>);
+
+impl ResponseIndex {
+    /// Each survey's verdict in the selection: those that may be listed, and those withheld
+    /// with why. Fails on a query that cannot run (e.g. a text filter of two words).
+    fn verdicts(&self, query: &Query, follow_up: &FollowUp) -> Result<Verdicts, QueryError> {
+        self.plan(query)?;
+        let mut surveys = if query.surveys.is_empty() {
+            self.survey_ids()
+        } else {
+            query.surveys.clone()
+        };
+        surveys.sort_unstable();
+        surveys.dedup();
+        let mut verdicts = HashMap::new();
+        let mut withheld = Vec::new();
+        for survey in surveys {
+            match self.verdict(survey, query, follow_up) {
+                Some(Verdict::Withheld(why)) => withheld.push((survey, why)),
+                Some(verdict) => {
+                    verdicts.insert(survey, verdict);
+                }
+                None => {}
+            }
+        }
+        Ok((verdicts, withheld))
+    }
+
+    /// The answers listed right before and right after `at` in the listing `query` and
+    /// `follow_up` make (latest first), under the same rules: `(newer, older)`.
+    pub fn neighbours(
+        &self,
+        query: &Query,
+        follow_up: &FollowUp,
+        at: ListPosition,
+    ) -> Result<(Option<ResponseId>, Option<ResponseId>), QueryError> {
+        let (verdicts, _) = self.verdicts(query, follow_up)?;
+        if verdicts.is_empty() {
+            return Ok((None, None));
+        }
+        let plan = self.plan(&Query {
+            surveys: verdicts.keys().copied().collect(),
+            ..query.clone()
+        })?;
+        let newer = follow_up::above(self, &plan, follow_up, at).map(|p| p.id);
+        let older = follow_up::page(self, &plan, follow_up, Some(at), 1)
+            .first()
+            .map(|p| p.id);
+        Ok((newer, older))
     }
 }
 

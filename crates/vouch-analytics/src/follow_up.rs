@@ -56,6 +56,31 @@ pub fn page(
     }
 }
 
+/// The position listed just before `after` (the next newer answer) that the plan selects and
+/// the follow-up allows.
+pub(crate) fn above(
+    index: &ResponseIndex,
+    plan: &QueryPlan,
+    follow_up: &FollowUp,
+    after: ListPosition,
+) -> Option<ListPosition> {
+    match follow_up {
+        FollowUp::Any => index.nearest_above(plan, |_| true, after),
+        FollowUp::Except(excluded) => index.nearest_above(
+            plan,
+            |row| !excluded.contains(&index.position(row).id),
+            after,
+        ),
+        FollowUp::Only(wanted) => wanted
+            .iter()
+            .filter_map(|id| index.row_of(*id))
+            .filter(|row| index.selects(plan, *row))
+            .map(|row| index.position(row))
+            .filter(|position| *position > after)
+            .min(),
+    }
+}
+
 /// Every row the plan selects and the follow-up allows, in row order.
 pub(crate) fn rows(index: &ResponseIndex, plan: &QueryPlan, follow_up: &FollowUp) -> Vec<usize> {
     match follow_up {

@@ -172,6 +172,46 @@ impl ResponseIndex {
         newest.into_positions()
     }
 
+    /// The position just above `after` (the answer listed right before it) among the live
+    /// responses the plan selects and `accept` keeps.
+    pub(crate) fn nearest_above(
+        &self,
+        plan: &QueryPlan,
+        accept: impl Fn(usize) -> bool,
+        after: ListPosition,
+    ) -> Option<ListPosition> {
+        if plan.matches_nothing {
+            return None;
+        }
+        let mut best: Option<ListPosition> = None;
+        let consider = |row: usize, best: &mut Option<ListPosition>| {
+            let position = self.position(row);
+            if position <= after || best.is_some_and(|best| position >= best) {
+                return;
+            }
+            if self.row_selected(plan, row) && accept(row) {
+                *best = Some(position);
+            }
+        };
+        match &plan.text_rows {
+            Some(rows) => rows
+                .iter()
+                .for_each(|row| consider(row as usize, &mut best)),
+            None => {
+                for (chunk_index, chunk) in self.chunks.iter().enumerate() {
+                    let too_late = best.is_some_and(|best| chunk.min_ms > best.answered_ms);
+                    if chunk.max_ms < after.answered_ms || too_late {
+                        continue;
+                    }
+                    let start = chunk_index * CHUNK_ROWS;
+                    let end = (start + CHUNK_ROWS).min(self.ids.len());
+                    (start..end).for_each(|row| consider(row, &mut best));
+                }
+            }
+        }
+        best
+    }
+
     /// The chunks, the one holding the latest answer first.
     fn chunks_latest_first(&self) -> Vec<usize> {
         let mut order: Vec<usize> = (0..self.chunks.len()).collect();
@@ -404,6 +444,32 @@ mod tests {
             ..Query::default()
         };
         assert_eq!(ids(&index, &later, Some(4), 10), [11, 10, 5]);
+    }
+
+    #[test]
+    fn the_answer_listed_just_above_a_position_is_found() {
+        let index = index();
+        let plan = index.plan(&Query::default()).unwrap();
+        let at = |id: i64| index.position_of(ResponseId(id)).unwrap();
+        let above = |id: i64| index.nearest_above(&plan, |_| true, at(id)).map(|p| p.id.0);
+        assert_eq!(above(3), Some(4));
+        assert_eq!(above(6), None);
+        let word = index
+            .plan(&Query {
+                text: Some("support".into()),
+                ..Query::default()
+            })
+            .unwrap();
+        assert_eq!(
+            index.nearest_above(&word, |_| true, at(1)).map(|p| p.id.0),
+            Some(4)
+        );
+        assert_eq!(
+            index
+                .nearest_above(&plan, |row| row != 3, at(3))
+                .map(|p| p.id.0),
+            Some(5)
+        );
     }
 
     #[test]

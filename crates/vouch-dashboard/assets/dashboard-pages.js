@@ -1,5 +1,33 @@
 // Vouch dashboard pages: small conveniences on top of pages that work without script.
 //
+// On a phone the filter bar folds its fields behind a "More filters" button, so that the
+// figures come first; the period presets and the active filters stay in view.
+(function () {
+  "use strict";
+
+  var bar = document.querySelector("form.filter-bar");
+  if (!bar || !window.matchMedia("(max-width: 40rem)").matches) {
+    return;
+  }
+  bar.classList.add("filter-bar--folded");
+  var unfold = document.createElement("button");
+  unfold.type = "button";
+  unfold.className = "button button--secondary filter-bar__unfold";
+  unfold.textContent = "More filters";
+  unfold.setAttribute("aria-expanded", "false");
+  unfold.addEventListener("click", function () {
+    bar.classList.remove("filter-bar--folded");
+    unfold.remove();
+    var first = bar.querySelector(".filter-bar__field input, .filter-bar__field select");
+    if (first) {
+      first.focus();
+    }
+  });
+  var presets = bar.querySelector(".filter-bar__active");
+  presets.parentNode.insertBefore(unfold, presets.nextSibling);
+})();
+
+//
 // Lists marked `data-keyboard-list` (the inbox) move with the keyboard: `j` to the next item,
 // `k` to the previous one, Enter opens the focused item (it is a link). Keys typed in a form
 // field are left alone.

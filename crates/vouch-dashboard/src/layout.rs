@@ -172,7 +172,8 @@ impl Frame {
         self
     }
 
-    /// The links of the main navigation, admins' included for admins.
+    /// The links of the main navigation. The settings pages (the account, and for admins
+    /// members, API keys and brand) share one entry, with [`Frame::settings_tabs`] inside.
     pub fn nav(&self) -> Vec<NavItem> {
         let (overview, segments) = match self.survey {
             Some(id) => (
@@ -181,28 +182,40 @@ impl Frame {
             ),
             None => ("/app".to_owned(), "/app/segments".to_owned()),
         };
-        let mut items = vec![
+        let in_settings = matches!(
+            self.active,
+            Nav::Settings | Nav::Members | Nav::ApiKeys | Nav::Brand
+        );
+        [
             (Nav::Overview, "Overview", overview),
             (Nav::Segments, "Segments", segments),
             (Nav::Inbox, "Inbox", "/app/inbox".to_owned()),
             (Nav::Surveys, "Surveys", "/app/surveys".to_owned()),
             (Nav::Campaigns, "Campaigns", "/app/campaigns".to_owned()),
             (Nav::Settings, "Settings", "/app/settings".to_owned()),
-        ];
+        ]
+        .into_iter()
+        .map(|(nav, label, href)| NavItem {
+            label,
+            href,
+            current: nav == self.active || (nav == Nav::Settings && in_settings),
+        })
+        .collect()
+    }
+
+    /// The tabs of the settings pages: the account, and for admins members, API keys and
+    /// brand.
+    pub fn settings_tabs(&self) -> Vec<NavItem> {
+        let mut tabs = vec![(Nav::Settings, "Your account", "/app/settings")];
         if self.is_admin {
-            items.push((Nav::Members, "Members", "/app/settings/members".to_owned()));
-            items.push((
-                Nav::ApiKeys,
-                "API keys",
-                "/app/settings/api-keys".to_owned(),
-            ));
-            items.push((Nav::Brand, "Brand", "/app/settings/brand".to_owned()));
+            tabs.push((Nav::Members, "Members", "/app/settings/members"));
+            tabs.push((Nav::ApiKeys, "API keys", "/app/settings/api-keys"));
+            tabs.push((Nav::Brand, "Brand", "/app/settings/brand"));
         }
-        items
-            .into_iter()
+        tabs.into_iter()
             .map(|(nav, label, href)| NavItem {
                 label,
-                href,
+                href: href.to_owned(),
                 current: nav == self.active,
             })
             .collect()

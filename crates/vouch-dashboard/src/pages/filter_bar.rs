@@ -57,6 +57,8 @@ pub(crate) struct InboxFields {
 pub(crate) struct FilterBar {
     /// The page the form submits to.
     pub(crate) action: String,
+    /// The pages' script (it folds the bar's fields on a phone).
+    pub(crate) script: String,
     /// The preset ranges.
     pub(crate) presets: Vec<PresetLink>,
     /// The custom range's start, as a date input's value.
@@ -112,6 +114,7 @@ impl FilterBar {
         let keep_only = Filters::default();
         FilterBar {
             action: path.to_owned(),
+            script: super::script::script_src(),
             presets: preset_links(path, filters, range, &options.keep),
             from: date_value(filters.from.as_ref().map(|bound| bound.text.as_str())),
             to: date_value(filters.to.as_ref().map(|bound| bound.text.as_str())),

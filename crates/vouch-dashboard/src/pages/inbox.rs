@@ -104,8 +104,6 @@ pub(crate) struct InboxPage {
     pub(crate) columns_back: String,
     /// The most columns a row shows.
     pub(crate) max_columns: usize,
-    /// The script's URL.
-    pub(crate) script: String,
 }
 
 /// `GET /app/inbox`.
@@ -190,13 +188,15 @@ pub(crate) async fn page(
         columns: inbox_columns::choices(&columns, &definitions),
         columns_back: current_href(&filters, before),
         max_columns: inbox_columns::MAX_COLUMNS,
-        script: super::script::script_src(),
     };
     Ok(render(&page))
 }
 
 /// The surveys listed: the one the filters name, or every visible one.
-fn chosen_surveys(visible: &[Survey], chosen: Option<i64>) -> Result<Vec<&Survey>, FilterError> {
+pub(crate) fn chosen_surveys(
+    visible: &[Survey],
+    chosen: Option<i64>,
+) -> Result<Vec<&Survey>, FilterError> {
     let Some(id) = chosen else {
         return Ok(visible.iter().collect());
     };
@@ -228,8 +228,8 @@ fn select(
     before: Option<ListPosition>,
 ) -> Selection {
     let zone = index.time_zone().clone();
-    let range = filters.range(&zone, Timestamp::now(), Preset::All);
     let all: Vec<SurveyId> = surveys.iter().map(|survey| survey.id).collect();
+    let (range, query) = list_query(index, filters, &all);
     let any_answers = !all.is_empty()
         && index
             .plan(&Query {
@@ -241,7 +241,6 @@ fn select(
     let listing = if all.is_empty() {
         None
     } else {
-        let query = filters.query(all, range.from, range.to);
         index.listing(&query, follow_up, before, PAGE_SIZE).ok()
     };
     Selection {
@@ -250,6 +249,17 @@ fn select(
         listing,
         any_answers,
     }
+}
+
+/// The list's range (all time unless the filters say otherwise) and its query over `surveys`.
+pub(crate) fn list_query(
+    index: &ResponseIndex,
+    filters: &Filters,
+    surveys: &[SurveyId],
+) -> (Range, Query) {
+    let range = filters.range(index.time_zone(), Timestamp::now(), Preset::All);
+    let query = filters.query(surveys.to_vec(), range.from, range.to);
+    (range, query)
 }
 
 /// The members' names by user id.

@@ -24,12 +24,14 @@ use vouch_store::{
     WorkflowChange, WorkspaceId,
 };
 
+use super::directory::Directory;
 use super::filter_bar::{Choice, status_choices};
-use super::filters::{query_pairs, status_label, with_query};
+use super::filters::{one, query_pairs, status_label, with_query};
 use super::fresh::Freshness;
 use super::inbox::{assignee_choices, status_class};
 use super::listing::known_tags;
 use super::path_id;
+use super::response_nav::{self, Neighbours};
 use super::view::{AttributeRow, ScoreChip, attribute_rows, date_time, iso_date, shown_date};
 use crate::layout::{DashboardError, Frame, Nav, render_status};
 use crate::session::{Viewer, Writer};
@@ -95,6 +97,12 @@ pub(crate) struct ResponsePage {
     pub(crate) frame: Frame,
     /// The inbox with the filters it was opened from.
     pub(crate) back_href: String,
+    /// The newer and older answers of that list.
+    pub(crate) neighbours: Neighbours,
+    /// "Follow-up saved.", "Note added.": what the last form did.
+    pub(crate) saved: Option<&'static str>,
+    /// True when the contact's attributes now are those they had when answering (shown once).
+    pub(crate) attributes_unchanged: bool,
     /// The survey's name and overview.
     pub(crate) survey_name: String,
     /// The survey's overview.
@@ -187,12 +195,22 @@ pub(crate) async fn page(
     viewer: Viewer,
     State(state): State<AppState>,
     Extension(freshness): Extension<Arc<Freshness>>,
+    Extension(directory): Extension<Arc<Directory>>,
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, DashboardError> {
     let found = find(&state, &viewer, &freshness, &id).await?;
     let pairs = list_pairs(query.as_deref());
-    let page = build(&state, &viewer, found, &pairs, FormState::default()).await?;
+    let saved = match one(&query_pairs(query.as_deref()), SAVED) {
+        Some("follow-up") => Some("Follow-up saved."),
+        Some("note") => Some("Note added."),
+        _ => None,
+    };
+    let id = found.id;
+    let mut page = build(&state, &viewer, found, &pairs, FormState::default()).await?;
+    page.neighbours =
+        response_nav::neighbours(&state, &viewer, &freshness, &directory, id, &pairs).await?;
+    page.saved = saved;
     Ok(render_status(&page, StatusCode::OK))
 }
 
@@ -220,7 +238,7 @@ pub(crate) async fn change_workflow(
         .store()
         .change_workflow(workspace, found.id, &change, Timestamp::now())
         .await?;
-    Ok(back_to(found.id, &pairs))
+    Ok(back_to(found.id, &pairs, "follow-up"))
 }
 
 /// The change the workflow form asks for (a field left out changes nothing), with the error
@@ -314,12 +332,17 @@ pub(crate) async fn add_note(
             Timestamp::now(),
         )
         .await?;
-    Ok(back_to(found.id, &pairs))
+    Ok(back_to(found.id, &pairs, "note"))
 }
 
-/// 303 to the response's page, with the list's parameters.
-fn back_to(id: ResponseId, pairs: &[(String, String)]) -> Response {
-    Redirect::to(&with_query(&format!("/app/inbox/{}", id.0), pairs)).into_response()
+/// The parameter that says, once, what the last form saved.
+const SAVED: &str = "saved";
+
+/// 303 to the response's page, with the list's parameters and what was `saved`.
+fn back_to(id: ResponseId, pairs: &[(String, String)], saved: &str) -> Response {
+    let mut pairs = pairs.to_vec();
+    pairs.push((SAVED.to_owned(), saved.to_owned()));
+    Redirect::to(&with_query(&format!("/app/inbox/{}", id.0), &pairs)).into_response()
 }
 
 /// Tags as typed (`billing, Support ,billing`): trimmed, non-empty, unique, sorted.
@@ -416,8 +439,16 @@ async fn build(
         contact_href: shown.contact_href,
         when: shown.when,
         channel: shown.channel,
+        attributes_unchanged: !shown.answer_attributes.is_empty()
+            && shown.answer_attributes == shown.contact_attributes,
+        contact_attributes: if shown.answer_attributes == shown.contact_attributes {
+            Vec::new()
+        } else {
+            shown.contact_attributes
+        },
         answer_attributes: shown.answer_attributes,
-        contact_attributes: shown.contact_attributes,
+        neighbours: Neighbours::default(),
+        saved: None,
         status_class: status_class(status),
         status: status_label(status),
         statuses: workflow_statuses(status),

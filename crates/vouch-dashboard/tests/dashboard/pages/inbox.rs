@@ -189,6 +189,71 @@ async fn each_member_chooses_the_columns_of_their_inbox() {
     assert_eq!(forged.status, 403);
 }
 
+/// The ids of an inbox page's rows, in order.
+fn row_ids(page: &str) -> Vec<String> {
+    page.split("<a href=\"/app/inbox/")
+        .skip(1)
+        .map(|chunk| chunk.split(['?', '"']).next().unwrap_or("").to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn an_answer_leads_to_the_newer_and_older_answers_of_its_list() {
+    let seeded = seeded().await;
+    let member = seeded
+        .browser("mia@acme.example", Role::Member, false)
+        .await;
+    let list = format!("survey={}&{Q1}&category=detractor", seeded.nps.id.0);
+    let inbox = member.get(&format!("/app/inbox?{list}")).await;
+    let ids = row_ids(&inbox.text);
+    assert!(ids.len() >= 3, "{}", inbox.text);
+    let second = member.get(&format!("/app/inbox/{}?{list}", ids[1])).await;
+    assert_eq!(second.status, 200, "{}", second.text);
+    let link = |page: &str, id: &str| {
+        let before = page
+            .split(&format!("id=\"{id}\""))
+            .next()
+            .unwrap_or_default();
+        before
+            .rsplit("href=\"")
+            .next()
+            .unwrap_or_default()
+            .split('"')
+            .next()
+            .unwrap_or_default()
+            .replace("&#38;", "&")
+            .replace("&amp;", "&")
+    };
+    let newer = link(&second.text, "newer-answer");
+    let older = link(&second.text, "older-answer");
+    assert!(
+        newer.starts_with(&format!("/app/inbox/{}?", ids[0])),
+        "{newer}"
+    );
+    assert!(
+        older.starts_with(&format!("/app/inbox/{}?", ids[2])),
+        "{older}"
+    );
+    assert!(
+        older.contains("category=detractor"),
+        "the list's filters travel: {older}"
+    );
+    // The newest answer has no newer one; the same attributes then and now show once.
+    let first = member.get(&newer).await;
+    assert!(
+        !first.text.contains("id=\"newer-answer\""),
+        "{} then {}",
+        ids[0],
+        link(&first.text, "newer-answer")
+    );
+    assert!(
+        first.text.contains("(when answering and now)"),
+        "{}",
+        first.text
+    );
+    assert!(!first.text.contains("The contact now"));
+}
+
 #[tokio::test]
 async fn closing_an_answer_with_a_note_persists() {
     let seeded = seeded().await;
@@ -213,7 +278,18 @@ async fn closing_an_answer_with_a_note_persists() {
         )
         .await;
     assert_eq!(closed.status, 303, "{}", closed.text);
-    assert_eq!(closed.location(), format!("/app/inbox/{id}?text=wizard"));
+    assert_eq!(
+        closed.location(),
+        format!("/app/inbox/{id}?text=wizard&saved=follow-up")
+    );
+    let confirmed = member.get(&closed.location()).await;
+    assert!(
+        confirmed.text.contains("Follow-up saved."),
+        "{}",
+        confirmed.text
+    );
+    // The confirmation is said once: links onward do not carry it.
+    assert!(!confirmed.text.contains("saved=follow-up\""));
     let noted = member
         .post(
             &format!("/app/inbox/{id}/notes"),
@@ -221,7 +297,15 @@ async fn closing_an_answer_with_a_note_persists() {
         )
         .await;
     assert_eq!(noted.status, 303, "{}", noted.text);
+    assert!(
+        member
+            .get(&noted.location())
+            .await
+            .text
+            .contains("Note added.")
+    );
     let page = member.get(&format!("/app/inbox/{id}")).await;
+    assert!(!page.text.contains("Note added."));
     assert!(between(&page.text, "id=\"status\">", "<").contains("Closed"));
     assert!(page.text.contains("Thanked them by phone."));
     assert!(page.text.contains("value=\"onboarding, praise\""));
