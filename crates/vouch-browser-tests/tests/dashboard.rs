@@ -345,6 +345,22 @@ async fn an_admin_signs_in_and_filters_the_overview() {
         ("25".to_owned(), "n = 40".to_owned())
     );
     phone.screenshot("overview").await;
+    let layout: Value = phone
+        .execute(
+            "return [document.querySelector('#nps').getBoundingClientRect().top, \
+             document.querySelector('.site-nav').getBoundingClientRect().height];",
+            vec![],
+        )
+        .await;
+    let (nps_top, nav_height) = (
+        layout[0].as_f64().unwrap_or(f64::MAX),
+        layout[1].as_f64().unwrap_or(f64::MAX),
+    );
+    assert!(nps_top < 520.0, "the NPS sits {nps_top}px down on a phone");
+    assert!(
+        nav_height <= 2.0 * 44.0 + 8.0,
+        "the navigation takes {nav_height}px on a phone"
+    );
     let width: Value = phone
         .execute(
             "return document.documentElement.scrollWidth - window.innerWidth;",
@@ -435,6 +451,8 @@ async fn an_admin_closes_an_answer_with_a_note() {
     browser.click("#note-form button[type=submit]").await;
     browser.wait_for("#notes").await;
     browser.wait_for_text(note).await;
+    let saved = browser.wait_for("#saved").await.text().await.expect("text");
+    assert_eq!(saved, "Note added.");
     browser.assert_no_console_errors(&[]).await;
 
     // After a reload, both are still there: in the page and in the store.
@@ -487,6 +505,49 @@ async fn an_admin_closes_an_answer_with_a_note() {
         (ResponseStatus::Closed, vec![note.to_owned()])
     );
     browser.close().await;
+    working_through_the_inbox_on_a_phone(server).await;
+}
+
+/// On a phone: the inbox and an answer fit the width, and an answer leads to the next one.
+async fn working_through_the_inbox_on_a_phone(server: &VouchServer) {
+    let Some(mut phone) = Browser::start("dashboard-inbox", Viewport::Phone).await else {
+        return;
+    };
+    sign_in(&mut phone, server, "ada@acme.example", false).await;
+    phone
+        .goto(&server.url("/app/inbox?category=detractor"))
+        .await;
+    assert_eq!(page_status(&phone).await, 200);
+    phone.screenshot("inbox").await;
+    assert_no_sideways_scroll(&phone, "the inbox").await;
+    phone.click("#inbox-list [data-keyboard-item]").await;
+    phone.wait_for("#workflow-form").await;
+    phone.screenshot("inbox-detail").await;
+    assert_no_sideways_scroll(&phone, "an answer").await;
+    let first = phone.url().await;
+    phone.click("#older-answer").await;
+    vouch_browser_tests::eventually("the older answer to open", SETTLE, || async {
+        (phone.url().await != first).then_some(())
+    })
+    .await;
+    phone.wait_for("#newer-answer").await;
+    assert!(phone.url().await.contains("category=detractor"));
+    phone.assert_no_console_errors(&[]).await;
+    phone.close().await;
+}
+
+/// Fails when the page is wider than the window.
+async fn assert_no_sideways_scroll(browser: &Browser, what: &str) {
+    let width: Value = browser
+        .execute(
+            "return document.documentElement.scrollWidth - window.innerWidth;",
+            vec![],
+        )
+        .await;
+    assert!(
+        width.as_i64().unwrap_or(0) <= 0,
+        "{what} scrolls sideways on a phone by {width}px"
+    );
 }
 
 /// (3) A viewer reads the follow-up but its forms are disabled, and posts forged from the

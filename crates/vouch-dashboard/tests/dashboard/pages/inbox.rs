@@ -282,7 +282,7 @@ async fn closing_an_answer_with_a_note_persists() {
         closed.location(),
         format!("/app/inbox/{id}?text=wizard&saved=follow-up")
     );
-    let confirmed = member.get(&closed.location()).await;
+    let confirmed = member.get(closed.location()).await;
     assert!(
         confirmed.text.contains("Follow-up saved."),
         "{}",
@@ -299,7 +299,7 @@ async fn closing_an_answer_with_a_note_persists() {
     assert_eq!(noted.status, 303, "{}", noted.text);
     assert!(
         member
-            .get(&noted.location())
+            .get(noted.location())
             .await
             .text
             .contains("Note added.")
