@@ -131,6 +131,121 @@ async fn segments_are_sorted_by_nps_and_link_to_the_filtered_overview() {
     assert_eq!(unknown.status, 400);
 }
 
+/// A survey of 100 answers carrying `mrr` 1..=100 (promoters from 51 up, detractors below
+/// 26) and `signed_up` in January to April 2026, answered in March 2026.
+async fn banded_survey(app: &crate::helpers::TestApp) -> vouch_store::Survey {
+    use std::collections::BTreeMap;
+    use vouch_core::{AttributeKind, AttributeValue, Score, SurveyKind};
+    use vouch_store::{AttributeDefinition, ContactKey, NewResponse};
+
+    let survey = app.survey(&app.acme, "Bands", SurveyKind::Nps).await;
+    let mut import = app
+        .store
+        .begin_import(app.acme.id)
+        .await
+        .expect("an import");
+    let definitions = [
+        ("mrr", AttributeKind::Number),
+        ("signed_up", AttributeKind::Date),
+    ]
+    .map(|(name, kind)| AttributeDefinition {
+        name: name.into(),
+        kind,
+    });
+    import
+        .define_attributes(&definitions)
+        .await
+        .expect("attributes defined");
+    let start: jiff::Timestamp = "2026-03-01T09:00:00Z".parse().expect("an instant");
+    let batch: Vec<NewResponse> = (1..=100i64)
+        .map(|n| NewResponse {
+            survey: survey.id,
+            contact: ContactKey {
+                external_id: Some(format!("b{n}")),
+                email: None,
+            },
+            attributes: BTreeMap::from([
+                ("mrr".to_owned(), AttributeValue::Number(n as f64)),
+                (
+                    "signed_up".to_owned(),
+                    AttributeValue::Date(jiff::civil::date(2026, ((n - 1) / 25 + 1) as i8, 3)),
+                ),
+            ]),
+            score: Score::new(match n {
+                51.. => 10,
+                26..=50 => 7,
+                _ => 2,
+            })
+            .expect("a score"),
+            comment: None,
+            created_at: start + jiff::SignedDuration::from_mins(n),
+            channel: "import".into(),
+        })
+        .collect();
+    import.write(&batch).await.expect("answers written");
+    import.commit().await.expect("answers committed");
+    survey
+}
+
+#[tokio::test]
+async fn numbers_and_dates_segment_in_bands_and_the_sort_says_how() {
+    let seeded = seeded().await;
+    let survey = banded_survey(&seeded.app).await;
+    let viewer = seeded
+        .browser("vic@acme.example", Role::Viewer, false)
+        .await;
+    let path = format!("/app/surveys/{}/segments", survey.id.0);
+    let range = "from=2026-03-01&to=2026-04-01";
+    let page = viewer.get(&format!("{path}?by=mrr&{range}")).await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    let table = between(&page.text, "id=\"segments\">", "</table>");
+    for band in ["[1, 26)", "[26, 51)", "[51, 76)", "[76, 100]"] {
+        assert!(table.contains(band), "{band} in {table}");
+    }
+    assert_eq!(
+        table.matches("<td class=\"num\">25</td>").count(),
+        4,
+        "{table}"
+    );
+    assert!(
+        !table.contains("where=mrr"),
+        "a band is not a filter: {table}"
+    );
+    assert!(
+        page.text.contains("low end of each segment"),
+        "the default sort is said"
+    );
+    let values = viewer
+        .get(&format!("{path}?by=mrr&bands=values&{range}"))
+        .await;
+    let table = between(&values.text, "id=\"segments\">", "</table>");
+    assert_eq!(
+        table.matches("<tr").count(),
+        101,
+        "one row per value and the header"
+    );
+    assert!(table.contains("where=mrr%3D7"), "a value is a filter");
+    let quarters = viewer
+        .get(&format!("{path}?by=signed_up&bands=quarter&{range}"))
+        .await;
+    let table = between(&quarters.text, "id=\"segments\">", "</table>");
+    assert!(
+        table.contains("2026-Q1") && table.contains("2026-Q2"),
+        "{table}"
+    );
+    let months = viewer.get(&format!("{path}?by=signed_up&{range}")).await;
+    assert!(months.text.contains("2026-04"), "dates by month by default");
+    let wrong = viewer
+        .get(&format!("{path}?by=signed_up&bands=quartiles&{range}"))
+        .await;
+    assert_eq!(wrong.status, 400);
+    assert!(
+        wrong.text.contains("use month or quarter"),
+        "{}",
+        wrong.text
+    );
+}
+
 #[tokio::test]
 async fn the_survey_list_shows_what_the_viewer_may_see() {
     let seeded = seeded().await;
