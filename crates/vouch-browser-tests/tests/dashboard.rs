@@ -361,16 +361,7 @@ async fn an_admin_signs_in_and_filters_the_overview() {
         nav_height <= 2.0 * 44.0 + 8.0,
         "the navigation takes {nav_height}px on a phone"
     );
-    let width: Value = phone
-        .execute(
-            "return document.documentElement.scrollWidth - window.innerWidth;",
-            vec![],
-        )
-        .await;
-    assert!(
-        width.as_i64().unwrap_or(0) <= 0,
-        "the overview scrolls sideways on a phone by {width}px"
-    );
+    assert_no_sideways_scroll(&phone, "the overview").await;
     phone
         .goto(&server.url(&format!("{overview}/segments?by=plan")))
         .await;
