@@ -304,7 +304,7 @@ impl ResponseIndex {
         let mut word = std::mem::take(&mut self.word_buffer);
         for slice in text::word_slices(comment) {
             word.clear();
-            text::push_lowercase(&mut word, slice);
+            text::push_folded(&mut word, slice);
             match self.words.get_mut(word.as_str()) {
                 // Rows arrive in order, so a word seen twice in one comment is already last:
                 // `try_push` refuses a row that is not above the last one.

@@ -364,6 +364,16 @@ mod tests {
         };
         assert_eq!(ids(&index, &word, None, 10), [6, 4, 1]);
         assert_eq!(ids(&index, &word, Some(6), 1), [4]);
+        let prefix = Query {
+            text: Some("SUPP*".into()),
+            ..Query::default()
+        };
+        assert_eq!(ids(&index, &prefix, None, 10), [6, 4, 1]);
+        let slow = Query {
+            text: Some("slo*".into()),
+            ..Query::default()
+        };
+        assert_eq!(ids(&index, &slow, None, 10), [4, 2]);
         let promoters_in_range = Query {
             from: Some("2026-03-02T00:00:00Z".parse().unwrap()),
             to: Some("2026-03-06T12:00:00Z".parse().unwrap()),

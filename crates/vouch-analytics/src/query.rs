@@ -22,7 +22,8 @@ pub struct Query {
     /// Only responses that arrived by one of these channels (`import`, `api`, `email`, `link`,
     /// `widget`); all channels when empty.
     pub channels: Vec<String>,
-    /// Only responses whose comment contains this word (case-insensitive, whole word).
+    /// Only responses whose comment holds this word, or a word starting so (`refund*`): case-
+    /// and accent-insensitive, whole words.
     pub text: Option<String>,
     /// Only responses with these scores (e.g. 0–6 for detractors); all when `None`.
     pub scores: Option<[bool; 11]>,
@@ -40,8 +41,8 @@ pub struct Query {
 /// Why a query cannot run.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum QueryError {
-    /// `--text` was not exactly one word.
-    #[error("the text filter {0:?} must be exactly one word")]
+    /// `--text` was not exactly one word or a prefix.
+    #[error("the text filter {0:?} must be exactly one word, or the start of one (refund*)")]
     NotOneWord(String),
     /// More than two attributes to group by.
     #[error("group by at most two attributes, not {0}")]
@@ -166,10 +167,10 @@ impl ResponseIndex {
         }
         let text_rows = match &query.text {
             None => None,
-            Some(term) => {
-                let word =
-                    text::search_word(term).ok_or_else(|| QueryError::NotOneWord(term.clone()))?;
-                Some(self.words.get(&word).cloned().unwrap_or_default())
+            Some(text) => {
+                let term =
+                    text::filter_term(text).ok_or_else(|| QueryError::NotOneWord(text.clone()))?;
+                Some(self.rows_holding(&term))
             }
         };
         let (group_columns, group_count) = self.plan_grouping(&query.group_by)?;
@@ -241,6 +242,19 @@ impl ResponseIndex {
             return Err(QueryError::TooManyGroups(names.join(", ")));
         }
         Ok((columns, count))
+    }
+
+    /// The rows whose comment holds a word or a prefix term (a phrase holds nothing here).
+    fn rows_holding(&self, term: &text::Term) -> roaring::RoaringBitmap {
+        match term {
+            text::Term::Word(word) => self.words.get(word).cloned().unwrap_or_default(),
+            text::Term::Prefix(prefix) => self
+                .words
+                .iter()
+                .filter(|(word, _)| word.starts_with(prefix.as_str()))
+                .fold(roaring::RoaringBitmap::new(), |rows, (_, more)| rows | more),
+            text::Term::Phrase(_) => roaring::RoaringBitmap::new(),
+        }
     }
 
     /// The banding of each grouping column; a banding that does not fit its attribute's kind

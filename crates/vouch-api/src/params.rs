@@ -177,10 +177,10 @@ pub(crate) fn known_attribute(
 pub(crate) fn one_word(text: Option<&str>) -> Result<Option<String>, ApiError> {
     match text {
         None => Ok(None),
-        Some(text) if vouch_core::text::search_word(text).is_some() => Ok(Some(text.to_owned())),
+        Some(text) if vouch_core::text::filter_term(text).is_some() => Ok(Some(text.to_owned())),
         Some(text) => Err(ApiError::validation(
             "text",
-            format!("{text:?} must be exactly one word"),
+            format!("{text:?} must be exactly one word, or the start of one (refund*)"),
         )),
     }
 }

@@ -108,9 +108,9 @@ fn query_of(
             .push(value.to_owned());
     }
     if let Some(text) = &args.text
-        && vouch_core::text::search_word(text).is_none()
+        && vouch_core::text::filter_term(text).is_none()
     {
-        bad_input!("--text: {text:?} must be exactly one word");
+        bad_input!("--text: {text:?} must be exactly one word, or the start of one (refund*)");
     }
     Ok(Query {
         surveys: vec![survey.id],

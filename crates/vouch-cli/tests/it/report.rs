@@ -38,6 +38,18 @@ fn reports_are_exact_for_every_option() {
 
         let pricing = db.report(&["--survey", "Product", "--text", "PRICING"]);
         assert_eq!(figures(&pricing), (json!(-100.0), 2, 0, 0, 2));
+        let prefix = db.report(&["--survey", "Product", "--text", "PRIC*"]);
+        assert_eq!(
+            figures(&prefix),
+            figures(&pricing),
+            "a prefix matches the word's start"
+        );
+        let folded = db.report(&["--survey", "Product", "--text", "Lövë"]);
+        assert_eq!(
+            figures(&folded),
+            (json!(100.0), 1, 1, 0, 0),
+            "accents fold away"
+        );
 
         let two_plans = db.report(&[
             "--survey",

@@ -146,10 +146,13 @@ fn search_text(pairs: &[(String, String)]) -> Result<Option<String>, FilterError
         Some(text) if text.chars().count() > MAX_VALUE_CHARS => {
             Err(FilterError::new("text", "search for one word at a time"))
         }
-        Some(text) if vouch_core::text::search_word(text).is_some() => Ok(Some(text.to_owned())),
+        Some(text) if vouch_core::text::filter_term(text).is_some() => Ok(Some(text.to_owned())),
         Some(text) => Err(FilterError::new(
             "text",
-            format!("search for one word at a time: {text:?} is not one word"),
+            format!(
+                "search for one word at a time, or the start of one (refund*): {text:?} is \
+                 not one word"
+            ),
         )),
     }
 }
