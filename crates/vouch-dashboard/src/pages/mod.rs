@@ -37,6 +37,7 @@ mod listing;
 pub(crate) mod overview;
 mod periods;
 pub(crate) mod response;
+mod response_forms;
 mod response_nav;
 pub(crate) mod script;
 pub(crate) mod segments;

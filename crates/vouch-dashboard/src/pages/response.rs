@@ -17,12 +17,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use vouch_analytics::disclosure::{self, AnonymousAnswer, ShownAnswer, ShownDate, Withheld};
-use vouch_core::tag::{MAX_TAG_CHARS, MAX_TAGS};
 use vouch_core::{ANONYMITY_MIN_COMMENTS, ANONYMITY_MIN_RESPONSES};
-use vouch_store::{
-    Membership, ResponseId, ResponseNote, ResponseStatus, StoredResponse, Survey, User, UserId,
-    WorkflowChange, WorkspaceId,
-};
+use vouch_store::{ResponseId, ResponseNote, ResponseStatus, StoredResponse, Survey, WorkspaceId};
 
 use super::directory::Directory;
 use super::filter_bar::{Choice, status_choices};
@@ -31,14 +27,12 @@ use super::fresh::Freshness;
 use super::inbox::{assignee_choices, status_class};
 use super::listing::known_tags;
 use super::path_id;
+use super::response_forms::{FormState, checked_note, checked_workflow};
 use super::response_nav::{self, Neighbours};
 use super::view::{AttributeRow, ScoreChip, attribute_rows, date_time, iso_date, shown_date};
 use crate::layout::{DashboardError, Frame, Nav, render_status};
 use crate::session::{Viewer, Writer};
 use vouch_web::state::AppState;
-
-/// The longest note, in characters.
-const MAX_NOTE_CHARS: usize = 5_000;
 
 /// The inbox parameters carried from the list to a response and back.
 const LIST_PARAMETERS: [&str; 15] = [
@@ -70,23 +64,6 @@ pub(crate) struct NoteView {
     pub(crate) when: String,
     /// When, for `<time datetime>`.
     pub(crate) when_iso: String,
-}
-
-/// What the forms hold when they come back with an error.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct FormState {
-    /// The error beside the assignee field.
-    pub(crate) assignee_error: Option<String>,
-    /// The error beside the tags field.
-    pub(crate) tags_error: Option<String>,
-    /// The error beside the status field.
-    pub(crate) status_error: Option<String>,
-    /// The error beside the note field.
-    pub(crate) note_error: Option<String>,
-    /// The tags as typed.
-    pub(crate) tags: Option<String>,
-    /// The note as typed.
-    pub(crate) note: String,
 }
 
 /// `templates/dashboard/pages/response.html`.
@@ -241,61 +218,6 @@ pub(crate) async fn change_workflow(
     Ok(back_to(found.id, &pairs, "follow-up"))
 }
 
-/// The change the workflow form asks for (a field left out changes nothing), with the error
-/// of each wrong field in the form's state.
-fn checked_workflow(
-    fields: &[(String, String)],
-    members: &[(User, Membership)],
-) -> (WorkflowChange, FormState) {
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
-    };
-    let mut form = FormState::default();
-    let status = match field("status").map(str::trim) {
-        None | Some("") => None,
-        Some(text) => {
-            let parsed = ResponseStatus::parse(text);
-            if parsed.is_none() {
-                form.status_error = Some("Choose open, in progress or closed.".into());
-            }
-            parsed
-        }
-    };
-    let assignee = match field("assignee").map(str::trim) {
-        None => None,
-        Some("") => Some(None),
-        Some(text) => {
-            let member = path_id(text)
-                .filter(|&id| members.iter().any(|(user, _)| user.id.0 == id))
-                .map(UserId);
-            if member.is_none() {
-                form.assignee_error = Some("Choose a member of this workspace.".into());
-            }
-            member.map(Some)
-        }
-    };
-    let tags = match field("tags") {
-        None => None,
-        Some(text) => match checked_tags(text) {
-            Ok(tags) => Some(tags),
-            Err(message) => {
-                form.tags = Some(text.to_owned());
-                form.tags_error = Some(message);
-                None
-            }
-        },
-    };
-    let change = WorkflowChange {
-        status,
-        assignee,
-        tags,
-    };
-    (change, form)
-}
-
 /// `POST /app/inbox/{id}/notes`: `note`, the text of an internal note.
 pub(crate) async fn add_note(
     Writer(viewer): Writer,
@@ -343,49 +265,6 @@ fn back_to(id: ResponseId, pairs: &[(String, String)], saved: &str) -> Response 
     let mut pairs = pairs.to_vec();
     pairs.push((SAVED.to_owned(), saved.to_owned()));
     Redirect::to(&with_query(&format!("/app/inbox/{}", id.0), &pairs)).into_response()
-}
-
-/// Tags as typed (`billing, Support ,billing`): trimmed, non-empty, unique, sorted.
-fn checked_tags(text: &str) -> Result<Vec<String>, String> {
-    let mut tags: Vec<String> = text
-        .split(',')
-        .map(str::trim)
-        .filter(|tag| !tag.is_empty())
-        .map(str::to_owned)
-        .collect();
-    if let Some(long) = tags.iter().find(|tag| tag.chars().count() > MAX_TAG_CHARS) {
-        return Err(format!(
-            "“{long}” is longer than {MAX_TAG_CHARS} characters."
-        ));
-    }
-    if tags.iter().any(|tag| tag.chars().any(char::is_control)) {
-        return Err("Tags may not contain control characters.".into());
-    }
-    tags.sort();
-    tags.dedup();
-    if tags.len() > MAX_TAGS {
-        return Err(format!("At most {MAX_TAGS} tags per answer."));
-    }
-    Ok(tags)
-}
-
-/// A note's text: not blank, at most 5,000 characters, no control characters but line breaks.
-fn checked_note(text: &str) -> Result<(), String> {
-    if text.is_empty() {
-        return Err("Write the note before adding it.".into());
-    }
-    if text.chars().count() > MAX_NOTE_CHARS {
-        return Err(format!(
-            "A note may have at most {MAX_NOTE_CHARS} characters."
-        ));
-    }
-    if text
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        return Err("A note may not contain control characters.".into());
-    }
-    Ok(())
 }
 
 /// The page of a response, with `form`'s errors and values.
@@ -570,26 +449,6 @@ fn withheld_answer(why: Withheld) -> ShownParts {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn tags_are_trimmed_unique_and_sorted() {
-        assert_eq!(
-            checked_tags(" support, billing ,,support").unwrap(),
-            vec!["billing".to_owned(), "support".to_owned()]
-        );
-        assert_eq!(checked_tags("").unwrap(), Vec::<String>::new());
-        assert!(checked_tags(&"x".repeat(41)).is_err());
-        let many: Vec<String> = (0..21).map(|n| format!("t{n}")).collect();
-        assert!(checked_tags(&many.join(",")).is_err());
-    }
-
-    #[test]
-    fn notes_must_say_something_reasonable() {
-        assert!(checked_note("Called them,\nfixed.").is_ok());
-        assert!(checked_note("").is_err());
-        assert!(checked_note("a\u{0}b").is_err());
-        assert!(checked_note(&"x".repeat(5_001)).is_err());
-    }
 
     #[test]
     fn only_list_parameters_ride_along() {
