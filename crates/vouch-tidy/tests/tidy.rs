@@ -29,7 +29,7 @@ const SQL_ALLOWED_FILES: &[&str] = &[];
 /// are placed already. A new crate must be placed here, or in [`TEST_SUPPORT_CRATES`].
 const LAYERS: &[&[&str]] = &[
     &["vouch-core"],
-    &["vouch-store", "vouch-charts"],
+    &["vouch-store", "vouch-charts", "vouch-insight"],
     &[
         "vouch-store-sqlite",
         "vouch-store-postgres",
