@@ -230,7 +230,7 @@ impl ResponseIndex {
     }
 
     /// The day number of a response's row, if the index holds it.
-    fn day_of(&self, id: ResponseId) -> Option<i32> {
+    pub(crate) fn day_of(&self, id: ResponseId) -> Option<i32> {
         self.row_of(id).map(|row| self.days[row])
     }
 
@@ -281,7 +281,11 @@ type Verdicts = (HashMap<SurveyId, Verdict>, Vec<(SurveyId, Withheld)>);
 impl ResponseIndex {
     /// Each survey's verdict in the selection: those that may be listed, and those withheld
     /// with why. Fails on a query that cannot run (e.g. a text filter of two words).
-    fn verdicts(&self, query: &Query, follow_up: &FollowUp) -> Result<Verdicts, QueryError> {
+    pub(crate) fn verdicts(
+        &self,
+        query: &Query,
+        follow_up: &FollowUp,
+    ) -> Result<Verdicts, QueryError> {
         self.plan(query)?;
         let mut surveys = if query.surveys.is_empty() {
             self.survey_ids()
@@ -366,6 +370,28 @@ pub struct Listing {
 }
 
 impl Listing {
+    /// A page of these answers (in this order) under these verdicts, planned on `index`.
+    pub(crate) fn planned(
+        index: &ResponseIndex,
+        ids: Vec<ResponseId>,
+        verdicts: HashMap<SurveyId, Verdict>,
+        withheld: Vec<(SurveyId, Withheld)>,
+        total: u64,
+    ) -> Listing {
+        let days = ids
+            .iter()
+            .filter_map(|id| Some((*id, index.day_of(*id)?)))
+            .collect();
+        Listing {
+            ids,
+            days,
+            verdicts,
+            withheld,
+            next: None,
+            total,
+        }
+    }
+
     /// The page's response ids, latest answer first.
     pub fn ids(&self) -> &[ResponseId] {
         &self.ids

@@ -7,9 +7,11 @@ use jiff::tz::TimeZone;
 use roaring::RoaringBitmap;
 use vouch_core::period::day_of_timestamp;
 use vouch_core::{AttributeKind, AttributeValue, SurveyKind, text};
+use vouch_insight::sentiment::SentimentLabel;
 use vouch_store::{Deletion, ResponseId, StoredResponse, SurveyId};
 
 use crate::column::AttributeColumn;
+use crate::sentiment::sentiment_of_words;
 
 /// Rows per chunk: the unit of parallel work and of the per-chunk summaries that let whole
 /// chunks be skipped (outside the day range) or counted without a scan (nothing filtered).
@@ -48,6 +50,47 @@ impl ChunkSummary {
     }
 }
 
+/// The key two consecutive folded words are indexed under for phrase search.
+pub(crate) fn pair_key(first: &str, second: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x766f_7563_6870_6872).hash_one((first, second))
+}
+
+/// How many comments of a selection are positive, negative, neutral or mixed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SentimentMix {
+    /// Positive comments.
+    pub positive: u64,
+    /// Negative comments.
+    pub negative: u64,
+    /// Comments with no clear feeling.
+    pub neutral: u64,
+    /// Comments both positive and negative.
+    pub mixed: u64,
+}
+
+impl SentimentMix {
+    /// The code a row keeps for a comment of this sentiment (0 is "no comment").
+    pub(crate) fn code(label: SentimentLabel) -> u8 {
+        match label {
+            SentimentLabel::Positive => 1,
+            SentimentLabel::Negative => 2,
+            SentimentLabel::Neutral => 3,
+            SentimentLabel::Mixed => 4,
+        }
+    }
+
+    fn add(&mut self, code: u8) {
+        match code {
+            1 => self.positive += 1,
+            2 => self.negative += 1,
+            3 => self.neutral += 1,
+            4 => self.mixed += 1,
+            _ => {}
+        }
+    }
+}
+
 /// All responses of one workspace (or one survey of it), held as columns.
 #[derive(Debug)]
 pub struct ResponseIndex {
@@ -70,11 +113,18 @@ pub struct ResponseIndex {
     pub(crate) attributes: Vec<AttributeColumn>,
     pub(crate) attribute_by_name: HashMap<String, usize>,
     pub(crate) words: HashMap<String, RoaringBitmap>,
+    /// The rows whose comment holds two words in a row, by [`pair_key`] of the two: what
+    /// phrases are searched with.
+    pub(crate) pairs: HashMap<u64, RoaringBitmap>,
     /// The column of each attribute of the last response appended, in its order: responses
     /// mostly carry the same attributes, so this spares a hash lookup per value.
     recent_columns: Vec<(String, usize)>,
-    /// Scratch space for lower-casing words.
-    word_buffer: String,
+    /// The folded words of the comment being indexed (only the first `comment_len` count),
+    /// kept between comments so that their strings are reused.
+    comment_words: Vec<String>,
+    comment_len: usize,
+    /// The sentiment of each row's comment (see [`SentimentMix::code`]; 0 without a comment).
+    pub(crate) sentiments: Vec<u8>,
     pub(crate) deleted: RoaringBitmap,
     pub(crate) chunks: Vec<ChunkSummary>,
     last_deletion: i64,
@@ -89,6 +139,8 @@ pub struct IndexStats {
     pub deleted_rows: u64,
     /// Distinct words in the comment index.
     pub words: usize,
+    /// Rows with a comment.
+    pub comments: u64,
     /// Approximate heap bytes held.
     pub heap_bytes: usize,
 }
@@ -111,8 +163,11 @@ impl ResponseIndex {
             attributes: Vec::new(),
             attribute_by_name: HashMap::default(),
             words: HashMap::default(),
+            pairs: HashMap::default(),
             recent_columns: Vec::new(),
-            word_buffer: String::new(),
+            comment_words: Vec::new(),
+            comment_len: 0,
+            sentiments: Vec::new(),
             deleted: RoaringBitmap::new(),
             chunks: Vec::new(),
             last_deletion: 0,
@@ -257,9 +312,15 @@ impl ResponseIndex {
                 *self.carried.entry((survey_code, column)).or_default() += 1;
             }
         }
-        if let Some(comment) = &response.comment {
-            self.index_words(row as u32, comment);
-        }
+        let sentiment = match &response.comment {
+            Some(comment) => {
+                self.index_words(row as u32, comment);
+                let words = &self.comment_words[..self.comment_len];
+                SentimentMix::code(sentiment_of_words(words, comment, &response.attributes).label)
+            }
+            None => 0,
+        };
+        self.sentiments.push(sentiment);
         if row.is_multiple_of(CHUNK_ROWS) {
             self.chunks.push(ChunkSummary::empty());
         }
@@ -301,10 +362,21 @@ impl ResponseIndex {
     }
 
     fn index_words(&mut self, row: u32, comment: &str) {
-        let mut word = std::mem::take(&mut self.word_buffer);
+        self.comment_len = 0;
         for slice in text::word_slices(comment) {
+            if self.comment_len == self.comment_words.len() {
+                self.comment_words.push(String::new());
+            }
+            let word = &mut self.comment_words[self.comment_len];
             word.clear();
-            text::push_folded(&mut word, slice);
+            text::push_folded(word, slice);
+            self.comment_len += 1;
+            if self.comment_len > 1 {
+                let (before, last) = self.comment_words.split_at(self.comment_len - 1);
+                let key = pair_key(&before[before.len() - 1], &last[0]);
+                let _ = self.pairs.entry(key).or_default().try_push(row);
+            }
+            let word = &self.comment_words[self.comment_len - 1];
             match self.words.get_mut(word.as_str()) {
                 // Rows arrive in order, so a word seen twice in one comment is already last:
                 // `try_push` refuses a row that is not above the last one.
@@ -317,7 +389,51 @@ impl ResponseIndex {
                 }
             }
         }
-        self.word_buffer = word;
+    }
+
+    /// How the comments of these rows that the plan selects feel.
+    pub fn sentiment_mix(
+        &self,
+        plan: &crate::query::QueryPlan,
+        rows: &RoaringBitmap,
+    ) -> SentimentMix {
+        let mut mix = SentimentMix::default();
+        for row in rows.iter().map(|row| row as usize) {
+            if row < self.sentiments.len() && self.selects(plan, row) {
+                mix.add(self.sentiments[row]);
+            }
+        }
+        mix
+    }
+
+    /// The rows holding these responses (ids the index does not hold are left out).
+    pub fn rows_of_ids(&self, ids: &[ResponseId]) -> RoaringBitmap {
+        let mut rows: Vec<u32> = ids
+            .iter()
+            .filter_map(|id| self.row_of(*id))
+            .map(|row| row as u32)
+            .collect();
+        rows.sort_unstable();
+        RoaringBitmap::from_sorted_iter(rows).unwrap_or_default()
+    }
+
+    /// The rows answering a survey.
+    pub fn rows_of_survey(&self, survey: SurveyId) -> RoaringBitmap {
+        let Some(&code) = self.survey_codes.get(&survey) else {
+            return RoaringBitmap::new();
+        };
+        let rows = self
+            .surveys
+            .iter()
+            .enumerate()
+            .filter(|(_, row_survey)| **row_survey == code)
+            .map(|(row, _)| row as u32);
+        RoaringBitmap::from_sorted_iter(rows).unwrap_or_default()
+    }
+
+    /// Every distinct folded word of the comments with the rows whose comment holds it.
+    pub fn word_rows(&self) -> impl Iterator<Item = (&str, &RoaringBitmap)> {
+        self.words.iter().map(|(word, rows)| (word.as_str(), rows))
     }
 
     /// Forgets erased responses. Deletions of responses the index never held are skipped.
@@ -363,6 +479,7 @@ impl ResponseIndex {
             rows: self.ids.len(),
             deleted_rows: self.deleted.len(),
             words: self.words.len(),
+            comments: self.sentiments.iter().filter(|code| **code != 0).count() as u64,
             heap_bytes: columns + attributes + words + self.deleted.serialized_size(),
         }
     }

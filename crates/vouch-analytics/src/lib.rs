@@ -25,10 +25,16 @@ mod listing;
 pub mod live;
 mod query;
 pub mod report;
+pub mod rules;
+pub mod search;
+pub mod selection;
+pub mod sentiment;
 pub mod sync;
+pub mod theme_report;
+pub mod themes;
 
 pub use engine::Counts;
 pub use follow_up::FollowUp;
-pub use index::{IndexStats, ResponseIndex};
+pub use index::{IndexStats, ResponseIndex, SentimentMix};
 pub use listing::{BadPosition, ListPosition};
 pub use query::{GroupKey, Query, QueryError, QueryPlan};

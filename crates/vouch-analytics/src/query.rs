@@ -36,6 +36,9 @@ pub struct Query {
     pub interval: Option<Interval>,
     /// Also sum this number attribute per group (e.g. `mrr` for revenue at risk).
     pub sum_of: Option<String>,
+    /// Only these rows of the index the query is planned on: the responses of tags or themes
+    /// (`ResponseIndex::rows_of_ids`, `themes::ThemeRows`). `None` keeps every row.
+    pub rows: Option<roaring::RoaringBitmap>,
 }
 
 /// Why a query cannot run.
@@ -61,6 +64,9 @@ pub enum QueryError {
         /// The kind the banding needs.
         kind: &'static str,
     },
+    /// A search of more than `search::MAX_SEARCH_TERMS` terms.
+    #[error("search at most {max} terms at once, not {0}", max = crate::search::MAX_SEARCH_TERMS)]
+    TooManyTerms(usize),
     /// The grouping would make too many groups to count at once.
     #[error("grouping by {0} makes more than {MAX_GROUPS} groups")]
     TooManyGroups(String),
@@ -173,6 +179,12 @@ impl ResponseIndex {
                 Some(self.rows_holding(&term))
             }
         };
+        let text_rows = match (text_rows, &query.rows) {
+            (None, None) => None,
+            (Some(rows), None) => Some(rows),
+            (None, Some(only)) => Some(only.clone()),
+            (Some(rows), Some(only)) => Some(rows & only),
+        };
         let (group_columns, group_count) = self.plan_grouping(&query.group_by)?;
         let group_bands = self.plan_bands(query, &group_columns)?;
         let sum_column = match &query.sum_of {
@@ -245,7 +257,7 @@ impl ResponseIndex {
     }
 
     /// The rows whose comment holds a word or a prefix term (a phrase holds nothing here).
-    fn rows_holding(&self, term: &text::Term) -> roaring::RoaringBitmap {
+    pub(crate) fn rows_holding(&self, term: &text::Term) -> roaring::RoaringBitmap {
         match term {
             text::Term::Word(word) => self.words.get(word).cloned().unwrap_or_default(),
             text::Term::Prefix(prefix) => self
@@ -253,7 +265,16 @@ impl ResponseIndex {
                 .iter()
                 .filter(|(word, _)| word.starts_with(prefix.as_str()))
                 .fold(roaring::RoaringBitmap::new(), |rows, (_, more)| rows | more),
-            text::Term::Phrase(_) => roaring::RoaringBitmap::new(),
+            text::Term::Phrase(words) => {
+                let mut pairs = words.windows(2).map(|pair| {
+                    self.pairs
+                        .get(&crate::index::pair_key(&pair[0], &pair[1]))
+                        .cloned()
+                        .unwrap_or_default()
+                });
+                let first = pairs.next().unwrap_or_default();
+                pairs.fold(first, |rows, more| rows & more)
+            }
         }
     }
 

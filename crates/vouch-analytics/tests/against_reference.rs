@@ -213,6 +213,7 @@ fn query_of(selection: &Selection) -> Query {
         scores: selection.scores,
         sum_of: selection.sum_seats.then(|| "seats".into()),
         bands: Vec::new(),
+        rows: None,
     }
 }
 

@@ -13,6 +13,8 @@ mod params;
 mod report;
 mod responses;
 mod surveys;
+mod tags;
+mod themes;
 mod workspace;
 
 use axum::Router;
@@ -62,6 +64,8 @@ impl Routes {
         let routes = contacts::routes(routes);
         let routes = report::routes(routes);
         let routes = workspace::routes(routes);
+        let routes = tags::routes(routes);
+        let routes = themes::routes(routes);
         (routes.router, routes.listed)
     }
 

@@ -193,6 +193,7 @@ pub(crate) fn query_error(error: vouch_analytics::QueryError) -> ApiError {
         | vouch_analytics::QueryError::TooManyGroups(_)
         | vouch_analytics::QueryError::NotANumber(_)
         | vouch_analytics::QueryError::BandingDoesNotFit { .. } => "by",
+        vouch_analytics::QueryError::TooManyTerms(_) => "q",
     };
     ApiError::validation(field, error.to_string())
 }

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use vouch_analytics::Query;
 use vouch_analytics::report::build_report;
+use vouch_analytics::selection::{RowFilter, SelectionError};
 use vouch_core::Interval;
 use vouch_core::bands::{check_fits, parse_group_by};
 
@@ -25,7 +26,9 @@ pub(crate) fn routes(routes: Routes) -> Routes {
 }
 
 /// The parameters of the report, as the flags of `vouch report`.
-const REPORT_PARAMETERS: [&str; 6] = ["by", "interval", "from", "to", "where", "text"];
+const REPORT_PARAMETERS: [&str; 8] = [
+    "by", "interval", "from", "to", "where", "text", "tag", "theme",
+];
 
 /// The NPS of a survey: its figures, filtered, grouped and over time.
 ///
@@ -43,6 +46,8 @@ const REPORT_PARAMETERS: [&str; 6] = ["by", "interval", "from", "to", "where", "
         ("to" = Option<String>, Query, description = "Before this instant (RFC 3339, or a date: midnight UTC)"),
         ("where" = Option<Vec<String>>, Query, description = "ATTR=VALUE, repeatable: AND across attributes, OR between values of one", explode = true),
         ("text" = Option<String>, Query, description = "A word the comment contains (case-insensitive, whole word)"),
+        ("tag" = Option<Vec<String>>, Query, description = "Only responses carrying this tag; repeatable (any of them)", explode = true),
+        ("theme" = Option<Vec<String>>, Query, description = "Only responses in this theme (an id from the themes report, or tag:NAME); repeatable (any of them)", explode = true),
     ),
     responses((status = 200, description = "The report", body = ReportJson), ReadErrors),
     security(("api_key" = []))
@@ -55,10 +60,12 @@ async fn survey_report(
 ) -> Result<Response> {
     let survey = find_survey(&state, &caller, &id).await?;
     let params = Params::new(pairs, &REPORT_PARAMETERS)?;
-    let query = report_query(&state, &caller, &params, survey.id).await?;
+    let mut query = report_query(&state, &caller, &params, survey.id).await?;
+    let rows = row_filter(&state, &caller, &params, Some(survey.id)).await?;
     let index = fresh_index(&state, caller.workspace).await?;
     let report = {
         let index = index.read();
+        query.rows = rows.rows(&index);
         let plan = index.plan(&query).map_err(query_error)?;
         let counts = index.run(&plan);
         build_report(&index, &plan, &counts)
@@ -66,8 +73,32 @@ async fn survey_report(
     Ok(axum::Json(ReportJson::from(&report)).into_response())
 }
 
+/// The `tag` and `theme` parameters, read from the store; an unknown one is a 422 naming it.
+pub(crate) async fn row_filter(
+    state: &ApiState,
+    caller: &Caller,
+    params: &Params,
+    survey: Option<vouch_store::SurveyId>,
+) -> Result<RowFilter> {
+    let owned =
+        |name: &str| -> Vec<String> { params.all(name).into_iter().map(str::to_owned).collect() };
+    RowFilter::load(
+        state.store(),
+        caller.workspace,
+        survey,
+        &owned("tag"),
+        &owned("theme"),
+    )
+    .await
+    .map_err(|error| match (error.field(), error) {
+        (Some(field), error) => ApiError::validation(field, error.to_string()),
+        (None, SelectionError::Store(error)) => error.into(),
+        (None, error) => ApiError::Internal(error.into()),
+    })
+}
+
 /// The parameters as a query, checked as `vouch report` checks its flags.
-async fn report_query(
+pub(crate) async fn report_query(
     state: &ApiState,
     caller: &Caller,
     params: &Params,

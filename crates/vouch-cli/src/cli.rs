@@ -68,6 +68,14 @@ pub enum Command {
     /// Manage in-app widget keys.
     #[command(subcommand)]
     Widget(WidgetCommand),
+    /// Tag responses by the words of their comments.
+    #[command(subcommand)]
+    Rules(crate::feedback_cli::RulesCommand),
+    /// Manage the workspace's tags.
+    #[command(subcommand)]
+    Tags(crate::feedback_cli::TagsCommand),
+    /// Print the themes of a survey's comments, with what each costs or earns the NPS.
+    Themes(crate::feedback_cli::ThemesArgs),
     /// Print a documented settings file with every default.
     DefaultConfig,
     /// Measure the analytics engine on the data in the database.
@@ -121,12 +129,6 @@ pub struct ReportArgs {
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
-    /// Only responses from this instant on (RFC 3339, or a date meaning midnight UTC).
-    #[arg(long)]
-    pub from: Option<String>,
-    /// Only responses before this instant (RFC 3339, or a date meaning midnight UTC).
-    #[arg(long)]
-    pub to: Option<String>,
     /// Group by one or two attributes, comma-separated; `ATTR:quartiles` bands a number
     /// (`[120, 480)`), `ATTR:month` or `ATTR:quarter` a date.
     #[arg(long)]
@@ -134,12 +136,32 @@ pub struct ReportArgs {
     /// Also show the trend per week, month or quarter.
     #[arg(long, value_enum)]
     pub interval: Option<IntervalArg>,
+    /// Which responses count.
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+}
+
+/// The flags that select responses, shared by `vouch report` and `vouch themes`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct SelectionArgs {
+    /// Only responses from this instant on (RFC 3339, or a date meaning midnight UTC).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Only responses before this instant (RFC 3339, or a date meaning midnight UTC).
+    #[arg(long)]
+    pub to: Option<String>,
     /// Keep responses whose attribute has this value (ATTR=VALUE); repeatable.
     #[arg(long = "where", value_name = "ATTR=VALUE")]
     pub filters: Vec<String>,
     /// Keep responses whose comment contains this word.
     #[arg(long)]
     pub text: Option<String>,
+    /// Only responses carrying this tag (repeatable: any of them).
+    #[arg(long = "tag")]
+    pub tags: Vec<String>,
+    /// Only responses in this theme, by the id `vouch themes` shows (repeatable: any of them).
+    #[arg(long = "theme")]
+    pub themes: Vec<String>,
 }
 
 /// Trend intervals on the command line.

@@ -3,6 +3,7 @@
 
 mod cli;
 mod commands;
+mod feedback_cli;
 mod input_error;
 mod open_store;
 mod settings;

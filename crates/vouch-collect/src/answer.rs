@@ -282,9 +282,11 @@ async fn current_comment(
     Ok(current.and_then(|response| response.comment))
 }
 
-/// Refreshes the workspace's index after an answer. The answer is committed whatever happens
-/// here, and readers refresh before they read anyway, so a failure is only logged.
+/// Tags the answer by the rules and refreshes the workspace's index. The answer is committed
+/// whatever happens here, and readers refresh before they read anyway, so a failure is only
+/// logged.
 pub(crate) async fn refresh_after_answer(collect: &Collect, workspace: vouch_store::WorkspaceId) {
+    vouch_web::arrivals::after_write(collect.store(), workspace).await;
     if let Err(error) = collect.answered(workspace).await {
         tracing::warn!(%error, "refreshing the index after an answer failed");
     }

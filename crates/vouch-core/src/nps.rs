@@ -54,6 +54,21 @@ pub fn nps(histogram: &Histogram) -> Option<f64> {
     Some(100.0 * net / responses as f64)
 }
 
+/// How many NPS points a part of a selection (the responses of a theme or a tag) costs,
+/// negative, or earns, positive: the selection's NPS minus the NPS of the selection without
+/// that part. `None` when either side has no response (a part that is the whole selection has
+/// nothing to compare with).
+pub fn impact(selection: &Histogram, part: &Histogram) -> Option<f64> {
+    let mut rest = [0u64; 11];
+    for (bin, (all, of_part)) in rest
+        .iter_mut()
+        .zip(selection.counts().iter().zip(part.counts()))
+    {
+        *bin = all.saturating_sub(*of_part);
+    }
+    Some(nps(selection)? - nps(&Histogram::from_counts(rest))?)
+}
+
 /// The standard error of the NPS in points: 100 × sqrt((p + d − (p − d)²) / n).
 pub fn standard_error(histogram: &Histogram) -> Option<f64> {
     let responses = histogram.responses();
@@ -143,6 +158,22 @@ fn erfc(x: f64) -> f64 {
 #[cfg(test)]
 mod adjusted_tests {
     use super::*;
+
+    #[test]
+    fn impact_is_the_nps_lost_or_gained_by_a_part() {
+        // 10 answers: 5 promoters, 5 detractors (NPS 0); the part is 4 of the detractors.
+        let mut all = [0u64; 11];
+        all[10] = 5;
+        all[2] = 5;
+        let mut part = [0u64; 11];
+        part[2] = 4;
+        let (all, part) = (Histogram::from_counts(all), Histogram::from_counts(part));
+        // Without the part: 5 promoters, 1 detractor of 6 → NPS 66.67; impact 0 − 66.67.
+        let impact = impact(&all, &part).expect("an impact");
+        assert!((impact + 400.0 / 6.0).abs() < 1e-9, "{impact}");
+        assert_eq!(super::impact(&all, &all), None);
+        assert_eq!(super::impact(&Histogram::default(), &part), None);
+    }
     use crate::Score;
 
     fn histogram(scores: &[(i64, u64)]) -> Histogram {

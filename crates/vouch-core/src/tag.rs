@@ -8,6 +8,36 @@ pub const MAX_TAGS: usize = 20;
 /// The longest tag, in characters.
 pub const MAX_TAG_CHARS: usize = 40;
 
+/// Why a tag name cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TagNameError {
+    /// Nothing but spaces.
+    #[error("a tag name needs at least one character that is not a space")]
+    Blank,
+    /// Longer than [`MAX_TAG_CHARS`].
+    #[error("a tag name has at most {MAX_TAG_CHARS} characters; this one has {0}")]
+    TooLong(usize),
+}
+
+/// A tag name as it is kept (trimmed), or why it cannot be one. Tags differing only in case
+/// are one tag: compare them by [`tag_key`].
+pub fn check_tag_name(name: &str) -> Result<String, TagNameError> {
+    let trimmed = name.trim();
+    let chars = trimmed.chars().count();
+    if chars == 0 {
+        return Err(TagNameError::Blank);
+    }
+    if chars > MAX_TAG_CHARS {
+        return Err(TagNameError::TooLong(chars));
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// What makes two tag names the same tag: the name lower-cased.
+pub fn tag_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
 /// Tags as they are kept: each trimmed, empty ones dropped, one tag per spelling ignoring case
 /// (the first spelling given is kept, so `["Bug", "bug"]` keeps `"Bug"`), then sorted by their
 /// text (byte order, so `"Onboarding"` comes before `"api"`).
@@ -17,7 +47,7 @@ pub fn normalise_tags<S: AsRef<str>>(tags: &[S]) -> Vec<String> {
         .iter()
         .map(|tag| tag.as_ref().trim())
         .filter(|tag| !tag.is_empty())
-        .filter(|tag| seen.insert(tag.to_lowercase()))
+        .filter(|tag| seen.insert(tag_key(tag)))
         .map(str::to_owned)
         .collect();
     normalised.sort();
@@ -40,6 +70,19 @@ mod tests {
         assert_eq!(normalise_tags(&given), ["Bug", "billing"]);
         assert_eq!(normalise_tags(&["bug", "BUG", "Bug"]), ["bug"]);
         assert_eq!(normalise_tags(&["Été", "été"]), ["Été"]);
+    }
+
+    #[test]
+    fn tag_names_are_trimmed_and_bounded() {
+        assert_eq!(check_tag_name("  Billing "), Ok("Billing".to_owned()));
+        assert_eq!(check_tag_name("   "), Err(TagNameError::Blank));
+        let long = "x".repeat(MAX_TAG_CHARS + 1);
+        assert_eq!(
+            check_tag_name(&long),
+            Err(TagNameError::TooLong(MAX_TAG_CHARS + 1))
+        );
+        assert!(check_tag_name(&"é".repeat(MAX_TAG_CHARS)).is_ok());
+        assert_eq!(tag_key(" Bug"), tag_key("bug"));
     }
 
     #[test]

@@ -59,6 +59,12 @@ pub fn push_folded(buffer: &mut String, word: &str) {
 /// The shortest start of a word a prefix term may give (`re*` would match half the language).
 pub const MIN_PREFIX_CHARS: usize = 3;
 
+/// The longest term of a rule or a search, in characters.
+pub const MAX_TERM_CHARS: usize = 100;
+
+/// The most terms one rule or search may hold.
+pub const MAX_TERMS: usize = 50;
+
 /// One term of a search or a rule, folded as words are.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Term {
@@ -82,12 +88,22 @@ pub enum TermError {
     /// A `*` anywhere but at the end of one word.
     #[error("{0:?}: * may only end a single word (refund*)")]
     MisplacedStar(String),
+    /// Longer than [`MAX_TERM_CHARS`].
+    #[error("a term has at most {MAX_TERM_CHARS} characters; one has {0}")]
+    TooLong(usize),
+    /// More than [`MAX_TERMS`] terms.
+    #[error("at most {MAX_TERMS} terms; {0} were given")]
+    TooMany(usize),
 }
 
 impl Term {
     /// Reads one term: a word, `word*`, or several words (with or without quotes) as a phrase.
     pub fn parse(text: &str) -> Result<Term, TermError> {
         let trimmed = text.trim();
+        let chars = trimmed.chars().count();
+        if chars > MAX_TERM_CHARS {
+            return Err(TermError::TooLong(chars));
+        }
         let unquoted = trimmed
             .strip_prefix('"')
             .and_then(|inner| inner.strip_suffix('"'))
@@ -126,7 +142,53 @@ impl Term {
             }
         }
         terms.push(Term::parse(&list[start..])?);
+        if terms.len() > MAX_TERMS {
+            return Err(TermError::TooMany(terms.len()));
+        }
         Ok(terms)
+    }
+
+    /// Reads a search as typed: words and `prefix*`es separated by spaces, `"quoted phrases"`
+    /// (`refund* "money back" slow`). Punctuation between words splits them, as in comments.
+    pub fn parse_search(search: &str) -> Result<Vec<Term>, TermError> {
+        let mut terms = Vec::new();
+        for (at, part) in search.split('"').enumerate() {
+            if at % 2 == 1 {
+                if !part.trim().is_empty() {
+                    terms.push(Term::parse(&format!("\"{part}\""))?);
+                }
+                continue;
+            }
+            for token in part.split_whitespace() {
+                let starred = token.ends_with('*');
+                let found: Vec<String> = words(token.trim_end_matches('*')).collect();
+                for (position, word) in found.iter().enumerate() {
+                    let last = position + 1 == found.len();
+                    let typed = if starred && last {
+                        format!("{word}*")
+                    } else {
+                        word.clone()
+                    };
+                    terms.push(Term::parse(&typed)?);
+                }
+            }
+        }
+        if terms.is_empty() {
+            return Err(TermError::Empty(search.trim().to_owned()));
+        }
+        if terms.len() > MAX_TERMS {
+            return Err(TermError::TooMany(terms.len()));
+        }
+        Ok(terms)
+    }
+
+    /// Terms written back as [`Term::parse_list`] reads them: `refund*, "money back", cancel`.
+    pub fn write_list(terms: &[Term]) -> String {
+        terms
+            .iter()
+            .map(Term::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// True when a comment whose folded words are `words` (in order) holds this term.
@@ -137,6 +199,17 @@ impl Term {
             Term::Phrase(phrase) => words
                 .windows(phrase.len())
                 .any(|window| window == phrase.as_slice()),
+        }
+    }
+}
+
+impl std::fmt::Display for Term {
+    /// The term as it is read: `refund`, `refund*`, `"money back"`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Term::Word(word) => f.write_str(word),
+            Term::Prefix(prefix) => write!(f, "{prefix}*"),
+            Term::Phrase(words) => write!(f, "\"{}\"", words.join(" ")),
         }
     }
 }
@@ -238,5 +311,123 @@ mod tests {
         assert_eq!(search_word("  Pricing "), Some("pricing".into()));
         assert_eq!(search_word("two words"), None);
         assert_eq!(search_word("!!"), None);
+    }
+
+    /// A matcher written the slow, obvious way, over text folded by a table of its own:
+    /// the comment as one string with a space around every word.
+    fn naive_matches(term_text: &str, comment: &str) -> bool {
+        fn fold(text: &str) -> String {
+            let table = [
+                ('É', 'e'),
+                ('é', 'e'),
+                ('È', 'e'),
+                ('è', 'e'),
+                ('Ü', 'u'),
+                ('ü', 'u'),
+            ];
+            text.chars()
+                .map(|c| {
+                    table
+                        .iter()
+                        .find(|(from, _)| *from == c)
+                        .map_or(c, |(_, to)| *to)
+                })
+                .map(|c| {
+                    if c.is_alphanumeric() {
+                        c.to_ascii_lowercase()
+                    } else {
+                        ' '
+                    }
+                })
+                .collect()
+        }
+        let spaced = format!(
+            " {} ",
+            fold(comment)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        let wanted = fold(term_text.trim_matches('"').trim_end_matches('*'));
+        let wanted = wanted.split_whitespace().collect::<Vec<_>>().join(" ");
+        match term_text.ends_with('*') {
+            true => spaced.contains(&format!(" {wanted}")),
+            false => spaced.contains(&format!(" {wanted} ")),
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn terms_match_as_the_naive_matcher_does(
+            comment in proptest::collection::vec(0usize..10, 0..12),
+            separators in proptest::collection::vec(0usize..4, 12),
+            term in proptest::collection::vec(0usize..10, 1..3),
+            prefix in proptest::bool::ANY,
+        ) {
+            let vocabulary = [
+                "Refund", "refunds", "RÉFUND", "money", "Back", "back", "cafe", "Café", "über", "UBER",
+            ];
+            let separator = [" ", ", ", "! ", " - "];
+            let text: String = comment
+                .iter()
+                .zip(&separators)
+                .map(|(word, sep)| format!("{}{}", vocabulary[*word], separator[*sep]))
+                .collect();
+            let words_of_term: Vec<&str> = term.iter().map(|at| vocabulary[*at]).collect();
+            let term_text = match (words_of_term.len(), prefix) {
+                (1, true) if words_of_term[0].chars().count() >= MIN_PREFIX_CHARS => {
+                    format!("{}*", words_of_term[0])
+                }
+                (1, _) => words_of_term[0].to_owned(),
+                _ => format!("\"{}\"", words_of_term.join(" ")),
+            };
+            let parsed = Term::parse(&term_text).expect("a term");
+            let folded: Vec<String> = words(&text).collect();
+            proptest::prop_assert_eq!(
+                parsed.matches(&folded),
+                naive_matches(&term_text, &text),
+                "{} in {:?}", term_text, text
+            );
+        }
+    }
+
+    #[test]
+    fn searches_read_words_prefixes_and_quoted_phrases() {
+        let terms = Term::parse_search(r#"Refund* "money back" slow, app"#).expect("terms");
+        assert_eq!(
+            terms,
+            [
+                Term::Prefix("refund".into()),
+                Term::Phrase(vec!["money".into(), "back".into()]),
+                Term::Word("slow".into()),
+                Term::Word("app".into()),
+            ]
+        );
+        assert!(matches!(
+            Term::parse_search("  \"\" "),
+            Err(TermError::Empty(_))
+        ));
+        assert!(matches!(
+            Term::parse_search("re*"),
+            Err(TermError::ShortPrefix(_))
+        ));
+    }
+
+    #[test]
+    fn terms_are_bounded_and_written_back_as_read() {
+        let long = "a".repeat(MAX_TERM_CHARS + 1);
+        assert_eq!(
+            Term::parse(&long),
+            Err(TermError::TooLong(MAX_TERM_CHARS + 1))
+        );
+        let many = vec!["word"; MAX_TERMS + 1].join(",");
+        assert_eq!(
+            Term::parse_list(&many),
+            Err(TermError::TooMany(MAX_TERMS + 1))
+        );
+        let terms = Term::parse_list(" Refund* ,\"Money  back\", cancel").expect("terms");
+        let written = Term::write_list(&terms);
+        assert_eq!(written, "refund*, \"money back\", cancel");
+        assert_eq!(Term::parse_list(&written), Ok(terms));
     }
 }

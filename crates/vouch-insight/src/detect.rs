@@ -52,10 +52,15 @@ fn telling_words() -> &'static HashMap<String, Language> {
 /// The language of `folded_words` (as `vouch_core::text::words` gives them): the one whose
 /// own stop words are most frequent, or `None` when no language leads (a single word, emoji).
 pub fn guess_words(folded_words: &[String]) -> Option<Language> {
+    guess_folded(folded_words)
+}
+
+/// [`guess_words`] for folded words held as any kind of string (`&str` slices of a buffer).
+pub fn guess_folded<S: AsRef<str>>(folded_words: &[S]) -> Option<Language> {
     let telling = telling_words();
     let mut counts = [0usize; 4];
     for word in folded_words {
-        if let Some(lang) = telling.get(word) {
+        if let Some(lang) = telling.get(word.as_ref()) {
             counts[index(*lang)] += 1;
         }
     }

@@ -3,4 +3,6 @@
 //! German and Spanish; every word goes through `vouch_core::text`'s one folding first.
 
 pub mod detect;
+pub mod sentiment;
 pub mod stem;
+pub mod themes;

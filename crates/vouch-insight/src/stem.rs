@@ -6,7 +6,8 @@ use std::sync::OnceLock;
 use rust_stemmers::{Algorithm, Stemmer};
 use vouch_core::language::Language;
 
-fn stemmer(lang: Language) -> &'static Stemmer {
+/// The Snowball stemmer of `lang`, built once.
+pub(crate) fn stemmer(lang: Language) -> &'static Stemmer {
     static STEMMERS: OnceLock<[Stemmer; 4]> = OnceLock::new();
     let stemmers = STEMMERS.get_or_init(|| {
         [

@@ -41,6 +41,7 @@
 
 #![deny(missing_docs)]
 
+pub mod apply_rule;
 pub mod campaign;
 pub mod campaign_rules;
 pub mod email;

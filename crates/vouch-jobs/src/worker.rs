@@ -17,7 +17,9 @@ use std::time::Duration;
 use jiff::{SignedDuration, Timestamp};
 use tokio::sync::{OnceCell, Semaphore, watch};
 use tokio::task::JoinSet;
-use vouch_store::{Brand, CampaignId, Job, JobPayload, JobPayloadError, Store, WorkspaceId};
+use vouch_store::{
+    Brand, CampaignId, Job, JobPayload, JobPayloadError, RuleId, Store, WorkspaceId,
+};
 
 use crate::{JobError, JobResult, JobsConfig, Mailer};
 
@@ -249,6 +251,12 @@ pub async fn dispatch(context: &JobContext, job: &Job) -> JobResult<()> {
             crate::reminders::run(context, workspace, CampaignId(reminders.campaign)).await
         }
         JobPayload::SendPasswordReset(reset) => crate::password_reset::run(context, reset).await,
+        JobPayload::ApplyRule(apply) => {
+            crate::apply_rule::run(context, workspace, RuleId(apply.rule)).await
+        }
+        JobPayload::DiscoverThemes(_) => Err(JobError::Permanent(
+            "finding themes is not run by this worker".into(),
+        )),
     }
 }
 

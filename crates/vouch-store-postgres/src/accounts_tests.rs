@@ -7,9 +7,9 @@ use jiff::{SignedDuration, Timestamp};
 use vouch_core::Score;
 use vouch_store::prelude::*;
 use vouch_store::{
-    Answer, Channel, ContactKey, MemberInvite, NewInvitation, NewUser, ResponseId, ResponseStatus,
-    Role, SessionRecord, StoreError, StoredResponse, UserId, WorkflowChange, WorkflowFilter,
-    WorkspaceId,
+    Actor, Answer, Channel, ContactKey, MemberInvite, NewInvitation, NewUser, ResponseId,
+    ResponseStatus, Role, SessionRecord, StoreError, StoredResponse, UserId, WorkflowChange,
+    WorkflowFilter, WorkspaceId,
 };
 
 use crate::database_tests::{scratch_store, survey};
@@ -488,6 +488,7 @@ async fn the_follow_up_of_responses_changes_filters_and_counts() {
                     "".into(),
                 ]),
             },
+            Actor::Operator,
             at(10),
         )
         .await
@@ -504,6 +505,7 @@ async fn the_follow_up_of_responses_changes_filters_and_counts() {
                 status: Some(ResponseStatus::Closed),
                 ..WorkflowChange::default()
             },
+            Actor::Operator,
             at(20),
         )
         .await
@@ -513,11 +515,11 @@ async fn the_follow_up_of_responses_changes_filters_and_counts() {
         (Some(ann), changed.tags.clone(), Some(at(20)))
     );
     store
-        .change_workflow(acme, second.id, &tags(&["bug"]), at(30))
+        .change_workflow(acme, second.id, &tags(&["bug"]), Actor::Operator, at(30))
         .await
         .unwrap();
     store
-        .change_workflow(beta, foreign.id, &tags(&["bug"]), at(30))
+        .change_workflow(beta, foreign.id, &tags(&["bug"]), Actor::Operator, at(30))
         .await
         .unwrap();
     assert_eq!(
@@ -556,6 +558,7 @@ async fn the_follow_up_of_responses_changes_filters_and_counts() {
                 tags: Some(Vec::new()),
                 ..WorkflowChange::default()
             },
+            Actor::Operator,
             at(40),
         )
         .await
@@ -575,7 +578,7 @@ async fn the_follow_up_of_responses_changes_filters_and_counts() {
     for response in [foreign.id, ResponseId(999_999)] {
         assert!(matches!(
             store
-                .change_workflow(acme, response, &tags(&["x"]), at(50))
+                .change_workflow(acme, response, &tags(&["x"]), Actor::Operator, at(50))
                 .await,
             Err(StoreError::NotFound(_))
         ));
@@ -593,7 +596,8 @@ async fn the_follow_up_of_responses_changes_filters_and_counts() {
                     assignee: Some(Some(UserId(999_999))),
                     ..WorkflowChange::default()
                 },
-                at(50),
+                Actor::Operator,
+                at(50)
             )
             .await,
         Err(StoreError::NotFound(_))
@@ -619,7 +623,7 @@ async fn the_follow_up_moves_with_a_replaced_answer() {
         tags: Some(vec!["billing".into(), "churn-risk".into()]),
     };
     let workflow = store
-        .change_workflow(acme, first.id, &change, at(10))
+        .change_workflow(acme, first.id, &change, Actor::Operator, at(10))
         .await
         .unwrap();
     let note = store
@@ -700,7 +704,13 @@ async fn erasing_a_contact_erases_the_follow_up_of_its_responses() {
     let (_, kept) = answered(&store, acme, "c2", 4).await;
     for response in [erased.id, kept.id] {
         store
-            .change_workflow(acme, response, &tags(&["angry", "billing"]), at(10))
+            .change_workflow(
+                acme,
+                response,
+                &tags(&["angry", "billing"]),
+                Actor::Operator,
+                at(10),
+            )
             .await
             .unwrap();
         store
@@ -757,7 +767,13 @@ async fn follow_up_racing_erasures_and_replacements_is_never_left_behind() {
                     tokio::time::sleep(delay).await;
                     let tag = format!("t{n}");
                     let changed = server
-                        .change_workflow(acme, response, &tags(&[tag.as_str()]), at(10))
+                        .change_workflow(
+                            acme,
+                            response,
+                            &tags(&[tag.as_str()]),
+                            Actor::Operator,
+                            at(10),
+                        )
                         .await
                         .map(|_| ());
                     let noted = server

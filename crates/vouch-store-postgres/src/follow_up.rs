@@ -3,9 +3,10 @@
 //! # Keeping the follow-up with its response
 //!
 //! `responses` has no foreign keys (see migration 1), so nothing in the schema ties a workflow
-//! row, a tag or a note to its response. Row locks do instead:
-//! - a writer here ([`change_workflow`], [`add_note`]) locks the response `FOR SHARE` in its
-//!   transaction, and finds nothing (`NotFound`) if it is gone;
+//! row, a tag, a note or an entry of its history to its response. Row locks do instead:
+//! - a writer here ([`change::change_workflow`], [`add_note`]) or of tags in bulk (the `tags`
+//!   module) locks the response `FOR SHARE` in its transaction, and finds nothing (`NotFound`,
+//!   or nothing to tag) if it is gone;
 //! - an erasure ([`crate::read::delete_contact`]) and an answer replacing another
 //!   ([`crate::collect::invitations`]) delete the response first, which waits for such writers to
 //!   commit, and only then, in a later statement and so with a later snapshot under READ
@@ -13,13 +14,22 @@
 //!   A writer that comes after the delete waits for the erasure or replacement to end, then
 //!   finds the response gone.
 //!
-//! The order is always the response, then its workflow row, then its tags or notes, so these
-//! transactions wait for one another without deadlocking. Two changes of one response take the
-//! workflow row (by its upsert) before its tags, so they are applied one after the other.
+//! The order is always the workspace's tag set (its row, when tags change: see the `tags`
+//! module), then the response (responses in id order, when there are several; an erasure
+//! locks its contact's in id order too), then its workflow row, then its tags, history or notes,
+//! so these transactions wait for one another without deadlocking. Two changes of one response
+//! take the workflow row before they read it, so they are applied one after the other and each
+//! records what it changed.
+//!
+//! A response's tags are its rows of `response_tags`, which bulk operations write without a
+//! workflow row: a response may have tags and no row (the JSON `tags` column of
+//! `response_workflows` is no longer kept, and written as `[]`).
+
+mod change;
 
 use async_trait::async_trait;
 use vouch_store::{
-    FollowUpStore, ResponseId, ResponseNote, ResponseStatus, ResponseWorkflow, StoreError,
+    Actor, FollowUpStore, ResponseId, ResponseNote, ResponseStatus, ResponseWorkflow, StoreError,
     StoreResult, UserId, WorkflowChange, WorkflowFilter, WorkspaceId,
 };
 
@@ -28,17 +38,20 @@ use crate::PostgresStore;
 use deadpool_postgres::{ClientWrapper, Object};
 use jiff::Timestamp;
 use tokio_postgres::Row;
-use vouch_core::normalise_tags;
 
 use crate::error::{PgContext, other};
 use crate::row::timestamp;
-use crate::transaction::prepare;
+use crate::tags;
 
 /// Moves the follow-up of a replaced response to the response replacing it, in one statement:
 /// `$1` workspace, `$2` the replaced response, `$3` the new one. Run by an answer in its
 /// transaction, after the statement that deleted the replaced response.
 pub(crate) const MOVE_FOLLOW_UP: &str = "
-    WITH workflow AS (
+    WITH history AS (
+        UPDATE response_history SET response_id = $3
+        WHERE response_id = $2 AND workspace_id = $1
+    ),
+    workflow AS (
         UPDATE response_workflows SET response_id = $3
         WHERE response_id = $2 AND workspace_id = $1
     ),
@@ -51,7 +64,10 @@ pub(crate) const MOVE_FOLLOW_UP: &str = "
 /// Deletes the follow-up of erased responses, in one statement: `$1` workspace, `$2` the ids.
 /// Run by an erasure in its transaction, after the statement that deleted the responses.
 pub(crate) const ERASE_FOLLOW_UP: &str = "
-    WITH workflows AS (
+    WITH history AS (
+        DELETE FROM response_history WHERE response_id = ANY($2) AND workspace_id = $1
+    ),
+    workflows AS (
         DELETE FROM response_workflows WHERE response_id = ANY($2) AND workspace_id = $1
     ),
     tags AS (
@@ -70,28 +86,40 @@ fn untouched(response: ResponseId) -> ResponseWorkflow {
     }
 }
 
-/// The columns [`workflow_of_row`] reads, in its order.
-const WORKFLOW_COLUMNS: &str = "response_id, status, assignee_id, tags, updated_at";
+/// The follow-up of each response among `$2` that has a workflow row or tags: its id, status,
+/// assignee, time and tags (sorted byte for byte).
+const WORKFLOWS: &str = "
+    SELECT g.id, w.status, w.assignee_id, w.updated_at, t.tags
+    FROM (SELECT DISTINCT id FROM unnest($2::bigint[]) AS given (id)) AS g
+    LEFT JOIN response_workflows w ON w.response_id = g.id AND w.workspace_id = $1
+    LEFT JOIN LATERAL (
+        SELECT array_agg(tag ORDER BY tag COLLATE \"C\") AS tags FROM response_tags
+        WHERE response_id = g.id AND workspace_id = $1
+    ) AS t ON true
+    WHERE w.response_id IS NOT NULL OR t.tags IS NOT NULL";
 
-/// The follow-up in the [`WORKFLOW_COLUMNS`] of `row`.
+/// The follow-up in a row of [`WORKFLOWS`].
 fn workflow_of_row(row: &Row) -> StoreResult<ResponseWorkflow> {
     let context = "failed to read a response's follow-up";
-    let status: &str = row.try_get(1).pg_context(context)?;
+    let status: Option<&str> = row.try_get(1).pg_context(context)?;
     let assignee: Option<i64> = row.try_get(2).pg_context(context)?;
-    let tags: &str = row.try_get(3).pg_context(context)?;
+    let updated_at: Option<i64> = row.try_get(3).pg_context(context)?;
+    let tags: Option<Vec<String>> = row.try_get(4).pg_context(context)?;
     Ok(ResponseWorkflow {
         response: ResponseId(row.try_get(0).pg_context(context)?),
-        status: ResponseStatus::parse(status)
-            .ok_or_else(|| other(format!("a stored status is unknown: {status:?}")))?,
+        status: match status {
+            Some(status) => ResponseStatus::parse(status)
+                .ok_or_else(|| other(format!("a stored status is unknown: {status:?}")))?,
+            None => ResponseStatus::Open,
+        },
         assignee: assignee.map(UserId),
-        tags: serde_json::from_str(tags)
-            .map_err(|error| other(format!("a response's stored tags are unreadable: {error}")))?,
-        updated_at: Some(timestamp(row.try_get(4).pg_context(context)?)?),
+        tags: tags.unwrap_or_default(),
+        updated_at: updated_at.map(timestamp).transpose()?,
     })
 }
 
-/// The follow-up of each response, in the order given; responses without a stored row (those
-/// nobody touched, and ids the workspace does not have) read as untouched.
+/// The follow-up of each response, in the order given; responses without a stored row or tags
+/// (those nobody touched, and ids the workspace does not have) read as untouched.
 pub(crate) async fn workflows(
     client: &ClientWrapper,
     workspace: WorkspaceId,
@@ -102,10 +130,7 @@ pub(crate) async fn workflows(
     }
     let ids: Vec<i64> = responses.iter().map(|id| id.0).collect();
     let statement = client
-        .prepare_cached(&format!(
-            "SELECT {WORKFLOW_COLUMNS} FROM response_workflows
-             WHERE response_id = ANY($2) AND workspace_id = $1"
-        ))
+        .prepare_cached(WORKFLOWS)
         .await
         .pg_context("failed to prepare the follow-up lookup")?;
     let rows = client
@@ -123,117 +148,23 @@ pub(crate) async fn workflows(
         .collect())
 }
 
-/// Changes a response's follow-up in one transaction: locks the response (`NotFound` if the
-/// workspace has none such), upserts its workflow row, then rewrites its tags when they change.
-/// Even a change of nothing stores the row (as open, unassigned, untagged when there was none)
-/// and its time, as every backend does.
-pub(crate) async fn change_workflow(
-    mut client: Object,
-    workspace: WorkspaceId,
-    response: ResponseId,
-    change: &WorkflowChange,
-    at: Timestamp,
-) -> StoreResult<ResponseWorkflow> {
-    let tags = change.tags.as_deref().map(normalise_tags);
-    let tags_json = tags
-        .as_ref()
-        .map(serde_json::to_string)
-        .transpose()
-        .map_err(|error| other(format!("failed to write tags: {error}")))?;
-    let status = change.status.map(ResponseStatus::as_str);
-    let set_assignee = change.assignee.is_some();
-    let assignee = change.assignee.flatten().map(|user| user.0);
-
-    let [lock_response, upsert, retag] = prepare(
-        &client,
-        [
-            "SELECT 1 FROM responses WHERE workspace_id = $1 AND id = $2 FOR SHARE",
-            &format!(
-                "INSERT INTO response_workflows
-                     (response_id, workspace_id, status, assignee_id, tags, updated_at)
-                 VALUES ($1, $2, coalesce($3, 'open'), $5, coalesce($6, '[]'), $7)
-                 ON CONFLICT (response_id) DO UPDATE SET
-                     status = coalesce($3, response_workflows.status),
-                     assignee_id = CASE WHEN $4 THEN $5 ELSE response_workflows.assignee_id END,
-                     tags = coalesce($6, response_workflows.tags),
-                     updated_at = $7
-                 RETURNING {WORKFLOW_COLUMNS}"
-            ),
-            // Tags dropped are deleted and tags added inserted; tags kept are left alone.
-            "WITH dropped AS (
-                 DELETE FROM response_tags
-                 WHERE response_id = $1 AND workspace_id = $2 AND NOT (tag = ANY($3))
-             )
-             INSERT INTO response_tags (workspace_id, tag, response_id)
-             SELECT $2, t.tag, $1 FROM unnest($3::text[]) AS t (tag)
-             ON CONFLICT DO NOTHING",
-        ],
-    )
-    .await?;
-    let transaction = client
-        .transaction()
-        .await
-        .pg_context("failed to start changing a response's follow-up")?;
-    let found = transaction
-        .query_opt(&lock_response, &[&workspace.0, &response.0])
-        .await
-        .pg_context("failed to lock the response")?;
-    if found.is_none() {
-        // Dropping the transaction rolls it back.
-        return Err(StoreError::NotFound(format!("response {}", response.0)));
-    }
-    let row = transaction
-        .query_one(
-            &upsert,
-            &[
-                &response.0,
-                &workspace.0,
-                &status,
-                &set_assignee,
-                &assignee,
-                &tags_json,
-                &at.as_millisecond(),
-            ],
-        )
-        .await;
-    let row = match row.pg_context("failed to change a response's follow-up") {
-        Ok(row) => row,
-        Err(StoreError::NotFound(_)) => {
-            return Err(StoreError::NotFound(format!(
-                "user {}",
-                assignee.unwrap_or_default()
-            )));
-        }
-        Err(error) => return Err(error),
-    };
-    if let Some(tags) = &tags {
-        transaction
-            .execute(&retag, &[&response.0, &workspace.0, tags])
-            .await
-            .pg_context("failed to change a response's tags")?;
-    }
-    let workflow = workflow_of_row(&row)?;
-    transaction
-        .commit()
-        .await
-        .pg_context("failed to commit a response's follow-up")?;
-    Ok(workflow)
-}
-
 /// Ids of the workspace's responses whose stored follow-up matches every part of the filter
-/// given, ascending: `$2` status, `$3` assignee, `$4` tag (each NULL for any).
+/// given, ascending: `$2` status, `$3` assignee, `$4` tag as stored (each NULL for any). A
+/// response has a stored follow-up when it has a workflow row or a tag.
 const WORKFLOW_IDS: &str = "
-    SELECT w.response_id FROM response_workflows w
-    WHERE w.workspace_id = $1
-      AND ($2::text IS NULL OR w.status = $2)
+    SELECT r.response_id FROM (
+        SELECT response_id FROM response_workflows WHERE workspace_id = $1 AND $4::text IS NULL
+        UNION
+        SELECT response_id FROM response_tags
+        WHERE workspace_id = $1 AND ($4::text IS NULL OR tag = $4)
+    ) AS r
+    LEFT JOIN response_workflows w ON w.response_id = r.response_id AND w.workspace_id = $1
+    WHERE ($2::text IS NULL OR w.status = $2)
       AND ($3::bigint IS NULL OR w.assignee_id = $3)
-      AND ($4::text IS NULL OR EXISTS (
-          SELECT 1 FROM response_tags t
-          WHERE t.workspace_id = $1 AND t.tag = $4 AND t.response_id = w.response_id))
-    ORDER BY w.response_id";
+    ORDER BY r.response_id";
 
 /// Ids of the workspace's responses whose stored follow-up matches the filter, ascending. The
-/// tag asked for is trimmed, as stored tags are.
+/// tag asked for names a tag of the workspace in any case; one it does not have finds none.
 pub(crate) async fn workflow_response_ids(
     client: &ClientWrapper,
     workspace: WorkspaceId,
@@ -241,7 +172,16 @@ pub(crate) async fn workflow_response_ids(
 ) -> StoreResult<Vec<ResponseId>> {
     let status = filter.status.map(ResponseStatus::as_str);
     let assignee = filter.assignee.map(|user| user.0);
-    let tag = filter.tag.as_deref().map(str::trim);
+    let tag = match filter.tag.as_deref() {
+        Some(tag) => {
+            let known = tags::names(&**client, workspace).await?;
+            match tags::spelling(&known, tag) {
+                Some(stored) => Some(stored.to_owned()),
+                None => return Ok(Vec::new()),
+            }
+        }
+        None => None,
+    };
     let statement = client
         .prepare_cached(WORKFLOW_IDS)
         .await
@@ -388,10 +328,11 @@ impl FollowUpStore for PostgresStore {
         workspace: WorkspaceId,
         response: ResponseId,
         change: &WorkflowChange,
+        actor: Actor,
         at: Timestamp,
     ) -> StoreResult<ResponseWorkflow> {
         let client = self.client().await?;
-        self::change_workflow(client, workspace, response, change, at).await
+        change::change_workflow(client, workspace, response, change, actor, at).await
     }
 
     async fn workflow_response_ids(

@@ -34,6 +34,12 @@
 //! one wins (see the `accounts::users` module). The team's follow-up of a response (status, assignee,
 //! tags, notes) has no foreign key to it; row locks on the response keep it from outliving an
 //! erasure, and an answer that replaces another moves it along (see the `follow_up` module).
+//! So does each response's history of changes. A workspace's tags are a managed set, unique
+//! ignoring case by the core's rule: transactions that change it lock the workspace's row first,
+//! and operations over many responses (tagging, a keyword rule's batch, renaming, merging,
+//! deleting a tag) are a few set-based statements whatever their number (see the `tags`
+//! module). Themes found in a survey's comments are replaced by each run under a lock on the
+//! survey (see the `themes` module).
 //!
 //! ```no_run
 //! use vouch_store::prelude::*;
@@ -60,6 +66,7 @@ mod contacts;
 mod database_tests;
 mod error;
 mod follow_up;
+mod history;
 mod ids;
 mod jobs;
 mod migrate;
@@ -69,7 +76,11 @@ mod row;
 #[cfg(test)]
 mod server_tests;
 mod surveys;
+mod tags;
+#[cfg(test)]
+mod tags_tests;
 mod test_database;
+mod themes;
 mod transaction;
 mod workspaces;
 

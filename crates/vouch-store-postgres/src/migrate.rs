@@ -14,6 +14,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../migrations/0004_accounts.sql")),
     (5, include_str!("../migrations/0005_workspace_brand.sql")),
     (6, include_str!("../migrations/0006_member_preferences.sql")),
+    (7, include_str!("../migrations/0007_tags_rules_themes.sql")),
 ];
 
 /// Applies the migrations the database has not seen yet, all in one transaction, and records

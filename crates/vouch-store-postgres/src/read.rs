@@ -506,6 +506,16 @@ pub(crate) async fn delete_contact(
         )
         .await
         .pg_context("failed to forget the contact's idempotency keys")?;
+    // Locked in id order first, as writers of follow-up that lock several responses do (see
+    // the `tags` module), so that the two wait for each other without deadlocking.
+    transaction
+        .execute(
+            "SELECT id FROM responses WHERE contact_id = $1 AND workspace_id = $2
+             ORDER BY id FOR UPDATE",
+            &[&contact.0, &workspace.0],
+        )
+        .await
+        .pg_context("failed to lock the contact's responses")?;
     let erased: Vec<i64> = transaction
         .query(
             "WITH erased AS (

@@ -8,8 +8,8 @@
 
 use async_trait::async_trait;
 use vouch_store::{
-    FollowUpStore, ResponseId, ResponseNote, ResponseStatus, ResponseWorkflow, StoreError,
-    StoreResult, UserId, WorkflowChange, WorkflowFilter, WorkspaceId,
+    Actor, FollowUpStore, HistoryChange, ResponseId, ResponseNote, ResponseStatus,
+    ResponseWorkflow, StoreError, StoreResult, UserId, WorkflowChange, WorkflowFilter, WorkspaceId,
 };
 
 use crate::SqliteStore;
@@ -23,6 +23,7 @@ use vouch_core::normalise_tags;
 use crate::accounts::user;
 use crate::error::{SqlContext, other};
 use crate::row::{conversion_error, json, timestamp};
+use crate::{history, tags};
 
 /// The follow-up of a response nobody touched.
 fn untouched(response: ResponseId) -> ResponseWorkflow {
@@ -76,9 +77,31 @@ pub(crate) fn workflows(
                 .and_then(|rows| rows.collect())
         })
         .sql_context("failed to read the follow-up of responses")?;
+    let mut tags: HashMap<ResponseId, Vec<String>> = HashMap::new();
+    connection
+        .prepare_cached(
+            "SELECT response_id, tag FROM response_tags
+             WHERE workspace_id = ?1 AND response_id IN (SELECT value FROM json_each(?2))
+             ORDER BY response_id, tag",
+        )
+        .and_then(|mut statement| {
+            let rows = statement.query_map((workspace.0, &ids), |row| {
+                Ok((ResponseId(row.get(0)?), row.get::<_, String>(1)?))
+            })?;
+            for row in rows {
+                let (response, tag) = row?;
+                tags.entry(response).or_default().push(tag);
+            }
+            Ok(())
+        })
+        .sql_context("failed to read the tags of responses")?;
     Ok(responses
         .iter()
-        .map(|id| stored.get(id).cloned().unwrap_or_else(|| untouched(*id)))
+        .map(|id| {
+            let mut workflow = stored.get(id).cloned().unwrap_or_else(|| untouched(*id));
+            workflow.tags = tags.get(id).cloned().unwrap_or_default();
+            workflow
+        })
         .collect())
 }
 
@@ -105,6 +128,7 @@ pub(crate) fn change(
     workspace: WorkspaceId,
     response: ResponseId,
     change: &WorkflowChange,
+    actor: Actor,
     at: i64,
 ) -> StoreResult<ResponseWorkflow> {
     let transaction = connection
@@ -116,9 +140,10 @@ pub(crate) fn change(
     {
         return Err(StoreError::NotFound(format!("user {}", assignee.0)));
     }
-    let mut changed = workflows(&transaction, workspace, &[response])?
+    let before = workflows(&transaction, workspace, &[response])?
         .pop()
         .unwrap_or_else(|| untouched(response));
+    let mut changed = before.clone();
     if let Some(status) = change.status {
         changed.status = status;
     }
@@ -126,14 +151,21 @@ pub(crate) fn change(
         changed.assignee = assignee;
     }
     if let Some(tags) = &change.tags {
-        changed.tags = normalise_tags(tags);
+        let mut spelt = Vec::new();
+        for tag in normalise_tags(tags) {
+            spelt.push(tags::ensure_tag(&transaction, workspace, &tag, at)?);
+        }
+        changed.tags = normalise_tags(&spelt);
+    }
+    for entry in workflow_changes(&before, &changed) {
+        history::record(&transaction, workspace.0, response, actor, &entry, at)?;
     }
     changed.updated_at = Some(
         Timestamp::from_millisecond(at)
             .map_err(|error| other(format!("a change time out of range: {error}")))?,
     );
-    let tags = serde_json::to_string(&changed.tags)
-        .map_err(|error| other(format!("failed to write response tags: {error}")))?;
+    // The tags are read from response_tags; the older JSON column is no longer kept.
+    let tags = "[]";
     transaction
         .prepare_cached(
             "INSERT INTO response_workflows
@@ -151,7 +183,7 @@ pub(crate) fn change(
                 workspace.0,
                 changed.status.as_str(),
                 changed.assignee.map(|assignee| assignee.0),
-                &tags,
+                tags,
                 at,
             ))
         })
@@ -163,6 +195,28 @@ pub(crate) fn change(
         .commit()
         .sql_context("failed to commit the follow-up of a response")?;
     Ok(changed)
+}
+
+/// What changed between two follow-ups of a response, as history entries.
+fn workflow_changes(before: &ResponseWorkflow, after: &ResponseWorkflow) -> Vec<HistoryChange> {
+    let mut changes = Vec::new();
+    if before.status != after.status {
+        changes.push(HistoryChange::Status(after.status.as_str().to_owned()));
+    }
+    if before.assignee != after.assignee {
+        changes.push(HistoryChange::Assignee(after.assignee));
+    }
+    for tag in &after.tags {
+        if !before.tags.contains(tag) {
+            changes.push(HistoryChange::TagAdded(tag.clone()));
+        }
+    }
+    for tag in &before.tags {
+        if !after.tags.contains(tag) {
+            changes.push(HistoryChange::TagRemoved(tag.clone()));
+        }
+    }
+    changes
 }
 
 /// Replaces the rows of `response_tags` of a response with `tags`.
@@ -196,18 +250,26 @@ pub(crate) fn response_ids(
     workspace: WorkspaceId,
     filter: &WorkflowFilter,
 ) -> StoreResult<Vec<ResponseId>> {
-    // Tags are stored trimmed: a filter is compared the same way.
-    let tag = filter.tag.as_deref().map(str::trim);
+    // A tag filter names the tag in any case: compare with the spelling kept.
+    let tag = match filter.tag.as_deref() {
+        Some(tag) => match tags::stored_name(connection, workspace, tag)? {
+            Some(stored) => Some(stored),
+            None => return Ok(Vec::new()),
+        },
+        None => None,
+    };
     connection
         .prepare_cached(
-            "SELECT w.response_id FROM response_workflows w
-             WHERE w.workspace_id = ?1
-               AND (?2 IS NULL OR w.status = ?2)
+            "SELECT r.response_id FROM (
+                 SELECT response_id FROM response_workflows WHERE workspace_id = ?1 AND ?4 IS NULL
+                 UNION
+                 SELECT response_id FROM response_tags
+                 WHERE workspace_id = ?1 AND (?4 IS NULL OR tag = ?4)
+             ) r
+             LEFT JOIN response_workflows w ON w.response_id = r.response_id
+             WHERE (?2 IS NULL OR w.status = ?2)
                AND (?3 IS NULL OR w.assignee_id = ?3)
-               AND (?4 IS NULL OR EXISTS (
-                   SELECT 1 FROM response_tags t
-                   WHERE t.workspace_id = ?1 AND t.tag = ?4 AND t.response_id = w.response_id))
-             ORDER BY w.response_id",
+             ORDER BY r.response_id",
         )
         .and_then(|mut statement| {
             statement
@@ -325,7 +387,12 @@ pub(crate) fn notes(
 /// Erases the follow-up (workflow, tags, notes) of every response of a contact, inside the
 /// caller's transaction, before the responses themselves go.
 pub(crate) fn erase_of_contact(connection: &Connection, contact: i64) -> StoreResult<()> {
-    for table in ["response_tags", "response_workflows", "response_notes"] {
+    for table in [
+        "response_tags",
+        "response_workflows",
+        "response_notes",
+        "response_history",
+    ] {
         connection
             .prepare_cached(&format!(
                 "DELETE FROM {table} WHERE response_id IN
@@ -345,7 +412,12 @@ pub(crate) fn move_to(
     from: ResponseId,
     to: ResponseId,
 ) -> StoreResult<()> {
-    for table in ["response_workflows", "response_tags", "response_notes"] {
+    for table in [
+        "response_workflows",
+        "response_tags",
+        "response_notes",
+        "response_history",
+    ] {
         connection
             .prepare_cached(&format!(
                 "UPDATE {table} SET response_id = ?2 WHERE response_id = ?1"
@@ -373,6 +445,7 @@ impl FollowUpStore for SqliteStore {
         workspace: WorkspaceId,
         response: ResponseId,
         change: &WorkflowChange,
+        actor: Actor,
         at: Timestamp,
     ) -> StoreResult<ResponseWorkflow> {
         let change = change.clone();
@@ -382,6 +455,7 @@ impl FollowUpStore for SqliteStore {
                 workspace,
                 response,
                 &change,
+                actor,
                 at.as_millisecond(),
             )
         })

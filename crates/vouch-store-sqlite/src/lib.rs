@@ -62,11 +62,14 @@ mod connection;
 mod contacts;
 mod error;
 mod follow_up;
+mod history;
 mod jobs;
 mod migrate;
 mod responses;
 mod row;
 mod surveys;
+mod tags;
+mod themes;
 mod workspaces;
 
 use std::fmt;

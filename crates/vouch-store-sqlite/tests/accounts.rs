@@ -5,8 +5,8 @@ use jiff::{SignedDuration, Timestamp};
 use vouch_core::{Score, SurveyKind};
 use vouch_store::prelude::*;
 use vouch_store::{
-    Answer, Attributes, Channel, ContactKey, MemberInvite, NewInvitation, NewSurvey, NewUser,
-    ResponseStatus, Role, StoreError, UserId, WorkflowChange, WorkflowFilter, WorkspaceId,
+    Actor, Answer, Attributes, Channel, ContactKey, MemberInvite, NewInvitation, NewSurvey,
+    NewUser, ResponseStatus, Role, StoreError, UserId, WorkflowChange, WorkflowFilter, WorkspaceId,
 };
 use vouch_store_sqlite::SqliteStore;
 
@@ -175,9 +175,13 @@ async fn a_follow_up_written_while_its_contact_is_erased_leaves_nothing_behind()
             tags: Some(vec!["churn".to_owned()]),
         };
         let (changed, noted, erased) = tokio::join!(
-            servers
-                .second
-                .change_workflow(servers.workspace, response, &change, Timestamp::now()),
+            servers.second.change_workflow(
+                servers.workspace,
+                response,
+                &change,
+                Actor::Operator,
+                Timestamp::now()
+            ),
             servers
                 .second
                 .add_note(servers.workspace, response, ann, "Called", Timestamp::now()),

@@ -400,7 +400,7 @@ async fn a_new_database_is_a_write_ahead_logged_file_of_16_kib_pages() {
         })
         .expect("migrations recorded");
     assert_eq!(
-        version, 6,
-        "the latest migration: 0006_member_preferences.sql"
+        version, 7,
+        "the latest migration: 0007_tags_rules_themes.sql"
     );
 }

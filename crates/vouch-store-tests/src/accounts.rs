@@ -11,7 +11,7 @@
 use jiff::{SignedDuration, Timestamp};
 use vouch_core::{Score, SurveyKind};
 use vouch_store::{
-    Answer, Attributes, Channel, ContactId, InvitationId, MemberInvite, MemberPreferences,
+    Actor, Answer, Attributes, Channel, ContactId, InvitationId, MemberInvite, MemberPreferences,
     Membership, NewInvitation, NewSurvey, NewUser, ResponseId, ResponseNote, ResponseStatus,
     ResponseWorkflow, Role, SessionRecord, Store, StoreError, StoreResult, StoredResponse,
     SurveySettings, User, UserId, WorkflowChange, WorkflowFilter, Workspace, WorkspaceId,
@@ -880,6 +880,7 @@ impl Accounts<'_> {
                         Some(Some(users.ann.id)),
                         Some(&[" billing ", "onboarding", "billing", "Billing", "", "  "]),
                     ),
+                    Actor::Operator,
                     time(10),
                 )
                 .await,
@@ -903,6 +904,7 @@ impl Accounts<'_> {
                     alpha,
                     first,
                     &change(Some(ResponseStatus::Closed), None, None),
+                    Actor::Operator,
                     time(11),
                 )
                 .await,
@@ -925,6 +927,7 @@ impl Accounts<'_> {
                     alpha,
                     second,
                     &change(None, None, Some(&["billing"])),
+                    Actor::Operator,
                     time(12),
                 )
                 .await,
@@ -944,6 +947,7 @@ impl Accounts<'_> {
                         Some(Some(users.bob.id)),
                         Some(&["pricing"]),
                     ),
+                    Actor::Operator,
                     time(13),
                 )
                 .await,
@@ -951,7 +955,13 @@ impl Accounts<'_> {
         );
         let unassigned = ok(
             store
-                .change_workflow(alpha, third, &change(None, Some(None), None), time(14))
+                .change_workflow(
+                    alpha,
+                    third,
+                    &change(None, Some(None), None),
+                    Actor::Operator,
+                    time(14),
+                )
                 .await,
             "change_workflow",
         );
@@ -970,6 +980,7 @@ impl Accounts<'_> {
                     alpha,
                     third,
                     &change(None, Some(Some(users.bob.id)), None),
+                    Actor::Operator,
                     time(15),
                 )
                 .await,
@@ -1001,19 +1012,19 @@ impl Accounts<'_> {
         let any = change(Some(ResponseStatus::Closed), None, Some(&["leak"]));
         assert_not_found(
             store
-                .change_workflow(alpha, inbox.away, &any, time(20))
+                .change_workflow(alpha, inbox.away, &any, Actor::Operator, time(20))
                 .await,
             "changing another workspace's response",
         );
         assert_not_found(
             store
-                .change_workflow(beta, inbox.id(0), &any, time(20))
+                .change_workflow(beta, inbox.id(0), &any, Actor::Operator, time(20))
                 .await,
             "changing a response through another workspace",
         );
         assert_not_found(
             store
-                .change_workflow(alpha, ResponseId(i64::MAX), &any, time(20))
+                .change_workflow(alpha, ResponseId(i64::MAX), &any, Actor::Operator, time(20))
                 .await,
             "changing an unknown response",
         );
@@ -1023,6 +1034,7 @@ impl Accounts<'_> {
                     alpha,
                     inbox.id(3),
                     &change(None, Some(Some(UserId(i64::MAX))), None),
+                    Actor::Operator,
                     time(20),
                 )
                 .await,
@@ -1148,6 +1160,7 @@ impl Accounts<'_> {
                     alpha,
                     second,
                     &change(None, None, Some(&["pricing", "refund"])),
+                    Actor::Operator,
                     time(16),
                 )
                 .await,

@@ -24,6 +24,7 @@ mod fixtures;
 mod opening;
 mod sequel;
 mod server;
+mod tags;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -135,6 +136,22 @@ use vouch_store::Store;
 ///   response id; erasing the contact (`delete_contact`) erases them, other responses keep
 ///   theirs.
 /// - `workspaces` lists every workspace, oldest first.
+/// - Tags: a workspace's set holds each tag once whatever its case (creating "bug" beside
+///   "Bug" is `Conflict`), in byte order with counts of responses and rules;
+///   `change_workflow` keeps the set's spelling and records status, assignee and tags added or
+///   removed, by its actor (a member's name too). Renaming moves responses and rules (another
+///   tag's name is `Conflict`, a change of case alone is allowed, the same name records
+///   nothing); merging leaves responses that had both with one tag, moves rules and takes the
+///   sources out of the set; deleting takes the tag off responses and deletes its rules;
+///   `add_tag` tags only the workspace's responses that lack it and counts them. Each records
+///   history. Rules: saved with `backfill_until` the workspace's latest response (`NotFound`
+///   for another workspace's survey); `apply_rule` counts what it tagged and never moves
+///   `through` back; a deleted rule is `NotFound`. Responses tagged without a workflow row
+///   read and filter with their tags. `response_history` is `NotFound` through another
+///   workspace; erasing a contact erases it, a changed answer carries it.
+/// - Themes: `replace_themes` keeps the ids of themes it continues and retires the others
+///   (`NotFound` for a survey of another workspace or a `continues` that is not current), the
+///   run is recorded, and `themes(None)` lists every survey's.
 pub async fn run_story(store: &dyn Store) {
     for (_, chapter) in CHAPTERS {
         chapter(store).await;
@@ -147,11 +164,15 @@ pub type Chapter = for<'a> fn(&'a dyn Store) -> Pin<Box<dyn Future<Output = ()> 
 
 /// The chapters of [`run_story`], in order, by name: each backend runs each as a test of its
 /// own, so that a broken promise in one hides nothing of the others.
-pub const CHAPTERS: [(&str, Chapter); 4] = [
+pub const CHAPTERS: [(&str, Chapter); 5] = [
     ("imports_paging_erasure_isolation", boxed::imports),
     ("keys_surveys_ingest_contacts", boxed::server_side),
     ("collection_campaigns_jobs", boxed::collection),
     ("accounts_follow_up_notes", boxed::accounts_and_follow_up),
+    (
+        "tags_rules_history_themes",
+        boxed::tags_rules_history_themes,
+    ),
 ];
 
 /// The chapters as [`Chapter`]s.
@@ -175,6 +196,10 @@ mod boxed {
 
     pub(super) fn accounts_and_follow_up(store: &dyn Store) -> Boxed<'_> {
         Box::pin(super::accounts_and_follow_up(store))
+    }
+
+    pub(super) fn tags_rules_history_themes(store: &dyn Store) -> Boxed<'_> {
+        Box::pin(super::tags_rules_history_themes(store))
     }
 }
 
@@ -205,6 +230,11 @@ pub async fn collection(store: &dyn Store) {
 /// Users, memberships, sessions, invitations to join, password resets, follow-up and notes.
 pub async fn accounts_and_follow_up(store: &dyn Store) {
     accounts::chapters(store, &unique_run_name()).await;
+}
+
+/// The managed tag set, tags in bulk, keyword rules, the history of responses and themes.
+pub async fn tags_rules_history_themes(store: &dyn Store) {
+    tags::chapter(store, &unique_run_name()).await;
 }
 
 /// A name no other run of the story uses, on this database or any other.

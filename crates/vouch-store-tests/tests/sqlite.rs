@@ -28,6 +28,7 @@ chapter_tests! {
     keys_surveys_ingest_contacts => 1,
     collection_campaigns_jobs => 2,
     accounts_follow_up_notes => 3,
+    tags_rules_history_themes => 4,
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use jiff::Timestamp;
 
-use crate::{ResponseId, StoreResult, UserId, WorkspaceId};
+use crate::{Actor, ResponseId, StoreResult, UserId, WorkspaceId};
 
 /// Where a response is in the team's follow-up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -47,7 +47,7 @@ pub struct ResponseWorkflow {
     pub status: ResponseStatus,
     /// Who is on it.
     pub assignee: Option<UserId>,
-    /// Tags set by people, sorted, unique.
+    /// Its tags, set by people or rules: sorted, unique.
     pub tags: Vec<String>,
     /// When any of it last changed (`None` when never).
     pub updated_at: Option<Timestamp>,
@@ -103,12 +103,15 @@ pub trait FollowUpStore: Send + Sync {
         responses: &[ResponseId],
     ) -> StoreResult<Vec<ResponseWorkflow>>;
 
-    /// Changes a response's follow-up; `NotFound` if the workspace has no such response.
+    /// Changes a response's follow-up, recording what changed in its history as `actor`'s;
+    /// `NotFound` if the workspace has no such response. A tag is kept in the spelling the
+    /// workspace already has for it (tags differing in case are one tag), new ones join the set.
     async fn change_workflow(
         &self,
         workspace: WorkspaceId,
         response: ResponseId,
         change: &WorkflowChange,
+        actor: Actor,
         at: Timestamp,
     ) -> StoreResult<ResponseWorkflow>;
 

@@ -54,6 +54,10 @@ const RUN_CAMPAIGN: &str = "run_campaign";
 const CAMPAIGN_REMINDERS: &str = "campaign_reminders";
 /// The kind stored for [`JobPayload::SendPasswordReset`].
 const SEND_PASSWORD_RESET: &str = "send_password_reset";
+/// The kind stored for [`JobPayload::ApplyRule`].
+const APPLY_RULE: &str = "apply_rule";
+/// The kind stored for [`JobPayload::DiscoverThemes`].
+const DISCOVER_THEMES: &str = "discover_themes";
 
 /// A job this version of Vouch runs, with its arguments.
 ///
@@ -67,6 +71,8 @@ const SEND_PASSWORD_RESET: &str = "send_password_reset";
 /// | [`RunCampaign`](JobPayload::RunCampaign) | `run_campaign` | `{"campaign":ID}` |
 /// | [`CampaignReminders`](JobPayload::CampaignReminders) | `campaign_reminders` | `{"campaign":ID}` |
 /// | [`SendPasswordReset`](JobPayload::SendPasswordReset) | `send_password_reset` | `{"user":ID,"token":"…"}` |
+/// | [`ApplyRule`](JobPayload::ApplyRule) | `apply_rule` | `{"rule":ID}` |
+/// | [`DiscoverThemes`](JobPayload::DiscoverThemes) | `discover_themes` | `{"survey":ID}` |
 ///
 /// [`JobPayload::kind`] and [`JobPayload::to_payload_json`] give the two columns of a job to
 /// queue; [`JobPayload::parse`] (or [`Job::parse_payload`]) reads them back.
@@ -80,6 +86,24 @@ pub enum JobPayload {
     CampaignReminders(CampaignJob),
     /// Email a user the link that lets them choose a new password.
     SendPasswordReset(PasswordResetJob),
+    /// Match a new keyword rule against the responses stored before it.
+    ApplyRule(RuleJob),
+    /// Find a survey's themes again from all its comments.
+    DiscoverThemes(ThemesJob),
+}
+
+/// The arguments of a [`JobPayload::ApplyRule`] job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleJob {
+    /// The rule.
+    pub rule: i64,
+}
+
+/// The arguments of a [`JobPayload::DiscoverThemes`] job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThemesJob {
+    /// The survey.
+    pub survey: i64,
 }
 
 /// The arguments of a [`JobPayload::SendEmail`] job.
@@ -134,6 +158,8 @@ impl JobPayload {
             JobPayload::RunCampaign(_) => RUN_CAMPAIGN,
             JobPayload::CampaignReminders(_) => CAMPAIGN_REMINDERS,
             JobPayload::SendPasswordReset(_) => SEND_PASSWORD_RESET,
+            JobPayload::ApplyRule(_) => APPLY_RULE,
+            JobPayload::DiscoverThemes(_) => DISCOVER_THEMES,
         }
     }
 
@@ -146,6 +172,8 @@ impl JobPayload {
                 serde_json::to_string(job)
             }
             JobPayload::SendPasswordReset(job) => serde_json::to_string(job),
+            JobPayload::ApplyRule(job) => serde_json::to_string(job),
+            JobPayload::DiscoverThemes(job) => serde_json::to_string(job),
         };
         // Structs of numbers, booleans and strings always serialise.
         written.expect("a job payload serialises to JSON")
@@ -165,6 +193,8 @@ impl JobPayload {
             SEND_PASSWORD_RESET => {
                 fields(SEND_PASSWORD_RESET, payload).map(JobPayload::SendPasswordReset)
             }
+            APPLY_RULE => fields(APPLY_RULE, payload).map(JobPayload::ApplyRule),
+            DISCOVER_THEMES => fields(DISCOVER_THEMES, payload).map(JobPayload::DiscoverThemes),
             other => Err(JobPayloadError::UnknownKind(other.to_owned())),
         }
     }

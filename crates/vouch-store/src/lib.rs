@@ -19,6 +19,8 @@ mod jobs;
 mod responses;
 mod slug;
 mod surveys;
+mod tags;
+mod themes;
 mod types;
 mod workspaces;
 
@@ -32,6 +34,8 @@ pub use jobs::*;
 pub use responses::{ResponseImport, ResponseStore};
 pub use slug::{MAX_SLUG_CHARS, check_slug, generate_slug, is_valid_slug};
 pub use surveys::SurveyStore;
+pub use tags::*;
+pub use themes::*;
 pub use types::*;
 pub use workspaces::WorkspaceStore;
 
@@ -39,7 +43,7 @@ pub use workspaces::WorkspaceStore;
 pub mod prelude {
     pub use crate::{
         AccountStore, CollectStore, ContactStore, FollowUpStore, JobStore, ResponseImport,
-        ResponseStore, Store, SurveyStore, WorkspaceStore,
+        ResponseStore, Store, SurveyStore, TagStore, ThemeStore, WorkspaceStore,
     };
 }
 
@@ -73,6 +77,8 @@ pub trait Store:
     + AccountStore
     + FollowUpStore
     + JobStore
+    + TagStore
+    + ThemeStore
     + Send
     + Sync
     + std::fmt::Debug
@@ -88,6 +94,8 @@ impl<T> Store for T where
         + AccountStore
         + FollowUpStore
         + JobStore
+        + TagStore
+        + ThemeStore
         + Send
         + Sync
         + std::fmt::Debug

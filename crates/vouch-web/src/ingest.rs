@@ -104,12 +104,14 @@ async fn commit_group(store: &dyn Store, workspace: WorkspaceId, group: Vec<Job>
     metrics::histogram!("vouch_ingest_batch_size").record(size as f64);
     match store.ingest(workspace, requests.clone()).await {
         Ok(outcomes) => {
-            metrics::counter!("vouch_responses_ingested_total").increment(
-                outcomes
-                    .iter()
-                    .filter(|o| matches!(o, IngestOutcome::Created(_)))
-                    .count() as u64,
-            );
+            let created = outcomes
+                .iter()
+                .filter(|o| matches!(o, IngestOutcome::Created(_)))
+                .count();
+            metrics::counter!("vouch_responses_ingested_total").increment(created as u64);
+            if created > 0 {
+                crate::arrivals::after_write(store, workspace).await;
+            }
             for (reply, outcome) in replies.into_iter().zip(outcomes) {
                 let _ = reply.send(Ok(outcome));
             }
@@ -131,6 +133,7 @@ async fn commit_group(store: &dyn Store, workspace: WorkspaceId, group: Vec<Job>
                 }
                 let _ = reply.send(answer);
             }
+            crate::arrivals::after_write(store, workspace).await;
         }
         Err(error) => {
             let error = Arc::new(error);

@@ -9,6 +9,7 @@
 //! it, and `vouch-http` composes them.
 
 pub mod api_state;
+pub mod arrivals;
 pub mod attributes;
 pub mod auth;
 pub mod contact_key;
@@ -25,6 +26,7 @@ pub mod survey_cache;
 pub mod survey_settings;
 pub mod widget_keys;
 pub mod wire;
+pub mod wire_themes;
 
 pub use api_state::ApiState;
 pub use state::{AppState, Limits, ServerConfig};

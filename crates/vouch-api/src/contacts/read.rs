@@ -13,7 +13,7 @@ use super::{
 };
 use crate::openapi::ReadErrors;
 use crate::params::{Params, known_attribute};
-use crate::responses::ResponseJson;
+use crate::responses::responses_json;
 use vouch_web::ApiState;
 use vouch_web::auth::Caller;
 use vouch_web::error::{ApiError, Result};
@@ -144,10 +144,12 @@ pub(crate) async fn get_contact(
     let (responses, _) = named_responses(&state, caller.workspace, contact.id).await?;
     let body = ContactWithResponses {
         contact: ContactJson::new(&contact),
-        responses: responses
-            .iter()
-            .map(|response| ResponseJson::new(response, false))
-            .collect(),
+        responses: responses_json(
+            state.store(),
+            caller.workspace,
+            &responses.iter().collect::<Vec<_>>(),
+        )
+        .await?,
     };
     Ok(axum::Json(body).into_response())
 }
@@ -170,10 +172,12 @@ pub(crate) async fn export_contact(
     let (responses, surveys) = named_responses(&state, caller.workspace, contact.id).await?;
     let export = ContactExport {
         contact: ContactJson::new(&contact),
-        responses: responses
-            .iter()
-            .map(|response| ResponseJson::new(response, false))
-            .collect(),
+        responses: responses_json(
+            state.store(),
+            caller.workspace,
+            &responses.iter().collect::<Vec<_>>(),
+        )
+        .await?,
         surveys,
         exported_at: jiff::Timestamp::now().to_string(),
     };

@@ -10,9 +10,12 @@ use vouch_analytics::disclosure::{self, ShownAnswer};
 use vouch_analytics::{FollowUp, Query};
 use vouch_store::{ResponseId, SurveyId};
 
-use super::{ResponseJson, ResponsePage, anonymous_answers};
+use super::{ResponseJson, ResponsePage, anonymous_answers, responses_json};
 use crate::openapi::ReadErrors;
 use crate::params::{Params, one_word, query_error, where_filters};
+use crate::report::row_filter;
+use vouch_analytics::search::SearchCursor;
+use vouch_core::text::Term;
 use vouch_web::ApiState;
 use vouch_web::auth::Caller;
 use vouch_web::error::{ApiError, Result};
@@ -41,14 +44,18 @@ pub(super) async fn get_response(
         .ok_or_else(|| ApiError::not_found(format!("no response with id {id}")))?;
     match found.answer {
         Ok(ShownAnswer::Open(response)) => {
-            Ok(axum::Json(ResponseJson::new(&response, false)).into_response())
+            let mut json = responses_json(state.store(), workspace, &[&response]).await?;
+            let json = json
+                .pop()
+                .ok_or_else(|| ApiError::not_found("no such response"))?;
+            Ok(axum::Json(json).into_response())
         }
         Ok(ShownAnswer::Anonymous(_)) | Err(_) => Err(anonymous_answers()),
     }
 }
 
 /// The parameters of the list.
-const LIST_PARAMETERS: [&str; 9] = [
+const LIST_PARAMETERS: [&str; 12] = [
     "survey_id",
     "from",
     "to",
@@ -56,11 +63,15 @@ const LIST_PARAMETERS: [&str; 9] = [
     "score",
     "where",
     "text",
+    "tag",
+    "theme",
+    "q",
     "limit",
     "cursor",
 ];
 
-/// List responses, latest answer first (by `created_at`, then id), filtered.
+/// List responses, latest answer first (by `created_at`, then id), filtered; with `q`, the
+/// responses whose comment matches the search, best match first.
 ///
 /// Filters combine like those of the report: `where` is repeatable (AND across attributes,
 /// OR between values of one attribute), values compared as the attribute's kind. Answers to
@@ -77,6 +88,9 @@ const LIST_PARAMETERS: [&str; 9] = [
         ("score" = Option<u8>, Query, description = "Only this score, 0 to 10"),
         ("where" = Option<Vec<String>>, Query, description = "ATTR=VALUE, repeatable", explode = true),
         ("text" = Option<String>, Query, description = "A word the comment contains (case-insensitive, whole word)"),
+        ("tag" = Option<Vec<String>>, Query, description = "Only responses carrying this tag; repeatable (any of them)", explode = true),
+        ("theme" = Option<Vec<String>>, Query, description = "Only responses in this theme (an id from the themes report, or tag:NAME); repeatable", explode = true),
+        ("q" = Option<String>, Query, description = "Ranked search of comments: words, prefix*, \"quoted phrases\" (at most 8 terms); responses holding more and rarer terms first"),
         ("limit" = Option<usize>, Query, description = "Page size (default 100, at most 1000)"),
         ("cursor" = Option<String>, Query, description = "The `next_cursor` of the previous page"),
     ),
@@ -116,25 +130,61 @@ pub(super) async fn list_responses(
         ..Query::default()
     };
     let limit = params.limit(state.limits())?;
-    let cursor = params.list_position()?;
+    let search = match params.one("q")? {
+        Some(q) => Some(
+            Term::parse_search(q).map_err(|error| ApiError::validation("q", error.to_string()))?,
+        ),
+        None => None,
+    };
+    let rows = row_filter(&state, &caller, &params, None).await?;
     let index = fresh_index(&state, workspace).await?;
-    let listing = index
-        .read()
-        .listing(&query, &FollowUp::Any, cursor, limit)
-        .map_err(query_error)?;
+    let (listing, next_cursor) = {
+        let index = index.read();
+        let query = Query {
+            rows: rows.rows(&index),
+            ..query
+        };
+        match &search {
+            Some(terms) => {
+                let cursor = search_cursor(params.one("cursor")?)?;
+                let found = index
+                    .search(&query, terms, cursor, limit)
+                    .map_err(query_error)?;
+                (found.listing, found.next.map(|next| next.to_string()))
+            }
+            None => {
+                let cursor = params.list_position()?;
+                let listing = index
+                    .listing(&query, &FollowUp::Any, cursor, limit)
+                    .map_err(query_error)?;
+                let next = listing.next.map(|position| position.to_string());
+                (listing, next)
+            }
+        }
+    };
     let answers = listing.read(state.store(), workspace).await?;
+    // Only customer surveys are listed here (see `listed_surveys`).
+    let open: Vec<&vouch_store::StoredResponse> = answers
+        .iter()
+        .filter_map(|answer| match answer {
+            ShownAnswer::Open(response) => Some(response),
+            ShownAnswer::Anonymous(_) => None,
+        })
+        .collect();
     let page = ResponsePage {
-        // Only customer surveys are listed here (see `listed_surveys`).
-        data: answers
-            .iter()
-            .filter_map(|answer| match answer {
-                ShownAnswer::Open(response) => Some(ResponseJson::new(response, false)),
-                ShownAnswer::Anonymous(_) => None,
-            })
-            .collect(),
-        next_cursor: listing.next.map(|position| position.to_string()),
+        data: responses_json(state.store(), workspace, &open).await?,
+        next_cursor,
     };
     Ok(axum::Json(page).into_response())
+}
+
+/// The `cursor` of a search's next page.
+fn search_cursor(text: Option<&str>) -> Result<Option<SearchCursor>> {
+    text.map(|text| {
+        text.parse()
+            .map_err(|reason: String| ApiError::validation("cursor", reason))
+    })
+    .transpose()
 }
 
 /// The surveys a list may show: the one asked for (404 when unknown, 403 when eNPS), or every

@@ -4,6 +4,7 @@
 //! refuse them (403) — eNPS figures come only from the report, with its anonymity rules.
 
 pub(super) mod get;
+pub(super) mod history;
 pub(super) mod post;
 
 use std::collections::BTreeMap;
@@ -11,7 +12,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
-use vouch_store::StoredResponse;
+use vouch_analytics::sentiment::comment_sentiment;
+use vouch_analytics::themes::ThemeSet;
+use vouch_store::{ResponseId, Store, StoredResponse, WorkspaceId};
+use vouch_web::wire_themes::{SentimentJson, ThemeRefJson};
 
 use crate::Routes;
 use vouch_web::wire::attribute_json;
@@ -52,11 +56,58 @@ pub struct ResponseJson {
     pub channel: String,
     /// The contact's attributes when they answered (empty for eNPS answers).
     pub attributes: BTreeMap<String, Value>,
+    /// Its tags, set by people or by keyword rules, sorted.
+    pub tags: Vec<String>,
+    /// The themes of its comment, best match first.
+    pub themes: Vec<ThemeRefJson>,
+    /// How its comment feels; null without a comment.
+    pub sentiment: Option<SentimentJson>,
+}
+
+/// What a response carries beyond its stored row: its tags, themes and sentiment.
+#[derive(Debug, Clone, Default)]
+pub struct ResponseExtras {
+    /// Its tags.
+    pub tags: Vec<String>,
+    /// Its themes, best match first.
+    pub themes: Vec<ThemeRefJson>,
+}
+
+/// The JSON of responses (none anonymous), with their tags and themes read from the store.
+pub(crate) async fn responses_json(
+    store: &dyn Store,
+    workspace: WorkspaceId,
+    responses: &[&StoredResponse],
+) -> vouch_web::error::Result<Vec<ResponseJson>> {
+    let ids: Vec<ResponseId> = responses.iter().map(|response| response.id).collect();
+    let workflows = store.workflows(workspace, &ids).await?;
+    let themes = ThemeSet::load(store, workspace, None).await?;
+    Ok(responses
+        .iter()
+        .zip(workflows)
+        .map(|(response, workflow)| {
+            let extras = ResponseExtras {
+                tags: workflow.tags,
+                themes: response
+                    .comment
+                    .as_deref()
+                    .map(|comment| themes.of_comment(response.survey, comment))
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|theme| ThemeRefJson {
+                        id: theme.id.0.to_string(),
+                        label: theme.label.clone(),
+                    })
+                    .collect(),
+            };
+            ResponseJson::new(response, false, extras)
+        })
+        .collect())
 }
 
 impl ResponseJson {
     /// The JSON of a response; `anonymous` (eNPS) leaves out who answered.
-    pub fn new(response: &StoredResponse, anonymous: bool) -> ResponseJson {
+    pub fn new(response: &StoredResponse, anonymous: bool, extras: ResponseExtras) -> ResponseJson {
         let category = match response.score.category() {
             vouch_core::Category::Promoter => CategoryJson::Promoter,
             vouch_core::Category::Passive => CategoryJson::Passive,
@@ -80,6 +131,9 @@ impl ResponseJson {
                     .map(|(name, value)| (name.clone(), attribute_json(Some(value))))
                     .collect()
             },
+            tags: extras.tags,
+            themes: extras.themes,
+            sentiment: comment_sentiment(response).map(SentimentJson::from),
         }
     }
 }
@@ -99,6 +153,8 @@ pub(crate) fn routes(routes: Routes) -> Routes {
         .add::<post::__path_create_response, _, _>(post::create_response)
         .add::<get::__path_get_response, _, _>(get::get_response)
         .add::<get::__path_list_responses, _, _>(get::list_responses)
+        .add::<history::__path_response_history, _, _>(history::response_history)
+        .add::<history::__path_set_tags, _, _>(history::set_tags)
 }
 
 /// The 403 for reading eNPS answers one by one.

@@ -168,12 +168,13 @@ pub(super) async fn create_response(
     match state.app().ingest().submit(workspace, request).await {
         Ok(IngestOutcome::Created(stored)) => Ok((
             StatusCode::CREATED,
-            axum::Json(ResponseJson::new(&stored, anonymous)),
+            axum::Json(created_json(&state, workspace, &stored, anonymous).await?),
         )
             .into_response()),
         Ok(IngestOutcome::Replayed(stored)) => {
-            let body = serde_json::to_string(&ResponseJson::new(&stored, anonymous))
-                .map_err(|error| ApiError::Internal(error.into()))?;
+            let json = created_json(&state, workspace, &stored, anonymous).await?;
+            let body =
+                serde_json::to_string(&json).map_err(|error| ApiError::Internal(error.into()))?;
             Ok(replayed(StatusCode::CREATED, body))
         }
         Ok(IngestOutcome::KeyReused) => Err(key_reused()),
@@ -410,4 +411,20 @@ mod tests {
         let blank = check(&with("5").replace("}}", r#"}, "comment": " "}"#)).unwrap();
         assert_eq!(blank.comment, None);
     }
+}
+
+/// The JSON of a response just stored: with the tags its keyword rules put on and its themes,
+/// unless it is anonymous (eNPS).
+async fn created_json(
+    state: &ApiState,
+    workspace: vouch_store::WorkspaceId,
+    stored: &vouch_store::StoredResponse,
+    anonymous: bool,
+) -> Result<ResponseJson> {
+    if anonymous {
+        return Ok(ResponseJson::new(stored, true, Default::default()));
+    }
+    let mut json = super::responses_json(state.store(), workspace, &[stored]).await?;
+    json.pop()
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no JSON for a stored response")))
 }

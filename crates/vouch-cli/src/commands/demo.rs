@@ -76,12 +76,9 @@ pub async fn demo(
         let report_args = ReportArgs {
             survey: survey.to_owned(),
             json: false,
-            from: None,
-            to: None,
             by: by.map(str::to_owned),
             interval,
-            filters: Vec::new(),
-            text: None,
+            selection: Default::default(),
         };
         super::report::report(store, &workspace, &report_args).await?;
         outln!();

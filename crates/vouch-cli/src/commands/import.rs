@@ -102,6 +102,10 @@ pub async fn import_responses(
     }
     let survey_name = args.survey.clone();
     let summary = writer.commit().await?;
+    let tagged = vouch_analytics::rules::apply_to_new(store, workspace.id).await?;
+    if tagged > 0 {
+        outln!("the keyword rules put {tagged} tag(s) on the new responses");
+    }
     let seconds = started.elapsed().as_secs_f64();
     outln!(
         "imported {} response(s) into survey {survey_name:?} ({} new contact(s), {} row(s) skipped) \

@@ -10,10 +10,13 @@ mod import_csv;
 mod jobs;
 mod keys;
 mod report;
+mod rules;
 mod send;
 mod serve;
 mod survey_name;
 mod surveys;
+mod tags;
+mod themes;
 mod users;
 mod widget;
 mod workspace;
@@ -92,6 +95,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Jobs(command) => jobs::jobs(store, &workspace, command).await,
         Command::Widget(command) => widget::widget(store, &workspace, command, &file).await,
+        Command::Rules(command) => rules::rules(store, &workspace, command).await,
+        Command::Tags(command) => tags::tags(store, &workspace, command).await,
+        Command::Themes(args) => themes::themes(store, &workspace, args).await,
         Command::Demo(_) | Command::Serve(_) | Command::DefaultConfig => {
             unreachable!("handled above")
         }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use jiff::tz::TimeZone;
 use vouch_analytics::report::{Report, build_report};
+use vouch_analytics::selection::RowFilter;
 use vouch_analytics::{Query, ResponseIndex, sync};
 use vouch_core::bands::{check_fits, parse_group_by};
 use vouch_core::{AttributeKind, AttributeValue, Interval, NpsFigures};
@@ -14,7 +15,7 @@ use vouch_web::wire::ReportJson;
 use super::import_csv::parse_instant;
 use super::survey_name::existing_survey;
 use crate::bad_input;
-use crate::cli::{IntervalArg, ReportArgs};
+use crate::cli::{IntervalArg, ReportArgs, SelectionArgs};
 use crate::table;
 
 /// Runs `vouch report`.
@@ -25,9 +26,10 @@ pub async fn report(
 ) -> anyhow::Result<()> {
     let survey = existing_survey(store, workspace, &args.survey).await?;
     let definitions = store.attribute_definitions(workspace.id).await?;
-    let query = query_of(args, &survey, &definitions)?;
+    let mut query = query_of(args, &survey, &definitions)?;
     let mut index = ResponseIndex::new(workspace_time_zone(workspace)?);
     sync::catch_up(store, workspace.id, Some(survey.id), &mut index).await?;
+    query.rows = tag_and_theme_filters(store, &index, workspace, &survey, &args.selection).await?;
     let plan = match index.plan(&query) {
         Ok(plan) => plan,
         Err(error) => bad_input!("{error}"),
@@ -43,6 +45,31 @@ pub async fn report(
         out!("{}", render_table(&survey, &report));
     }
     Ok(())
+}
+
+/// The rows `--tag` and `--theme` keep; bad input names the flag and the unknown value.
+pub async fn tag_and_theme_filters(
+    store: &dyn Store,
+    index: &ResponseIndex,
+    workspace: &Workspace,
+    survey: &Survey,
+    args: &SelectionArgs,
+) -> anyhow::Result<Option<roaring::RoaringBitmap>> {
+    let loaded = RowFilter::load(
+        store,
+        workspace.id,
+        Some(survey.id),
+        &args.tags,
+        &args.themes,
+    )
+    .await;
+    match loaded {
+        Ok(filter) => Ok(filter.rows(index)),
+        Err(error) => match error.field() {
+            Some(field) => bad_input!("--{field}: {error}"),
+            None => Err(error.into()),
+        },
+    }
 }
 
 /// The workspace's time zone, from the bundled time zone database.
@@ -61,6 +88,38 @@ fn query_of(
     survey: &Survey,
     definitions: &[AttributeDefinition],
 ) -> anyhow::Result<Query> {
+    let mut query = selection_query(&args.selection, survey, definitions)?;
+    let groupings = match &args.by {
+        None => Vec::new(),
+        Some(list) => match parse_group_by(list) {
+            Ok(groupings) => groupings,
+            Err(reason) => bad_input!("--by: {reason}"),
+        },
+    };
+    for (name, banding) in &groupings {
+        let kind = known_attribute("--by", name, definitions)?;
+        if let Some(banding) = banding {
+            if let Err(reason) = check_fits(name, *banding, kind) {
+                bad_input!("--by: {reason}");
+            }
+            query.bands.push((name.clone(), *banding));
+        }
+    }
+    query.group_by = groupings.into_iter().map(|(name, _)| name).collect();
+    query.interval = args.interval.map(|interval| match interval {
+        IntervalArg::Week => Interval::Week,
+        IntervalArg::Month => Interval::Month,
+        IntervalArg::Quarter => Interval::Quarter,
+    });
+    Ok(query)
+}
+
+/// Checks the selecting flags and turns them into a query of one survey.
+pub fn selection_query(
+    args: &SelectionArgs,
+    survey: &Survey,
+    definitions: &[AttributeDefinition],
+) -> anyhow::Result<Query> {
     let instant = |flag: &str, text: &Option<String>| match text {
         None => Ok(None),
         Some(text) => parse_instant(text.trim()).map(Some).map_err(|reason| {
@@ -71,24 +130,6 @@ fn query_of(
     };
     let from = instant("from", &args.from)?;
     let to = instant("to", &args.to)?;
-    let groupings = match &args.by {
-        None => Vec::new(),
-        Some(list) => match parse_group_by(list) {
-            Ok(groupings) => groupings,
-            Err(reason) => bad_input!("--by: {reason}"),
-        },
-    };
-    let mut bands = Vec::new();
-    for (name, banding) in &groupings {
-        let kind = known_attribute("--by", name, definitions)?;
-        if let Some(banding) = banding {
-            if let Err(reason) = check_fits(name, *banding, kind) {
-                bad_input!("--by: {reason}");
-            }
-            bands.push((name.clone(), *banding));
-        }
-    }
-    let group_by: Vec<String> = groupings.into_iter().map(|(name, _)| name).collect();
     let mut filters: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for filter in &args.filters {
         let Some((name, value)) = filter.split_once('=') else {
@@ -118,13 +159,6 @@ fn query_of(
         to,
         filters: filters.into_iter().collect(),
         text: args.text.clone(),
-        group_by,
-        bands,
-        interval: args.interval.map(|interval| match interval {
-            IntervalArg::Week => Interval::Week,
-            IntervalArg::Month => Interval::Month,
-            IntervalArg::Quarter => Interval::Quarter,
-        }),
         ..Query::default()
     })
 }

@@ -62,6 +62,10 @@ pub async fn serve(store: Arc<dyn Store>, mut settings: ServeSettings) -> anyhow
             })
             .await;
     });
+    let sweep = tokio::spawn(vouch_jobs::apply_rule::sweep_until_stopped(
+        Arc::clone(&store),
+        stopped.clone(),
+    ));
     // In-flight requests get DRAIN_SECONDS after the signal; then the process exits anyway.
     tokio::spawn(async move {
         if on_signal.await.is_ok() {
@@ -75,6 +79,7 @@ pub async fn serve(store: Arc<dyn Store>, mut settings: ServeSettings) -> anyhow
     // the worker has been told to stop, and finishes its jobs in flight.
     drop(stopped);
     let _ = jobs.await;
+    sweep.abort();
     served?;
     tracing::info!("stopped");
     Ok(())

@@ -2,6 +2,7 @@
 
 mod demo;
 mod email;
+mod feedback;
 mod helpers;
 mod import_errors;
 mod report;

@@ -18,7 +18,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use vouch_analytics::disclosure::{self, AnonymousAnswer, ShownAnswer, ShownDate, Withheld};
 use vouch_core::{ANONYMITY_MIN_COMMENTS, ANONYMITY_MIN_RESPONSES};
-use vouch_store::{ResponseId, ResponseNote, ResponseStatus, StoredResponse, Survey, WorkspaceId};
+use vouch_store::{
+    Actor, ResponseId, ResponseNote, ResponseStatus, StoredResponse, Survey, WorkspaceId,
+};
 
 use super::directory::Directory;
 use super::filter_bar::{Choice, status_choices};
@@ -213,7 +215,13 @@ pub(crate) async fn change_workflow(
     }
     state
         .store()
-        .change_workflow(workspace, found.id, &change, Timestamp::now())
+        .change_workflow(
+            workspace,
+            found.id,
+            &change,
+            Actor::Member(viewer.user.id),
+            Timestamp::now(),
+        )
         .await?;
     Ok(back_to(found.id, &pairs, "follow-up"))
 }

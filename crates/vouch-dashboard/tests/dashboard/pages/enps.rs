@@ -158,7 +158,13 @@ async fn no_listing_narrows_enps_answers_to_a_small_group_or_a_fine_date() {
     seeded
         .app
         .store
-        .change_workflow(workspace, answers[0].id, &change, jiff::Timestamp::now())
+        .change_workflow(
+            workspace,
+            answers[0].id,
+            &change,
+            vouch_store::Actor::Operator,
+            jiff::Timestamp::now(),
+        )
         .await
         .expect("tagged");
 

@@ -224,7 +224,13 @@ async fn timing_of_every_page_on_a_large_dataset() {
             ..WorkflowChange::default()
         };
         app.store
-            .change_workflow(app.acme.id, response.id, &change, Timestamp::now())
+            .change_workflow(
+                app.acme.id,
+                response.id,
+                &change,
+                vouch_store::Actor::Operator,
+                Timestamp::now(),
+            )
             .await
             .expect("a change");
     }

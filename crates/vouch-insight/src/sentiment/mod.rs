@@ -1,0 +1,233 @@
+//! The sentiment of a comment: positive, negative, neutral or mixed, with a score from −1 to 1.
+//!
+//! Lexicon-based in the manner of VADER (Hutto & Gilbert, 2014), written for feedback on
+//! business software in English, French, German and Spanish: each language has a list of word
+//! and phrase valences ("intuitive", "lent", "Gold wert", "deja mucho que desear"), boosters
+//! and downtoners ("very", "un peu"), negators ("not", "ne … pas", "kein", "nunca"; "not bad"
+//! is praise) reaching three words ahead, articles not counted (German "nicht" five, and back
+//! to the verb before it), and contrasts ("but", "mais", "aber", "pero": the clause after
+//! weighs more). Emoji, emoticons, `!` and words in capitals add emphasis. Every
+//! word is matched folded (`vouch_core::text`), so "tres lent" reads as "très lent".
+//!
+//! The label: `mixed` when one clause is clearly positive and another clearly negative,
+//! `neutral` when the weighted sum is small, else the sum's sign. The score is VADER's
+//! normalised sum, `sum / sqrt(sum² + 15)`.
+//!
+//! ```
+//! use vouch_core::language::Language;
+//! use vouch_insight::sentiment::{SentimentLabel, analyse};
+//!
+//! let said = analyse("Great product but support is slow", Some(Language::En));
+//! assert_eq!(said.label, SentimentLabel::Mixed);
+//! assert_eq!(analyse("Pas mal du tout !", None).label, SentimentLabel::Positive);
+//! assert_eq!(analyse("", None).label, SentimentLabel::Neutral);
+//! ```
+
+mod emoji;
+mod lexicon;
+mod scan;
+mod score;
+mod words;
+
+#[cfg(test)]
+mod tests;
+
+use vouch_core::language::Language;
+use vouch_core::text::push_folded;
+
+use crate::detect::guess_folded;
+use lexicon::{Lexicon, NEGATED, Role, lexicon};
+use scan::{Break, Event, scan};
+use score::{Item, score};
+
+/// What a comment's sentiment is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SentimentLabel {
+    /// Praise, on the whole.
+    Positive,
+    /// Complaint, on the whole.
+    Negative,
+    /// Neither: facts, questions, lukewarm words, nothing known.
+    Neutral,
+    /// Clear praise and clear complaint side by side ("great product, slow support").
+    Mixed,
+}
+
+impl SentimentLabel {
+    /// Every label, in the order reports list them.
+    pub const ALL: [SentimentLabel; 4] = [
+        SentimentLabel::Positive,
+        SentimentLabel::Negative,
+        SentimentLabel::Neutral,
+        SentimentLabel::Mixed,
+    ];
+
+    /// The label's name: `positive`, `negative`, `neutral` or `mixed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SentimentLabel::Positive => "positive",
+            SentimentLabel::Negative => "negative",
+            SentimentLabel::Neutral => "neutral",
+            SentimentLabel::Mixed => "mixed",
+        }
+    }
+
+    /// Reads a label's name as [`SentimentLabel::as_str`] writes it (any case, spaces around
+    /// ignored); `None` for anything else.
+    pub fn parse(text: &str) -> Option<SentimentLabel> {
+        let text = text.trim();
+        SentimentLabel::ALL
+            .into_iter()
+            .find(|label| text.eq_ignore_ascii_case(label.as_str()))
+    }
+}
+
+impl std::fmt::Display for SentimentLabel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The sentiment of one comment.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sentiment {
+    /// Its label.
+    pub label: SentimentLabel,
+    /// How positive (up to 1) or negative (down to −1) it is; 0 when nothing is known.
+    pub score: f32,
+}
+
+impl Sentiment {
+    /// What an empty comment, or one with no known word, gets.
+    pub const NEUTRAL: Sentiment = Sentiment {
+        label: SentimentLabel::Neutral,
+        score: 0.0,
+    };
+}
+
+/// The sentiment of `text`, read with the lexicon of `lang`. Without a language it is guessed
+/// from the text ([`crate::detect`]); when that fails too, the four lexicons are used together.
+pub fn analyse(text: &str, lang: Option<Language>) -> Sentiment {
+    let mut folded = String::with_capacity(text.len() + 8);
+    let mut ends = Vec::with_capacity(16);
+    let mut events = Vec::with_capacity(24);
+    let emphasis = scan(text, &mut events, |word| {
+        push_folded(&mut folded, word);
+        ends.push(folded.len());
+    });
+    let mut words = Vec::with_capacity(ends.len());
+    let mut start = 0;
+    for end in ends {
+        words.push(&folded[start..end]);
+        start = end;
+    }
+    analyse_scanned(&words, &events, emphasis, lang)
+}
+
+/// [`analyse`] for a caller that already holds the comment's folded words (`folded`, as
+/// `vouch_core::text::words(raw)` gives them); `raw` is the comment itself, read for what
+/// words do not carry: punctuation, emoji, capitals.
+pub fn analyse_words(folded: &[String], raw: &str, lang: Option<Language>) -> Sentiment {
+    let mut events = Vec::with_capacity(folded.len() + 8);
+    let emphasis = scan(raw, &mut events, |_| {});
+    analyse_scanned(folded, &events, emphasis, lang)
+}
+
+fn analyse_scanned<S: AsRef<str>>(
+    folded: &[S],
+    events: &[Event],
+    emphasis: scan::Emphasis,
+    lang: Option<Language>,
+) -> Sentiment {
+    if events.is_empty() {
+        return Sentiment::NEUTRAL;
+    }
+    let lang = lang.or_else(|| guess_folded(folded));
+    let lexicon = lexicon(lang);
+    let mut tokens: Vec<&str> = Vec::with_capacity(events.len() + 4);
+    let mut marks: Vec<Item> = Vec::with_capacity(events.len() + 4);
+    for event in events {
+        let mark = Item {
+            role: None,
+            caps: event.caps,
+            brk: event.brk,
+            symbol: event.word.is_none(),
+            question: event.question,
+        };
+        let Some(index) = event.word else {
+            let valence = event.valence;
+            tokens.push("");
+            marks.push(Item {
+                role: Some(Role::Valence {
+                    value: valence,
+                    negated: valence,
+                }),
+                ..mark
+            });
+            continue;
+        };
+        let Some(word) = folded.get(index) else {
+            continue;
+        };
+        let (pieces, count) = words::pieces(word.as_ref());
+        for (at, piece) in pieces[..count].iter().enumerate() {
+            tokens.push(piece);
+            let brk = if at == 0 { mark.brk } else { Break::None };
+            marks.push(Item { brk, ..mark });
+        }
+    }
+    let items = resolve(lexicon, lang, &tokens, marks);
+    score(&items, emphasis)
+}
+
+/// Gives each token its lexicon role; a phrase becomes one item (the breaks inside it are
+/// dropped).
+fn resolve(
+    lexicon: &Lexicon,
+    lang: Option<Language>,
+    tokens: &[&str],
+    marks: Vec<Item>,
+) -> Vec<Item> {
+    let mut items = Vec::with_capacity(marks.len());
+    let mut at = 0;
+    while at < tokens.len() {
+        let mut item = marks[at];
+        if item.symbol {
+            items.push(item);
+            at += 1;
+            continue;
+        }
+        let (role, len) = match lexicon.lookup(&tokens[at..]) {
+            Some(found) => (Some(found.role), found.len),
+            None => (fallback(lexicon, lang, tokens[at]), 1),
+        };
+        item.role = role;
+        items.push(item);
+        at += len;
+    }
+    items
+}
+
+/// The role of a word no entry matches as written: its letters squeezed ("sooo slooow"), or a
+/// German `un-` adjective read as its base negated ("unübersichtlich").
+fn fallback(lexicon: &Lexicon, lang: Option<Language>, word: &str) -> Option<Role> {
+    let mut buffer = [0; 32];
+    for keep in [1, 2] {
+        if let Some(squeezed) = words::squeeze(word, keep, &mut buffer)
+            && let Some(role) = lexicon.word(squeezed)
+        {
+            return Some(role);
+        }
+    }
+    let base = word.strip_prefix("un").filter(|base| base.len() >= 5)?;
+    if lang.is_some_and(|lang| lang != Language::De) {
+        return None;
+    }
+    match lexicon.word(base)? {
+        Role::Valence { value, .. } if value > 0.0 => Some(Role::Valence {
+            value: value * NEGATED,
+            negated: value * 0.5,
+        }),
+        _ => None,
+    }
+}

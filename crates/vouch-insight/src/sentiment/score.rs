@@ -1,0 +1,321 @@
+//! The scoring pass: valences summed clause by clause, with boosters, negation, contrast and
+//! emphasis applied as VADER does, then a label.
+
+use super::lexicon::{NEGATED, Role};
+use super::scan::{Break, Emphasis};
+use super::{Sentiment, SentimentLabel};
+
+/// How many words after a negator it reaches.
+const NEGATION_SCOPE: usize = 3;
+/// How many words after a booster it reaches.
+const BOOST_SCOPE: usize = 2;
+/// How many words after a negator that also reaches back (German "nicht") it reaches: the
+/// verb it negates often ends the clause ("können uns nicht mehr per SSO anmelden").
+const LONG_NEGATION_SCOPE: usize = 5;
+/// How many words before a backward negator ("gefällt mir nicht") it reaches.
+const BACK_SCOPE: usize = 6;
+/// Added to the magnitude of a valence written in capitals (VADER's `C_INCR`).
+const CAPS: f32 = 0.733;
+/// Added to the magnitude of the sum per `!`, at most four times (VADER's).
+const EXCLAMATION: f32 = 0.292;
+/// Added to the sum for an exasperated `?!` or `??`.
+const EXASPERATION: f32 = -0.6;
+/// Weight of what comes before a contrast in its sentence, and of what follows it.
+const BEFORE_CONTRAST: f32 = 0.5;
+const AFTER_CONTRAST: f32 = 1.5;
+/// Weight of a clause opened by a concession ("although …").
+const CONCESSION: f32 = 0.5;
+/// What a wish after a contrast adds.
+const WISH_AFTER_CONTRAST: f32 = -0.8;
+/// VADER's normalisation: `sum / sqrt(sum² + ALPHA)`.
+const ALPHA: f32 = 15.0;
+/// Below this raw sum (either way) a comment is neutral.
+const NEUTRAL: f32 = 0.9;
+/// A clause at least this positive and another at least this negative make a comment mixed
+/// (a clause's polarity is as clear before a "but" as after it, so only weights above 1 count).
+const MIXED: f32 = 0.9;
+/// The same across a "but" or "although": "the price is fair but …" is mixed.
+const MIXED_CONTRASTED: f32 = 0.5;
+/// A comment whose strongest valence is weaker than this says nothing clear: neutral.
+const LUKEWARM: f32 = 0.9;
+/// What praise in a question or a wish is multiplied by ("is the export any good?", "it would
+/// be great if …").
+const QUESTION: f32 = 0.3;
+
+/// One word (or phrase, or emoji) of a comment as the scorer sees it.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Item {
+    /// What the lexicon says it does; `None` for unknown words.
+    pub role: Option<Role>,
+    /// Written in capitals while other words are not.
+    pub caps: bool,
+    /// What separates it from the item before.
+    pub brk: Break,
+    /// An emoji or emoticon: carries valence, is never negated.
+    pub symbol: bool,
+    /// In a sentence ending in `?`: praise there is asked about, not given.
+    pub question: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Segment {
+    sum: f32,
+    weight: f32,
+}
+
+/// The running state of one pass.
+struct Pass<'i> {
+    items: &'i [Item],
+    segments: Vec<Segment>,
+    sentence_start: usize,
+    after_contrast: bool,
+    negation_left: usize,
+    last_negator: Option<usize>,
+    boost: f32,
+    boost_left: usize,
+    /// The last valence added: its item, its segment and what it added.
+    last_valence: Option<(usize, usize, f32)>,
+    /// The largest magnitude of any one valence.
+    strongest: f32,
+    /// A wish was met in this sentence.
+    wishing: bool,
+    /// A contrast or concession was met: opposite clauses then need less to be mixed.
+    contrasted: bool,
+}
+
+/// Scores the items of one comment.
+pub(super) fn score(items: &[Item], emphasis: Emphasis) -> Sentiment {
+    let mut pass = Pass {
+        items,
+        segments: Vec::with_capacity(8),
+        sentence_start: 0,
+        after_contrast: false,
+        negation_left: 0,
+        last_negator: None,
+        boost: 1.0,
+        boost_left: 0,
+        last_valence: None,
+        strongest: 0.0,
+        contrasted: false,
+        wishing: false,
+    };
+    pass.open_segment(1.0);
+    for at in 0..items.len() {
+        pass.step(at);
+    }
+    pass.finish(emphasis)
+}
+
+impl Pass<'_> {
+    fn step(&mut self, at: usize) {
+        let item = self.items[at];
+        if item.brk != Break::None {
+            self.negation_left = 0;
+            self.boost_left = 0;
+            if item.brk == Break::Sentence {
+                self.sentence_start = self.segments.len();
+                self.after_contrast = false;
+                self.wishing = false;
+            }
+            let weight = if self.after_contrast {
+                AFTER_CONTRAST
+            } else {
+                1.0
+            };
+            self.open_segment(weight);
+        }
+        if item.role == Some(Role::Filler) {
+            return;
+        }
+        if let Some((value, negated)) = self.valence_at(at) {
+            self.add_valence(at, value, negated, item);
+        } else {
+            match item.role {
+                Some(Role::Booster { factor, back, .. }) => self.booster(at, factor, back),
+                Some(Role::Negator { back, unused }) => self.negator(at, back, unused),
+                Some(Role::NegatorOrBooster { .. }) if self.negation_left > 0 => {
+                    self.negator(at, false, 0.0)
+                }
+                Some(Role::NegatorOrBooster { factor }) => self.booster(at, factor, false),
+                Some(Role::Contrast) => self.contrast(),
+                Some(Role::Wish) => self.wish(),
+                Some(Role::Concession) => {
+                    self.contrasted = true;
+                    self.open_segment(CONCESSION)
+                }
+                _ => {}
+            }
+        }
+        self.negation_left = self.negation_left.saturating_sub(1);
+        self.boost_left = self.boost_left.saturating_sub(1);
+        if self.boost_left == 0 {
+            self.boost = 1.0;
+        }
+    }
+
+    /// The valence item `at` carries: a valence word, or a booster with nothing to boost.
+    fn valence_at(&self, at: usize) -> Option<(f32, f32)> {
+        match self.items[at].role? {
+            Role::Valence { value, negated } => Some((value, negated)),
+            Role::Booster { alone, .. }
+                if alone != 0.0 && !self.valence_within(at, BOOST_SCOPE) =>
+            {
+                Some((alone, alone * NEGATED))
+            }
+            _ => None,
+        }
+    }
+
+    /// True when a word valence follows `at` within `scope` items (fillers not counted), in
+    /// the same clause.
+    fn valence_within(&self, at: usize, scope: usize) -> bool {
+        let mut left = scope;
+        for item in &self.items[at + 1..] {
+            if item.brk != Break::None || left == 0 {
+                return false;
+            }
+            match item.role {
+                Some(Role::Filler) => continue,
+                Some(Role::Valence { .. }) if !item.symbol => return true,
+                _ => left -= 1,
+            }
+        }
+        false
+    }
+
+    fn add_valence(&mut self, at: usize, value: f32, negated: f32, item: Item) {
+        let mut valence = if self.negation_left > 0 && !item.symbol {
+            negated
+        } else {
+            value
+        };
+        if item.caps {
+            valence += CAPS * valence.signum();
+        }
+        if self.boost_left > 0 {
+            valence *= self.boost;
+            self.boost = 1.0;
+            self.boost_left = 0;
+        }
+        if (item.question || self.wishing) && valence > 0.0 {
+            valence *= QUESTION;
+        }
+        self.strongest = self.strongest.max(valence.abs());
+        self.add(valence);
+        self.last_valence = Some((at, self.segments.len() - 1, valence));
+    }
+
+    fn booster(&mut self, at: usize, factor: f32, back: bool) {
+        if back
+            && !self.valence_within(at, BOOST_SCOPE)
+            && let Some((item, segment, added)) = self.last_valence
+            && item + 1 == at
+            && segment == self.segments.len() - 1
+        {
+            self.add(added * factor - added);
+            self.strongest = self.strongest.max((added * factor).abs());
+            self.last_valence = Some((item, segment, added * factor));
+            return;
+        }
+        self.boost *= factor;
+        self.boost_left = BOOST_SCOPE + 1;
+    }
+
+    fn negator(&mut self, at: usize, back: bool, unused: f32) {
+        let recent = self.last_negator.is_some_and(|n| at - n <= NEGATION_SCOPE);
+        self.last_negator = Some(at);
+        let scope = if back {
+            LONG_NEGATION_SCOPE
+        } else {
+            NEGATION_SCOPE
+        };
+        if self.valence_within(at, scope) {
+            self.negation_left = scope + 1;
+            return;
+        }
+        if back && self.negate_back(at) {
+            return;
+        }
+        if !recent {
+            self.add(unused);
+            self.strongest = self.strongest.max(unused.abs());
+        }
+    }
+
+    /// Negates the valence just before a negator that reaches back, when it is close enough.
+    fn negate_back(&mut self, at: usize) -> bool {
+        let Some((item, segment, added)) = self.last_valence else {
+            return false;
+        };
+        if segment != self.segments.len() - 1 || at - item > BACK_SCOPE {
+            return false;
+        }
+        let negated = match self.items[item].role {
+            Some(Role::Valence { value, negated }) if value != 0.0 => added * negated / value,
+            _ => added * NEGATED,
+        };
+        self.add(negated - added);
+        self.strongest = self.strongest.max(negated.abs());
+        self.last_valence = None;
+        true
+    }
+
+    /// A wish after a "but" asks for what is missing: a mild complaint ("great charts, but I
+    /// wish I could build my own").
+    fn wish(&mut self) {
+        self.wishing = true;
+        if self.after_contrast {
+            self.add(WISH_AFTER_CONTRAST);
+            self.strongest = self.strongest.max(-WISH_AFTER_CONTRAST);
+        }
+    }
+
+    fn contrast(&mut self) {
+        for segment in &mut self.segments[self.sentence_start..] {
+            segment.weight *= BEFORE_CONTRAST;
+        }
+        self.after_contrast = true;
+        self.contrasted = true;
+        self.negation_left = 0;
+        self.open_segment(AFTER_CONTRAST);
+    }
+
+    fn open_segment(&mut self, weight: f32) {
+        self.segments.push(Segment { sum: 0.0, weight });
+    }
+
+    fn add(&mut self, valence: f32) {
+        if let Some(segment) = self.segments.last_mut() {
+            segment.sum += valence;
+        }
+    }
+
+    fn finish(self, emphasis: Emphasis) -> Sentiment {
+        let mut total: f32 = self.segments.iter().map(|s| s.sum * s.weight).sum();
+        if total != 0.0 {
+            total += total.signum() * EXCLAMATION * emphasis.exclamations.min(4) as f32;
+        }
+        if emphasis.exasperated {
+            total += EXASPERATION;
+        }
+        let sums = self.segments.iter().map(|s| s.sum * s.weight.max(1.0));
+        let most_positive = sums.clone().fold(0.0f32, f32::max);
+        let most_negative = sums.fold(0.0f32, f32::min);
+        let mixed = if self.contrasted {
+            MIXED_CONTRASTED
+        } else {
+            MIXED
+        };
+        let label = if most_positive >= mixed && -most_negative >= mixed {
+            SentimentLabel::Mixed
+        } else if total.abs() < NEUTRAL || self.strongest < LUKEWARM {
+            SentimentLabel::Neutral
+        } else if total > 0.0 {
+            SentimentLabel::Positive
+        } else {
+            SentimentLabel::Negative
+        };
+        let score = (total / (total * total + ALPHA).sqrt()).clamp(-1.0, 1.0);
+        Sentiment { label, score }
+    }
+}

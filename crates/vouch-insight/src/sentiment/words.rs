@@ -1,0 +1,102 @@
+//! Folded words as the lexicons see them: contractions and elisions taken apart, so the lists
+//! hold one entry for "not", "ne", "adore" whatever is glued to them.
+
+/// French elided words that stand before an apostrophe (`l'appli`, `qu'on`); the word after
+/// it is the one that carries meaning. `n'` is a negation and kept as `ne`.
+const ELIDED: [&str; 11] = [
+    "l", "d", "j", "c", "qu", "s", "m", "t", "jusqu", "lorsqu", "puisqu",
+];
+
+/// English endings after an apostrophe that add nothing to sentiment (`it's`, `we've`).
+const ENGLISH_TAILS: [&str; 6] = ["s", "re", "ve", "ll", "d", "m"];
+
+/// The pieces one folded word stands for, at most two: `don't` → `do not`, `can't` → `can
+/// not`, `n'est` → `ne est`,
+/// `l'appli` → `appli`, `it's` → `it`; any other word is itself.
+pub(super) fn split_word(word: &str) -> Vec<&str> {
+    let (pieces, count) = pieces(word);
+    pieces[..count].to_vec()
+}
+
+/// [`split_word`] without allocating: the pieces and how many of them are used.
+pub(super) fn pieces(word: &str) -> ([&str; 2], usize) {
+    let Some(at) = word.find('\'') else {
+        return ([word, ""], 1);
+    };
+    if let Some(head) = word.strip_suffix("n't") {
+        let head = match head {
+            "ca" => "can",
+            "wo" => "will",
+            "sha" => "shall",
+            "" => return (["not", ""], 1),
+            _ => head,
+        };
+        return ([head, "not"], 2);
+    }
+    let (head, tail) = (&word[..at], &word[at + 1..]);
+    if tail.is_empty() || tail.contains('\'') {
+        return ([word, ""], 1);
+    }
+    if head == "n" {
+        return (["ne", tail], 2);
+    }
+    if ELIDED.contains(&head) {
+        return ([tail, ""], 1);
+    }
+    if ENGLISH_TAILS.contains(&tail) {
+        return ([head, ""], 1);
+    }
+    ([word, ""], 1)
+}
+
+/// `word` with runs of three or more of one letter cut to `keep` (`sooo` → `so` for 1,
+/// `goood` → `good` for 2), written into `buffer`; `None` when it has no such run or does not
+/// fit.
+pub(super) fn squeeze<'b>(word: &str, keep: usize, buffer: &'b mut [u8; 32]) -> Option<&'b str> {
+    let bytes = word.as_bytes();
+    if !word.is_ascii() || bytes.len() > buffer.len() || !has_run_of_three(bytes) {
+        return None;
+    }
+    let mut len = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        let byte = bytes[at];
+        let run = bytes[at..].iter().take_while(|b| **b == byte).count();
+        let kept = if run >= 3 { keep } else { run };
+        buffer[len..len + kept].fill(byte);
+        len += kept;
+        at += run;
+    }
+    std::str::from_utf8(&buffer[..len]).ok()
+}
+
+fn has_run_of_three(bytes: &[u8]) -> bool {
+    bytes
+        .windows(3)
+        .any(|w| w[0] == w[1] && w[1] == w[2] && w[0].is_ascii_alphabetic())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contractions_and_elisions_come_apart() {
+        assert_eq!(split_word("don't"), ["do", "not"]);
+        assert_eq!(split_word("can't"), ["can", "not"]);
+        assert_eq!(split_word("n'est"), ["ne", "est"]);
+        assert_eq!(split_word("l'appli"), ["appli"]);
+        assert_eq!(split_word("j'adore"), ["adore"]);
+        assert_eq!(split_word("it's"), ["it"]);
+        assert_eq!(split_word("aujourd'hui"), ["aujourd'hui"]);
+        assert_eq!(split_word("fast"), ["fast"]);
+    }
+
+    #[test]
+    fn long_runs_of_a_letter_are_squeezed() {
+        let mut buffer = [0; 32];
+        assert_eq!(squeeze("sooo", 1, &mut buffer), Some("so"));
+        assert_eq!(squeeze("goooood", 2, &mut buffer), Some("good"));
+        assert_eq!(squeeze("good", 1, &mut buffer), None);
+    }
+}
