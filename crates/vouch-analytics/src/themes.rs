@@ -247,3 +247,27 @@ impl ThemeSources {
         automatic.chain(tags).collect()
     }
 }
+
+/// The keyword rule that turns a theme into a tag: the theme's stems as prefixes (`factur*`
+/// catches "facture", "factures", "facturation"), at most `vouch_core::text::MAX_TERMS` of
+/// them, tagging the theme's survey's responses with `tag` (the theme's label by default).
+pub fn promotion_rule(
+    theme: &StoredTheme,
+    tag: Option<&str>,
+) -> Result<(vouch_store::NewTagRule, crate::rules::Matcher), crate::rules::RuleInputError> {
+    let mut stems: Vec<&str> = Vec::new();
+    for keyword in &theme.keywords {
+        let long_enough = keyword.stem.chars().count() >= vouch_core::text::MIN_PREFIX_CHARS;
+        if long_enough && !stems.contains(&keyword.stem.as_str()) {
+            stems.push(&keyword.stem);
+        }
+    }
+    stems.truncate(vouch_core::text::MAX_TERMS);
+    let terms: Vec<String> = stems.iter().map(|stem| format!("{stem}*")).collect();
+    let label: String = theme
+        .label
+        .chars()
+        .take(vouch_core::tag::MAX_TAG_CHARS)
+        .collect();
+    crate::rules::check_rule(tag.unwrap_or(&label), &terms.join(", "), Some(theme.survey))
+}

@@ -43,6 +43,7 @@ use vouch_web::error::{ErrorBody, ErrorDetail};
         super::workspace::update_workspace,
         super::themes::survey_themes,
         super::themes::refresh_themes,
+        super::themes::promote_theme,
         super::tags::list_tags,
         super::tags::create_tag,
         super::tags::rename_tag,

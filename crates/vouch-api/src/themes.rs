@@ -9,9 +9,9 @@
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use vouch_analytics::theme_report::theme_report;
-use vouch_analytics::themes::{ThemeSources, discover};
+use vouch_analytics::themes::{ThemeSet, ThemeSources, discover, promotion_rule};
 use vouch_core::AttributeKind;
-use vouch_store::Survey;
+use vouch_store::{Survey, ThemeId};
 
 use crate::Routes;
 use crate::openapi::{ReadErrors, WriteErrors};
@@ -30,6 +30,55 @@ pub(crate) fn routes(routes: Routes) -> Routes {
     routes
         .add::<__path_survey_themes, _, _>(survey_themes)
         .add::<__path_refresh_themes, _, _>(refresh_themes)
+        .add::<__path_promote_theme, _, _>(promote_theme)
+}
+
+/// How a theme is promoted into a tag.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PromoteBody {
+    /// The tag's name (the theme's label by default).
+    #[serde(default)]
+    pub tag: Option<String>,
+}
+
+/// Turn a theme into a tag: a keyword rule of its stems (`factur*`) tags the survey's
+/// responses, past ones by a background job and new ones as they arrive.
+#[utoipa::path(
+    post,
+    path = "/api/v1/surveys/{id}/themes/{theme}/promote",
+    tag = "reports",
+    request_body = PromoteBody,
+    params(
+        ("id" = i64, Path, description = "The survey's id"),
+        ("theme" = i64, Path, description = "The theme's id"),
+    ),
+    responses((status = 201, description = "The rule saved", body = crate::tags::RuleJson), WriteErrors),
+    security(("api_key" = []))
+)]
+async fn promote_theme(
+    State(state): State<ApiState>,
+    WriteCaller(caller): WriteCaller,
+    axum::extract::Path((id, theme)): axum::extract::Path<(String, String)>,
+    body: vouch_web::json::ApiJson<PromoteBody>,
+) -> Result<Response> {
+    let survey = find_survey(&state, &caller, &id).await?;
+    let theme_id = vouch_web::json::path_id(&theme, "theme")?;
+    let set = ThemeSet::load(state.store(), caller.workspace, Some(survey.id)).await?;
+    let theme = set
+        .theme(ThemeId(theme_id))
+        .ok_or_else(|| ApiError::not_found(format!("no theme {theme_id} in this survey")))?;
+    let (rule, _) = promotion_rule(theme, body.value.tag.as_deref())
+        .map_err(|error| ApiError::validation("tag", error.to_string()))?;
+    let saved = state
+        .store()
+        .create_rule(caller.workspace, &rule, jiff::Timestamp::now())
+        .await?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        axum::Json(crate::tags::RuleJson::from(&saved)),
+    )
+        .into_response())
 }
 
 /// The parameters of the themes report.

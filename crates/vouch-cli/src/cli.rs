@@ -479,4 +479,8 @@ pub struct BenchArgs {
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Also time the work on comments: a rule's dry run, themes from scratch (they replace
+    /// the largest survey's themes), its themes report and a ranked search.
+    #[arg(long)]
+    pub feedback: bool,
 }

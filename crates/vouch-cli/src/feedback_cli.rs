@@ -90,6 +90,13 @@ pub struct ThemesArgs {
     /// a theme found again keeps its id).
     #[arg(long)]
     pub refresh: bool,
+    /// Turn this theme (its id) into a tag: a keyword rule of its stems tags its responses,
+    /// past and new. The last line is `matched N`.
+    #[arg(long, value_name = "ID")]
+    pub promote: Option<String>,
+    /// The tag a promoted theme becomes (its label by default).
+    #[arg(long = "as", value_name = "TAG", requires = "promote")]
+    pub as_tag: Option<String>,
     /// Which responses count.
     #[command(flatten)]
     pub selection: crate::cli::SelectionArgs,

@@ -310,6 +310,22 @@ fn created_at(text: &str) -> Result<Timestamp> {
     Ok(instant)
 }
 
+/// The JSON of a response just stored: with the tags its keyword rules put on and its themes,
+/// unless it is anonymous (eNPS).
+async fn created_json(
+    state: &ApiState,
+    workspace: vouch_store::WorkspaceId,
+    stored: &vouch_store::StoredResponse,
+    anonymous: bool,
+) -> Result<ResponseJson> {
+    if anonymous {
+        return Ok(ResponseJson::new(stored, true, Default::default()));
+    }
+    let mut json = super::responses_json(state.store(), workspace, &[stored]).await?;
+    json.pop()
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no JSON for a stored response")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -411,20 +427,4 @@ mod tests {
         let blank = check(&with("5").replace("}}", r#"}, "comment": " "}"#)).unwrap();
         assert_eq!(blank.comment, None);
     }
-}
-
-/// The JSON of a response just stored: with the tags its keyword rules put on and its themes,
-/// unless it is anonymous (eNPS).
-async fn created_json(
-    state: &ApiState,
-    workspace: vouch_store::WorkspaceId,
-    stored: &vouch_store::StoredResponse,
-    anonymous: bool,
-) -> Result<ResponseJson> {
-    if anonymous {
-        return Ok(ResponseJson::new(stored, true, Default::default()));
-    }
-    let mut json = super::responses_json(state.store(), workspace, &[stored]).await?;
-    json.pop()
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no JSON for a stored response")))
 }

@@ -3,6 +3,7 @@
 //! `VOUCH_TEST_DATABASE_URL` names a server.
 
 mod errors;
+mod feedback;
 mod fuzz;
 mod helpers;
 mod lists;

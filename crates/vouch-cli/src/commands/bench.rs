@@ -92,6 +92,9 @@ pub async fn bench(
         "{}",
         table::render(&header, &rows, &[false, false, true, true, true])
     );
+    if args.feedback {
+        super::bench_feedback::bench_feedback(store, workspace, &index, args.repetitions).await?;
+    }
     Ok(())
 }
 

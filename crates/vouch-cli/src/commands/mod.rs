@@ -1,6 +1,7 @@
 //! One module per command; [`run`] dispatches.
 
 mod bench;
+mod bench_feedback;
 mod campaigns;
 mod contacts;
 mod demo;

@@ -2,11 +2,12 @@
 //! their volume, NPS, what each costs or earns the survey's NPS, their detractors' value and
 //! how their comments feel.
 
+use vouch_analytics::rules::run_rule;
 use vouch_analytics::theme_report::theme_report;
-use vouch_analytics::themes::{ThemeSources, discover};
+use vouch_analytics::themes::{ThemeSet, ThemeSources, discover, promotion_rule};
 use vouch_analytics::{ResponseIndex, sync};
 use vouch_core::AttributeKind;
-use vouch_store::{Store, Survey, Workspace};
+use vouch_store::{Store, Survey, ThemeId, Workspace};
 use vouch_web::wire_themes::ThemesJson;
 
 use super::report::{known_attribute, selection_query, tag_and_theme_filters, workspace_time_zone};
@@ -35,6 +36,9 @@ pub async fn themes(
     let mut index = ResponseIndex::new(workspace_time_zone(workspace)?);
     sync::catch_up(store, workspace.id, Some(survey.id), &mut index).await?;
     find_themes_if_needed(store, workspace, &survey, &index, args.refresh).await?;
+    if let Some(id) = &args.promote {
+        return promote(store, workspace, &survey, id, args.as_tag.as_deref()).await;
+    }
     query.rows = tag_and_theme_filters(store, &index, workspace, &survey, &args.selection).await?;
     let sources = ThemeSources::load(store, workspace.id, survey.id).await?;
     let report = match theme_report(
@@ -52,6 +56,46 @@ pub async fn themes(
     } else {
         out!("{}", render_table(&survey, &json));
     }
+    Ok(())
+}
+
+/// Saves the rule that turns a theme into a tag and runs it over the past.
+async fn promote(
+    store: &dyn Store,
+    workspace: &Workspace,
+    survey: &Survey,
+    id: &str,
+    tag: Option<&str>,
+) -> anyhow::Result<()> {
+    let set = ThemeSet::load(store, workspace.id, Some(survey.id)).await?;
+    let theme = id
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .and_then(|id| set.theme(ThemeId(id)));
+    let Some(theme) = theme else {
+        bad_input!(
+            "--promote: no theme {id:?} in {:?} (see vouch themes --survey)",
+            survey.name
+        );
+    };
+    let (rule, _) = match promotion_rule(theme, tag) {
+        Ok(checked) => checked,
+        Err(error) => bad_input!("--as: {error}"),
+    };
+    let saved = store
+        .create_rule(workspace.id, &rule, jiff::Timestamp::now())
+        .await?;
+    let pass = run_rule(store, workspace.id, &saved, |_| {}).await?;
+    outln!(
+        "theme {} ({:?}) is now the tag {:?}: rule {} matches {}",
+        theme.id.0,
+        theme.label,
+        saved.tag,
+        saved.id.0,
+        saved.terms
+    );
+    outln!("matched {}", pass.matched);
     Ok(())
 }
 
