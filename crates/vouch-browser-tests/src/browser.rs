@@ -395,10 +395,12 @@ impl Browser {
             .expect("the body's text")
     }
 
-    /// Waits until the page's text contains `needle`; returns the text.
+    /// Waits until the page's text contains `needle`; returns the text. A body that goes
+    /// stale while it is read (a form's page replaced by the next one) is read again.
     pub async fn wait_for_text(&self, needle: &str) -> String {
         crate::eventually(&format!("the page to say {needle:?}"), WAIT, || async {
-            let text = self.body_text().await;
+            let body = self.client().find(Locator::Css("body")).await.ok()?;
+            let text = body.text().await.ok()?;
             text.contains(needle).then_some(text)
         })
         .await

@@ -85,3 +85,76 @@
     }
   });
 })();
+
+//
+// The rules of the Tags page (`table[data-progress-src]`) that are still tagging past
+// responses show a <progress>; while any does, their progress is asked for every two seconds
+// and the rows updated in place (the share, the responses tagged, "Up to date" once done).
+// Without script the page says "Reload to see how far the rules got".
+(function () {
+  "use strict";
+
+  var table = document.querySelector("table[data-progress-src]");
+  if (!table || !window.fetch || !table.querySelector("progress[data-rule-progress]")) {
+    return;
+  }
+  var source = table.getAttribute("data-progress-src");
+  var reload = document.getElementById("rules-reload");
+  if (reload) {
+    reload.hidden = true;
+  }
+
+  function update(rule) {
+    var row = table.querySelector("tr[data-rule='" + rule.id + "']");
+    if (!row) {
+      return;
+    }
+    var tagged = row.querySelector("[data-rule-tagged]");
+    if (tagged) {
+      tagged.textContent = rule.tagged;
+    }
+    var status = row.querySelector("[data-rule-status]");
+    if (!status) {
+      return;
+    }
+    if (rule.caught_up) {
+      status.textContent = "Up to date";
+      return;
+    }
+    var bar = status.querySelector("progress");
+    var percent = status.querySelector("[data-rule-percent]");
+    if (bar) {
+      bar.value = rule.percent;
+      bar.textContent = rule.percent + "%";
+    }
+    if (percent) {
+      percent.textContent = String(rule.percent);
+    }
+  }
+
+  function poll() {
+    fetch(source, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (reply) {
+        return reply.ok ? reply.json() : null;
+      })
+      .then(function (body) {
+        if (!body || !body.rules) {
+          if (reload) {
+            reload.hidden = false;
+          }
+          return;
+        }
+        body.rules.forEach(update);
+        if (table.querySelector("progress[data-rule-progress]")) {
+          window.setTimeout(poll, 2000);
+        }
+      })
+      .catch(function () {
+        if (reload) {
+          reload.hidden = false;
+        }
+      });
+  }
+
+  window.setTimeout(poll, 2000);
+})();

@@ -27,7 +27,7 @@
 //! ```
 //!
 //! The base has the landmarks: a skip link to `#main`, the `<header class="site-header">` with
-//! the brand, the main `<nav>` (Overview, Segments, Inbox, Surveys, Campaigns, Settings; admins
+//! the brand, the main `<nav>` (Overview, Segments, Inbox, Tags, Surveys, Campaigns, Settings; admins
 //! also see Members, API keys and Brand) with `aria-current="page"` on [`Frame::active`], the workspace switcher
 //! (a form posting `workspace=SLUG` to `/app/workspace`, shown when the user has more than one
 //! workspace), the user's name and the sign-out form (POST `/logout`); then
@@ -42,6 +42,7 @@
 //! | Overview | `/app/surveys/{id}` (the frame's survey), else `/app` (the first visible survey) |
 //! | Segments | `/app/surveys/{id}/segments`, else `/app/segments` (the first visible survey's) |
 //! | Inbox | `/app/inbox` |
+//! | Tags | `/app/tags` (the tags, their rules, and their forms for members) |
 //! | Surveys | `/app/surveys` |
 //! | Campaigns | `/app/campaigns` (also the send form and the widget keys) |
 //! | Settings | `/app/settings` (the user's account) |
@@ -72,6 +73,8 @@ pub enum Nav {
     Segments,
     /// The response inbox.
     Inbox,
+    /// The workspace's tags and keyword rules.
+    Tags,
     /// The list of surveys and their settings.
     Surveys,
     /// Email campaigns, the send form and widget keys.
@@ -190,6 +193,7 @@ impl Frame {
             (Nav::Overview, "Overview", overview),
             (Nav::Segments, "Segments", segments),
             (Nav::Inbox, "Inbox", "/app/inbox".to_owned()),
+            (Nav::Tags, "Tags", "/app/tags".to_owned()),
             (Nav::Surveys, "Surveys", "/app/surveys".to_owned()),
             (Nav::Campaigns, "Campaigns", "/app/campaigns".to_owned()),
             (Nav::Settings, "Settings", "/app/settings".to_owned()),

@@ -11,8 +11,9 @@
 //!   may see.
 //! - `auth_pages`: sign-in, sign-out, the workspace switch, invitations, password resets, the
 //!   user's own account; `admin_pages`: members and API keys; [`pages`]: the content pages
-//!   (overview, segments, inbox, contacts, surveys); `campaigns`: email campaigns, the send
-//!   form with its dry-run count and email preview, and the widget keys.
+//!   (overview, segments, inbox, contacts, surveys, tags and keyword rules); `campaigns`:
+//!   email campaigns, the send form with its dry-run count and email preview, and the widget
+//!   keys.
 //!
 //! `vouch-charts` turns figures that `vouch-analytics` already computed (counts, NPS, margins of
 //! error) into SVG markup and companion HTML data tables, so that a browser needs no chart

@@ -9,9 +9,13 @@
 //! | `GET, POST /app/surveys/{id}/settings` | [`settings`]: wording, brand, languages, link, widget (members+) |
 //! | `GET /app/inbox` | [`inbox`]: every response, latest answer first, filtered, counted and paged by cursor |
 //! | `POST /app/inbox/columns` | [`inbox_columns`]: the attributes the member's inbox rows show |
-//! | `GET /app/inbox/{id}` | [`response`]: one response, its follow-up and notes |
+//! | `GET /app/inbox/{id}` | [`response`]: one response, its follow-up, notes and history |
 //! | `POST /app/inbox/{id}/workflow`, `POST /app/inbox/{id}/notes` | status, assignee, tags; a note (members+) |
 //! | `GET /app/contacts/{id}` | [`contact`]: a contact's attributes and NPS answers |
+//! | `GET /app/tags` | `tags`: the tags with their responses and rules, the keyword rules and their progress |
+//! | `POST /app/tags`, `POST /app/tags/rename`, `/merge`, `/delete` | `tag_forms`: a new tag, a rename, a merge, a delete (confirmed) (members+) |
+//! | `POST /app/rules`, `POST /app/rules/delete` | `rules`: count a rule's matches or save it; delete one (members+) |
+//! | `GET /app/rules/progress` | `rules`: each rule's share of the past matched, JSON for the page's script |
 //! | `GET /assets/dashboard-pages.js` | [`script`]: keyboard navigation and small conveniences |
 //!
 //! Every filter is a GET parameter ([`filters`]), so a view is a URL. Figures come from the
@@ -31,6 +35,7 @@ mod directory;
 mod filter_bar;
 pub(crate) mod filters;
 mod fresh;
+mod history;
 pub(crate) mod inbox;
 mod inbox_columns;
 mod listing;
@@ -39,10 +44,13 @@ mod periods;
 pub(crate) mod response;
 mod response_forms;
 mod response_nav;
+mod rules;
 pub(crate) mod script;
 pub(crate) mod segments;
 pub(crate) mod settings;
 pub(crate) mod surveys;
+mod tag_forms;
+mod tags;
 mod view;
 
 use std::sync::Arc;
@@ -71,6 +79,13 @@ pub fn router() -> Router<AppState> {
         .route("/app/inbox/{id}/workflow", post(response::change_workflow))
         .route("/app/inbox/{id}/notes", post(response::add_note))
         .route("/app/contacts/{id}", get(contact::page))
+        .route("/app/tags", get(tags::page).post(tag_forms::create))
+        .route("/app/tags/rename", post(tag_forms::rename))
+        .route("/app/tags/merge", post(tag_forms::merge))
+        .route("/app/tags/delete", post(tag_forms::delete))
+        .route("/app/rules", post(rules::submit))
+        .route("/app/rules/delete", post(rules::delete))
+        .route("/app/rules/progress", get(rules::progress))
         .route("/assets/dashboard-pages.js", get(script::serve))
         .layer(Extension(Arc::new(fresh::Freshness::default())))
         .layer(Extension(Arc::new(directory::Directory::default())))

@@ -1,6 +1,7 @@
 //! `GET /app/inbox/{id}`: one response — score, comment, who and their attributes (never for
 //! eNPS), its follow-up (status, assignee, tags) and internal notes — with the forms that
-//! change them: `POST /app/inbox/{id}/workflow` and `POST /app/inbox/{id}/notes`.
+//! change them: `POST /app/inbox/{id}/workflow` and `POST /app/inbox/{id}/notes` — and its
+//! history (`history.rs`).
 //!
 //! The forms post the session's CSRF token as `csrf`; the POST handlers take a [`Writer`], so a
 //! viewer (whose forms are drawn disabled) or a forged form gets 403 and changes nothing. A
@@ -26,6 +27,7 @@ use super::directory::Directory;
 use super::filter_bar::{Choice, status_choices};
 use super::filters::{one, query_pairs, status_label, with_query};
 use super::fresh::Freshness;
+use super::history::{HistoryLine, history_lines};
 use super::inbox::{assignee_choices, status_class};
 use super::listing::known_tags;
 use super::path_id;
@@ -120,6 +122,8 @@ pub(crate) struct ResponsePage {
     pub(crate) known_tags: Vec<String>,
     /// The notes, oldest first.
     pub(crate) notes: Vec<NoteView>,
+    /// The changes made to its tags, status and assignee, oldest first.
+    pub(crate) history: Vec<HistoryLine>,
     /// Where the follow-up form posts.
     pub(crate) workflow_action: String,
     /// Where the note form posts.
@@ -295,6 +299,7 @@ async fn build(
     let workflow = store.workflows(workspace, &[id]).await?.into_iter().next();
     let notes = store.notes(workspace, id).await?;
     let members = store.members(workspace).await?;
+    let history = history_lines(store, workspace, id, &members, &zone, anonymous).await?;
     let shown = match answer {
         Ok(ShownAnswer::Open(response)) => open_answer(store, workspace, response, &zone).await?,
         Ok(ShownAnswer::Anonymous(answer)) => anonymous_answer(answer),
@@ -343,6 +348,7 @@ async fn build(
         tags,
         known_tags: known_tags(store, workspace).await,
         notes: note_views(notes, &zone),
+        history,
         workflow_action: with_query(&format!("{path}/workflow"), pairs),
         notes_action: with_query(&format!("{path}/notes"), pairs),
         form,

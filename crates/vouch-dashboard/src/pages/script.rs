@@ -1,8 +1,9 @@
 //! `GET /assets/dashboard-pages.js`: the pages' one script (`assets/dashboard-pages.js`),
 //! built into the binary, cached for a year (pages name it with its version).
 //!
-//! It only adds: keyboard navigation of the inbox (`j`, `k`, Enter) and, on a phone, a filter
-//! bar folded behind "More filters". Every page works without
+//! It only adds: keyboard navigation of the inbox (`j`, `k`, Enter), on a phone a filter bar
+//! folded behind "More filters", and on the Tags page the progress of rules still tagging past
+//! responses, refreshed from `GET /app/rules/progress`. Every page works without
 //! it, and the dashboard's Content Security Policy allows no inline script, so pages load it
 //! with `<script src defer>`.
 

@@ -1,6 +1,7 @@
 //! The dashboard end to end: a real server on a free port over a fresh SQLite database per
 //! test, spoken to as browsers with cookie jars (and as forgers without one) — its frame and
-//! accounts, and its content pages over a few hundred known answers.
+//! accounts, its content pages over a few hundred known answers, and the Tags page with
+//! each answer's history.
 
 mod accounts;
 mod admin;
@@ -8,3 +9,4 @@ mod campaigns;
 mod helpers;
 mod pages;
 mod sign_in;
+mod tags;
