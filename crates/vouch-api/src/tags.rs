@@ -224,17 +224,9 @@ impl From<&TagRule> for RuleJson {
             terms: rule.terms.clone(),
             survey_id: rule.survey.map(|survey| survey.0),
             tagged: rule.tagged,
-            progress: rule_progress(rule),
+            progress: rule.progress(),
             created_at: rule.created_at.to_string(),
         }
-    }
-}
-
-/// How far a rule got through the past, 0 to 1 (by response id, which grows with time).
-pub fn rule_progress(rule: &TagRule) -> f64 {
-    match rule.caught_up() || rule.backfill_until.0 <= 0 {
-        true => 1.0,
-        false => (rule.through.0.max(0) as f64 / rule.backfill_until.0 as f64).min(1.0),
     }
 }
 

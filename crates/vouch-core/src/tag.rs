@@ -17,6 +17,9 @@ pub enum TagNameError {
     /// Longer than [`MAX_TAG_CHARS`].
     #[error("a tag name has at most {MAX_TAG_CHARS} characters; this one has {0}")]
     TooLong(usize),
+    /// A control character (a line break, a tab, a NUL).
+    #[error("a tag name may not contain control characters")]
+    Control,
 }
 
 /// A tag name as it is kept (trimmed), or why it cannot be one. Tags differing only in case
@@ -29,6 +32,9 @@ pub fn check_tag_name(name: &str) -> Result<String, TagNameError> {
     }
     if chars > MAX_TAG_CHARS {
         return Err(TagNameError::TooLong(chars));
+    }
+    if trimmed.chars().any(char::is_control) {
+        return Err(TagNameError::Control);
     }
     Ok(trimmed.to_owned())
 }
@@ -83,6 +89,7 @@ mod tests {
         );
         assert!(check_tag_name(&"é".repeat(MAX_TAG_CHARS)).is_ok());
         assert_eq!(tag_key(" Bug"), tag_key("bug"));
+        assert_eq!(check_tag_name("a\nb"), Err(TagNameError::Control));
     }
 
     #[test]

@@ -68,6 +68,15 @@ impl TagRule {
     pub fn caught_up(&self) -> bool {
         self.through >= self.backfill_until
     }
+
+    /// How far the rule got through the responses stored before it, 0 to 1 (by response id,
+    /// which grows with time); 1 once caught up.
+    pub fn progress(&self) -> f64 {
+        match self.caught_up() || self.backfill_until.0 <= 0 {
+            true => 1.0,
+            false => (self.through.0.max(0) as f64 / self.backfill_until.0 as f64).min(1.0),
+        }
+    }
 }
 
 /// A rule to save; the tag is created if the workspace has none of that name.

@@ -27,15 +27,6 @@ use super::tags::{RuleForm, TagForms, percent_done, render_tags, saved_redirect,
 use crate::layout::{DashboardError, with_page_headers};
 use crate::session::{Viewer, Writer};
 
-/// How far a rule got through the past, 0 to 1 (by response id, which grows with time): 1 once
-/// caught up, as the API's `progress` reads.
-pub(crate) fn rule_progress(rule: &TagRule) -> f64 {
-    match rule.caught_up() || rule.backfill_until.0 <= 0 {
-        true => 1.0,
-        false => (rule.through.0.max(0) as f64 / rule.backfill_until.0 as f64).min(1.0),
-    }
-}
-
 /// What is wrong with the terms as typed, if anything.
 fn terms_error(typed: &str) -> Option<String> {
     if typed.trim().is_empty() {

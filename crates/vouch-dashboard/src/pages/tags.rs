@@ -24,7 +24,6 @@ use vouch_store::{Survey, SurveyId, TagRule, TagSummary};
 use vouch_web::state::AppState;
 
 use super::filters::{one, query_pairs, with_query};
-use super::rules::rule_progress;
 use crate::layout::{DashboardError, Frame, Nav, render_status};
 use crate::session::Viewer;
 
@@ -276,7 +275,7 @@ pub(crate) fn percent_done(rule: &TagRule) -> u32 {
     if rule.caught_up() {
         return 100;
     }
-    ((rule_progress(rule) * 100.0).floor() as u32).min(99)
+    ((rule.progress() * 100.0).floor() as u32).min(99)
 }
 
 /// The surveys a rule may be limited to (those taking answers), oldest first, `chosen`
