@@ -66,6 +66,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/app", get(first_overview))
         .route("/app/", get(|| async { Redirect::to("/app") }))
         .route("/app/segments", get(first_segments))
+        .route("/app/themes", get(first_themes))
         .route("/assets/dashboard.css", get(layout::stylesheet))
         .merge(pages::router())
         .merge(campaigns::router())
@@ -111,6 +112,29 @@ async fn first_segments(
 ) -> Result<Response, DashboardError> {
     Ok(match first_visible_survey(&viewer, &state).await? {
         Some(id) => Redirect::to(&format!("/app/surveys/{id}/segments")).into_response(),
+        None => Redirect::to("/app/surveys").into_response(),
+    })
+}
+
+/// `GET /app/themes`: the themes of the first survey the viewer may see (`survey=ID` picks
+/// one), its filters kept.
+async fn first_themes(
+    viewer: Viewer,
+    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> Result<Response, DashboardError> {
+    let mut pairs = pages::filters::query_pairs(query.as_deref());
+    let picked = pages::filters::one(&pairs, "survey").and_then(pages::path_id);
+    pairs.retain(|(name, _)| name != "survey");
+    let id = match picked {
+        Some(id) => Some(id),
+        None => first_visible_survey(&viewer, &state).await?,
+    };
+    Ok(match id {
+        Some(id) => {
+            let path = format!("/app/surveys/{id}/themes");
+            Redirect::to(&pages::filters::with_query(&path, &pairs)).into_response()
+        }
         None => Redirect::to("/app/surveys").into_response(),
     })
 }

@@ -46,8 +46,10 @@ pub(crate) struct InboxFields {
     pub(crate) statuses: Vec<Choice>,
     /// The workspace's members (first: anyone).
     pub(crate) assignees: Vec<Choice>,
-    /// The tag filtered on.
-    pub(crate) tag: String,
+    /// The search (`q`), when the inbox searches.
+    pub(crate) search: String,
+    /// Why the search cannot run, next to its box.
+    pub(crate) search_error: Option<String>,
     /// Tags in use, for the tag field's suggestions.
     pub(crate) known_tags: Vec<String>,
 }
@@ -183,11 +185,18 @@ fn hidden_fields(filters: &Filters, options: &BarOptions) -> Vec<(String, String
     }
     if options.inbox.is_none() {
         hidden.extend(
-            filters.pairs().into_iter().filter(|(name, _)| {
-                ["survey", "status", "assignee", "tag"].contains(&name.as_str())
-            }),
+            filters
+                .pairs()
+                .into_iter()
+                .filter(|(name, _)| ["survey", "status", "assignee"].contains(&name.as_str())),
         );
     }
+    hidden.extend(
+        filters
+            .pairs()
+            .into_iter()
+            .filter(|(name, _)| name == "tag" || name == "theme"),
+    );
     let shown_as_field = |name: &str| name == "by" && !options.breakdown.is_empty();
     hidden.extend(
         options

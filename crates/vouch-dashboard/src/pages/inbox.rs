@@ -28,6 +28,7 @@ use vouch_store::{
 
 use super::directory::Directory;
 use super::filter_bar::{BarOptions, Choice, FilterBar, InboxFields, bad_filter, status_choices};
+use super::filters::selection::Selector;
 use super::filters::{
     ChipNames, FilterError, Filters, Preset, Range, one, query_pairs, status_label, with_query,
 };
@@ -119,7 +120,7 @@ pub(crate) async fn page(
     let frame = Frame::new(&viewer, "Inbox", Nav::Inbox);
     let definitions = store.attribute_definitions(workspace).await?;
     let pairs = query_pairs(query.as_deref());
-    let filters = match Filters::parse(&pairs, &definitions) {
+    let mut filters = match Filters::parse(&pairs, &definitions) {
         Ok(filters) => filters,
         Err(error) => return Ok(bad_filter(frame, "/app/inbox", error)),
     };
@@ -139,12 +140,18 @@ pub(crate) async fn page(
         Ok(surveys) => surveys,
         Err(error) => return Ok(bad_filter(frame, "/app/inbox", error)),
     };
+    let survey = filters.survey.map(SurveyId);
+    let selector = match Selector::load(store, workspace, survey, &filters).await? {
+        Ok(selector) => selector,
+        Err(error) => return Ok(bad_filter(frame, "/app/inbox", error)),
+    };
     let members = store.members(workspace).await?;
     let follow_up = follow_up(store, workspace, &filters).await?;
     let live = freshness.index(&state, workspace).await?;
     let saved = inbox_columns::saved(&state, &viewer).await;
     let (selection, columns) = {
         let index = live.read();
+        selector.apply(&index, &mut filters);
         let ids: Vec<SurveyId> = surveys.iter().map(|survey| survey.id).collect();
         let saved = saved.inbox_columns.as_deref();
         let columns = inbox_columns::shown_columns(saved, &definitions, &index, &ids);
@@ -161,7 +168,10 @@ pub(crate) async fn page(
     let listed = list_rows(&state, workspace, &context, &selection, before).await?;
     let inbox = inbox_fields(store, workspace, &filters, &visible, &members).await;
     let options = BarOptions {
-        names: chip_names(&filters, &surveys, &names),
+        names: ChipNames {
+            themes: selector.theme_names.clone(),
+            ..chip_names(&filters, &surveys, &names)
+        },
         inbox: Some(inbox),
         ..BarOptions::default()
     };
@@ -387,6 +397,7 @@ fn chip_names(filters: &Filters, surveys: &[&Survey], names: &HashMap<i64, Strin
         assignee: filters
             .assignee
             .and_then(|user| names.get(&user.0).cloned()),
+        themes: Vec::new(),
     }
 }
 
@@ -404,7 +415,8 @@ async fn inbox_fields(
         surveys: survey_choices(visible, filters.survey),
         statuses: status_choices(filters.status),
         assignees: assignee_choices(members, filters.assignee.map(|user| user.0), "Anyone"),
-        tag: filters.tag.clone().unwrap_or_default(),
+        search: String::new(),
+        search_error: None,
         known_tags,
     }
 }

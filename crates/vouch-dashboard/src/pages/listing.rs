@@ -1,4 +1,4 @@
-//! The follow-up filters of a listing (status, assignee, tag), read from the store as the
+//! The follow-up filters of a listing (status, assignee), read from the store as the
 //! [`FollowUp`] the index crosses its selection with.
 //!
 //! The store answers "which responses have this stored follow-up" as a sorted id list.
@@ -21,9 +21,10 @@ pub(crate) async fn follow_up(
     let others = WorkflowFilter {
         status: None,
         assignee: filters.assignee,
-        tag: filters.tag.clone(),
+        // Tags select rows of the index (`filters::selection`), not follow-up.
+        tag: None,
     };
-    let has_others = others.assignee.is_some() || others.tag.is_some();
+    let has_others = others.assignee.is_some();
     match filters.status {
         Some(ResponseStatus::Open) => {
             let mut not_open: HashSet<ResponseId> = HashSet::new();

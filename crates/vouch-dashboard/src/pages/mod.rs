@@ -6,6 +6,8 @@
 //! | `GET /app/surveys` | [`surveys`]: every survey the viewer may see, with its NPS and a sparkline |
 //! | `GET /app/surveys/{id}` | [`overview`]: NPS ± MOE, change, split, distribution, trend, rate, comments |
 //! | `GET /app/surveys/{id}/segments?by=ATTR` | [`segments`]: NPS by an attribute's values |
+//! | `GET /app/surveys/{id}/themes` | [`themes`]: automatic themes and tags with NPS, impact, value, trend |
+//! | `POST /app/surveys/{id}/themes/find`, `POST …/themes/{theme}/tag` | find themes again; make a theme a tag (members+) |
 //! | `GET, POST /app/surveys/{id}/settings` | [`settings`]: wording, brand, languages, link, widget (members+) |
 //! | `GET /app/inbox` | [`inbox`]: every response, latest answer first, filtered, counted and paged by cursor |
 //! | `POST /app/inbox/columns` | [`inbox_columns`]: the attributes the member's inbox rows show |
@@ -51,6 +53,8 @@ pub(crate) mod settings;
 pub(crate) mod surveys;
 mod tag_forms;
 mod tags;
+mod theme_rows;
+pub(crate) mod themes;
 mod view;
 
 use std::sync::Arc;
@@ -69,6 +73,12 @@ pub fn router() -> Router<AppState> {
         .route("/app/surveys", get(surveys::page))
         .route("/app/surveys/{id}", get(overview::page))
         .route("/app/surveys/{id}/segments", get(segments::page))
+        .route("/app/surveys/{id}/themes", get(themes::page))
+        .route("/app/surveys/{id}/themes/find", post(themes::find_again))
+        .route(
+            "/app/surveys/{id}/themes/{theme}/tag",
+            post(themes::make_tag),
+        )
         .route(
             "/app/surveys/{id}/settings",
             get(settings::page).post(settings::save),

@@ -23,6 +23,7 @@ use vouch_store::{Survey, SurveyId, WorkspaceId};
 
 use super::comments::{CommentView, comment_views, with_comments, withheld_comments_note};
 use super::filter_bar::{BarOptions, FilterBar, bad_filter};
+use super::filters::selection::Selector;
 use super::filters::{FilterError, Filters, Preset, Range, interval_name, query_pairs};
 use super::fresh::Freshness;
 use super::periods::trend_points;
@@ -185,13 +186,19 @@ pub(crate) async fn page(
     let frame = Frame::new(&viewer, survey.name.clone(), Nav::Overview).for_survey(survey.id);
     let path = format!("/app/surveys/{}", survey.id.0);
     let definitions = state.store().attribute_definitions(workspace).await?;
-    let filters = match Filters::parse(&query_pairs(query.as_deref()), &definitions) {
+    let mut filters = match Filters::parse(&query_pairs(query.as_deref()), &definitions) {
         Ok(filters) => filters.report_only(),
+        Err(error) => return Ok(bad_filter(frame, &path, error)),
+    };
+    let store = state.store();
+    let selector = match Selector::load(store, workspace, Some(survey.id), &filters).await? {
+        Ok(selector) => selector,
         Err(error) => return Ok(bad_filter(frame, &path, error)),
     };
     let live = freshness.index(&state, workspace).await?;
     let counted = {
         let index = live.read();
+        selector.apply(&index, &mut filters);
         // The breakdown shown first: what this survey's answers carry most (employees have a
         // department, not a country).
         let first_attribute = index.most_carried_attribute(survey.id);
@@ -214,6 +221,7 @@ pub(crate) async fn page(
     let rate = response_rate(&state, &viewer, survey.id).await?;
     let options = BarOptions {
         interval: true,
+        names: selector.chip_names(),
         ..BarOptions::default()
     };
     let bar = FilterBar::new(&path, &filters, &range, &definitions, options);

@@ -8,6 +8,7 @@ use vouch_analytics::ResponseIndex;
 use vouch_store::{ResponseId, SurveyId};
 
 use super::directory::Directory;
+use super::filters::selection::Selector;
 use super::filters::{Filters, with_query};
 use super::fresh::Freshness;
 use super::inbox::{chosen_surveys, list_query};
@@ -50,9 +51,18 @@ pub(crate) async fn neighbours(
     if ids.is_empty() {
         return Ok(Neighbours::default());
     }
+    let survey = filters.survey.map(SurveyId);
+    let Ok(selector) = Selector::load(store, workspace, survey, &filters).await? else {
+        return Ok(Neighbours::default());
+    };
     let follow_up = follow_up(store, workspace, &filters).await?;
     let live = freshness.index(state, workspace).await?;
-    let (newer, older) = find(&live.read(), &filters, &ids, &follow_up, id);
+    let (newer, older) = {
+        let index = live.read();
+        let mut filters = filters;
+        selector.apply(&index, &mut filters);
+        find(&index, &filters, &ids, &follow_up, id)
+    };
     let link = |id: ResponseId| with_query(&format!("/app/inbox/{}", id.0), pairs);
     Ok(Neighbours {
         newer: newer.map(link),

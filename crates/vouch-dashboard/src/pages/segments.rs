@@ -21,6 +21,7 @@ use vouch_core::{ANONYMITY_MIN_RESPONSES, Banding};
 use vouch_store::{AttributeDefinition, SurveyId};
 
 use super::filter_bar::{BarOptions, Choice, FilterBar, bad_filter};
+use super::filters::selection::Selector;
 use super::filters::{FilterError, Filters, Preset, Range, one, query_pairs};
 use super::fresh::Freshness;
 use super::view::Headline;
@@ -194,8 +195,13 @@ pub(crate) async fn page(
     let overview = format!("/app/surveys/{}", survey.id.0);
     let definitions = state.store().attribute_definitions(workspace).await?;
     let pairs = query_pairs(query.as_deref());
-    let filters = match Filters::parse(&pairs, &definitions) {
+    let mut filters = match Filters::parse(&pairs, &definitions) {
         Ok(filters) => filters.report_only(),
+        Err(error) => return Ok(bad_filter(frame, &path, error)),
+    };
+    let store = state.store();
+    let selector = match Selector::load(store, workspace, Some(survey.id), &filters).await? {
+        Ok(selector) => selector,
         Err(error) => return Ok(bad_filter(frame, &path, error)),
     };
     let live = freshness.index(&state, workspace).await?;
@@ -217,7 +223,12 @@ pub(crate) async fn page(
         Some("name") => SortBy::Name,
         _ => SortBy::LowerBound,
     };
-    let (range, report) = match segment_report(&live.read(), &filters, survey.id, &by, bands) {
+    let reported = {
+        let index = live.read();
+        selector.apply(&index, &mut filters);
+        segment_report(&index, &filters, survey.id, &by, bands)
+    };
+    let (range, report) = match reported {
         Ok(found) => found,
         Err(error) => return Ok(bad_filter(frame, &path, error)),
     };
@@ -239,6 +250,7 @@ pub(crate) async fn page(
     let options = BarOptions {
         keep: keep.clone(),
         breakdown: breakdown_choices(&definitions, &by),
+        names: selector.chip_names(),
         ..BarOptions::default()
     };
     let bar = FilterBar::new(&path, &filters, &range, &definitions, options);

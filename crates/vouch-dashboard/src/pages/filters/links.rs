@@ -46,8 +46,11 @@ impl Filters {
         if let Some(assignee) = self.assignee {
             push("assignee", assignee.0.to_string());
         }
-        if let Some(tag) = &self.tag {
+        for tag in &self.tags {
             push("tag", tag.clone());
+        }
+        for theme in &self.themes {
+            push("theme", theme.clone());
         }
         pairs
     }
@@ -100,8 +103,20 @@ impl Filters {
                 .unwrap_or_else(|| "someone".to_owned());
             chip(format!("assigned to {name}"), &|f| f.assignee = None);
         }
-        if let Some(tag) = &self.tag {
-            chip(format!("tag: {tag}"), &|f| f.tag = None);
+        for (position, tag) in self.tags.iter().enumerate() {
+            chip(format!("tag: {tag}"), &|f| {
+                f.tags.remove(position);
+            });
+        }
+        for (position, theme) in self.themes.iter().enumerate() {
+            let label = names
+                .themes
+                .iter()
+                .find(|(id, _)| id == theme)
+                .map_or_else(|| theme.clone(), |(_, label)| label.clone());
+            chip(format!("theme: {label}"), &|f| {
+                f.themes.remove(position);
+            });
         }
         chips
     }
@@ -114,6 +129,8 @@ pub(crate) struct ChipNames {
     pub(crate) survey: Option<String>,
     /// The name of the assignee filtered on.
     pub(crate) assignee: Option<String>,
+    /// The labels of the themes filtered on, by id.
+    pub(crate) themes: Vec<(String, String)>,
 }
 
 /// One active filter, shown in the filter bar with a link that removes it.

@@ -9,7 +9,9 @@
 //! | `channel` | `email`, `link`, `widget`, `api` or `import` (see [`Filters::channel`]) |
 //! | `category` | `promoter`, `passive` or `detractor` |
 //! | `text` | one word the comment contains |
-//! | `survey`, `status`, `assignee`, `tag` | the inbox's own: a survey id, a follow-up status, a user id, a tag |
+//! | `tag` | a tag, repeatable: responses carrying any of them |
+//! | `theme` | a theme id (`12`) or a tag as `tag:NAME`, repeatable: responses in any of them |
+//! | `survey`, `status`, `assignee` | the inbox's own: a survey id, a follow-up status, a user id |
 //!
 //! The filter bar's "add a filter" fields come as `add_attr` + `add_value` and become one more
 //! `where`; empty values count as not given, so a form can send every field. Every link a page
@@ -24,6 +26,7 @@ mod links;
 mod parse;
 mod query;
 mod range;
+pub(crate) mod selection;
 
 use jiff::Timestamp;
 use vouch_core::{Category, Interval};
@@ -90,8 +93,13 @@ pub(crate) struct Filters {
     pub(crate) status: Option<ResponseStatus>,
     /// Inbox: only responses assigned to this user.
     pub(crate) assignee: Option<UserId>,
-    /// Inbox: only responses with this tag.
-    pub(crate) tag: Option<String>,
+    /// Only responses carrying one of these tags (every page).
+    pub(crate) tags: Vec<String>,
+    /// Only responses in one of these themes (every page).
+    pub(crate) themes: Vec<String>,
+    /// The rows the tags and themes select in the index read (set by the page under the
+    /// index's lock, see [`selection`]); never written into URLs.
+    pub(crate) rows: Option<roaring::RoaringBitmap>,
 }
 
 /// The pairs of a query string; a string that does not decode gives none.
@@ -128,7 +136,6 @@ impl Filters {
             survey: None,
             status: None,
             assignee: None,
-            tag: None,
             ..self.clone()
         }
     }
@@ -141,7 +148,8 @@ impl Filters {
             || self.text.is_some()
             || self.status.is_some()
             || self.assignee.is_some()
-            || self.tag.is_some()
+            || !self.tags.is_empty()
+            || !self.themes.is_empty()
     }
 }
 
@@ -177,7 +185,7 @@ mod tests {
     #[test]
     fn filters_round_trip_through_the_url() {
         let query = "survey=3&from=2026-01-01&to=2026-04-01&interval=week&where=plan%3Dpro\
-                     &where=seats%3D3&category=detractor&text=slow&status=closed&assignee=7&tag=billing";
+                     &where=seats%3D3&category=detractor&text=slow&status=closed&assignee=7&tag=billing&theme=3";
         let filters = parse(query).unwrap();
         assert_eq!(filters.wheres.len(), 2);
         assert_eq!(filters.category, Some(Category::Detractor));

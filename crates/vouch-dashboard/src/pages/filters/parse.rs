@@ -49,15 +49,26 @@ impl Filters {
                 })?))
             }
         };
-        filters.tag = match one(pairs, "tag") {
-            None => None,
-            Some(text) if text.chars().count() > MAX_VALUE_CHARS => {
-                return Err(FilterError::new("tag", "unknown tag"));
-            }
-            Some(text) => Some(text.to_owned()),
-        };
+        filters.tags = repeated(pairs, "tag")?;
+        filters.themes = repeated(pairs, "theme")?;
         Ok(filters)
     }
+}
+
+/// Every non-empty value of a repeatable parameter (`tag`, `theme`), trimmed, repeats dropped.
+fn repeated(pairs: &[(String, String)], name: &'static str) -> Result<Vec<String>, FilterError> {
+    let mut values: Vec<String> = Vec::new();
+    for (_, value) in pairs.iter().filter(|(key, _)| key == name) {
+        let value = value.trim();
+        if value.is_empty() || values.iter().any(|known| known == value) {
+            continue;
+        }
+        if value.chars().count() > MAX_VALUE_CHARS {
+            return Err(FilterError::new(name, format!("unknown {name}")));
+        }
+        values.push(value.to_owned());
+    }
+    Ok(values)
 }
 
 /// The value of parameter `name` read by `parse`, if given; `unknown` says what is wrong with

@@ -29,6 +29,7 @@ impl Filters {
             channels: self.channel.iter().cloned().collect(),
             text: self.text.clone(),
             scores: self.category.map(category_scores),
+            rows: self.rows.clone(),
             ..Query::default()
         }
     }

@@ -5,4 +5,5 @@ mod inbox;
 mod overview;
 mod seed;
 mod settings;
+mod themes;
 mod timing;
