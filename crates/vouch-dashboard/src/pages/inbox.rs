@@ -34,6 +34,7 @@ use super::filters::{
 };
 use super::fresh::Freshness;
 use super::inbox_columns::{self, ColumnChoice};
+use super::inbox_search::Search;
 use super::listing::{follow_up, known_tags, who_answered};
 use super::view::{ScoreChip, date_time, iso_date, shown_date};
 use super::visible_surveys;
@@ -145,6 +146,7 @@ pub(crate) async fn page(
         Ok(selector) => selector,
         Err(error) => return Ok(bad_filter(frame, "/app/inbox", error)),
     };
+    let mut search = Search::parse(&pairs);
     let members = store.members(workspace).await?;
     let follow_up = follow_up(store, workspace, &filters).await?;
     let live = freshness.index(&state, workspace).await?;
@@ -155,7 +157,17 @@ pub(crate) async fn page(
         let ids: Vec<SurveyId> = surveys.iter().map(|survey| survey.id).collect();
         let saved = saved.inbox_columns.as_deref();
         let columns = inbox_columns::shown_columns(saved, &definitions, &index, &ids);
-        let selection = select(&index, &filters, &surveys, &follow_up, before);
+        let mut selection = select(&index, &filters, &surveys, &follow_up, before);
+        if search.active() && selection.listing.is_some() {
+            let (_, query) = list_query(&index, &filters, &ids);
+            match search.page(&index, &query, &follow_up, PAGE_SIZE) {
+                Ok((listing, next)) => {
+                    selection.listing = Some(listing);
+                    selection.search_next = next;
+                }
+                Err(message) => search.error = Some(message),
+            }
+        }
         (selection, columns)
     };
     let names = member_names(&members);
@@ -166,7 +178,9 @@ pub(crate) async fn page(
         columns: &columns,
     };
     let listed = list_rows(&state, workspace, &context, &selection, before).await?;
-    let inbox = inbox_fields(store, workspace, &filters, &visible, &members).await;
+    let mut inbox = inbox_fields(store, workspace, &filters, &visible, &members).await;
+    inbox.search = search.text.clone();
+    inbox.search_error = search.error.clone();
     let options = BarOptions {
         names: ChipNames {
             themes: selector.theme_names.clone(),
@@ -186,8 +200,19 @@ pub(crate) async fn page(
         frame,
         bar,
         range_label: selection.range.label.clone(),
-        total_label: total_label(listed.total),
-        older_href: older_href(&filters, &listed),
+        total_label: match search.active() && search.error.is_none() {
+            true => search.summary(listed.total),
+            false => total_label(listed.total),
+        },
+        older_href: match search.active() {
+            true => selection.search_next.map(|next| {
+                let mut pairs = filters.pairs();
+                pairs.push(("q".to_owned(), search.text.clone()));
+                pairs.push(("after".to_owned(), next.to_string()));
+                with_query("/app/inbox", &pairs)
+            }),
+            false => older_href(&filters, &listed),
+        },
         newest_href: before.map(|_| filters.href("/app/inbox")),
         empty: listed
             .rows
@@ -227,6 +252,8 @@ struct Selection {
     listing: Option<Listing>,
     /// True when the surveys have any answers at all (for the empty state).
     any_answers: bool,
+    /// Where a search's next page starts.
+    search_next: Option<vouch_analytics::search::SearchCursor>,
 }
 
 /// The range, the page of answers below `before`, and whether the surveys have any answers.
@@ -258,6 +285,7 @@ fn select(
         range,
         listing,
         any_answers,
+        search_next: None,
     }
 }
 

@@ -40,6 +40,7 @@ mod fresh;
 mod history;
 pub(crate) mod inbox;
 mod inbox_columns;
+mod inbox_search;
 mod listing;
 pub(crate) mod overview;
 mod periods;

@@ -205,3 +205,30 @@ async fn a_theme_becomes_a_tag_and_themes_found_again_keep_their_ids() {
     assert_eq!(seen.status, 200);
     assert!(!seen.text.contains("Make a tag"));
 }
+
+#[tokio::test]
+async fn the_inbox_searches_best_match_first_and_filters_by_tag() {
+    let seeded = seeded().await;
+    tag_the_twos(&seeded).await;
+    let member = seeded
+        .browser("mia@acme.example", Role::Member, false)
+        .await;
+    let found = member.get("/app/inbox?q=support+slow").await;
+    assert_eq!(found.status, 200, "{}", found.text);
+    assert!(
+        found
+            .text
+            .contains("match “support slow” · best match first")
+    );
+    let first = found.text.find("Pricing went up and support is slow");
+    let other = found.text.find("Great support team");
+    assert!(first.is_some() && other.is_some());
+    assert!(first < other, "the answer with both words comes first");
+    let bad = member.get("/app/inbox?q=re*").await;
+    assert_eq!(bad.status, 200, "{}", bad.text);
+    assert!(bad.text.contains("id=\"f-q-error\""), "{}", bad.text);
+    let tagged = member.get("/app/inbox?tag=churn-risk").await;
+    assert_eq!(tagged.status, 200, "{}", tagged.text);
+    assert!(tagged.text.contains("60 answers"), "{}", tagged.text);
+    assert!(tagged.text.contains("Remove tag: churn-risk"));
+}
