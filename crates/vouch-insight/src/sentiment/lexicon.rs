@@ -117,6 +117,11 @@ impl Lexicon {
         }
     }
 
+    /// The role of the single word `word`, exact entries only.
+    pub fn exact(&self, word: &str) -> Option<Role> {
+        self.words.get(word).and_then(|slot| slot.role)
+    }
+
     /// The entry of the longest prefix key `word` starts with: only the lengths some key has
     /// are tried, longest first.
     fn prefix(&self, word: &str) -> Option<Role> {
@@ -172,16 +177,32 @@ impl Lexicon {
         }
     }
 
-    /// A phrase that starts with a negator ("jamais répondu", "no problems") already says
-    /// what its negation means: a negation before it does not flip it again.
+    /// A phrase holding a negator ("jamais répondu", "no problems", "répond jamais") already
+    /// says what its negation means: a negation before it does not flip it again (French
+    /// "ne … jamais" is one negation, not two).
     fn settle_negated_phrases(&mut self) {
-        for slot in self.words.values_mut() {
-            let negator = matches!(
+        let is_negator = |slot: &Slot| {
+            matches!(
                 slot.role,
                 Some(Role::Negator { .. } | Role::NegatorOrBooster { .. })
-            );
-            for phrase in slot.phrases.iter_mut().filter(|_| negator) {
-                if let Role::Valence { value, negated } = &mut phrase.role {
+            )
+        };
+        let negators: Vec<Box<str>> = self
+            .words
+            .iter()
+            .filter(|(_, slot)| is_negator(slot))
+            .map(|(word, _)| word.clone())
+            .collect();
+        for slot in self.words.values_mut() {
+            let starts_negated = is_negator(slot);
+            for phrase in &mut slot.phrases {
+                let holds_negator = starts_negated
+                    || phrase
+                        .rest
+                        .iter()
+                        .any(|(word, prefix)| !prefix && negators.contains(word));
+                if let (true, Role::Valence { value, negated }) = (holds_negator, &mut phrase.role)
+                {
                     *negated = *value;
                 }
             }

@@ -208,8 +208,10 @@ fn resolve(
     items
 }
 
-/// The role of a word no entry matches as written: its letters squeezed ("sooo slooow"), or a
-/// German `un-` adjective read as its base negated ("unübersichtlich").
+/// The role of a word no entry matches as written: its letters squeezed ("sooo slooow"), its
+/// base form ("lentes" → "lent", "langsamen" → "langsam"), or a word with a negative prefix
+/// read as its base negated (German and English "un-": "unübersichtlich", "unhelpful"; French
+/// and Spanish "in-", "dés-": "inefficace", "desorganizado").
 fn fallback(lexicon: &Lexicon, lang: Option<Language>, word: &str) -> Option<Role> {
     let mut buffer = [0; 32];
     for keep in [1, 2] {
@@ -219,15 +221,44 @@ fn fallback(lexicon: &Lexicon, lang: Option<Language>, word: &str) -> Option<Rol
             return Some(role);
         }
     }
-    let base = word.strip_prefix("un").filter(|base| base.len() >= 5)?;
-    if lang.is_some_and(|lang| lang != Language::De) {
-        return None;
+    let lang = lang?;
+    if let Some(role) = inflected(lexicon, lang, word) {
+        return Some(role);
     }
-    match lexicon.word(base)? {
+    let prefixes: &[&str] = match lang {
+        Language::En | Language::De => &["un"],
+        Language::Fr => &["in", "im", "des"],
+        Language::Es => &["in", "im", "des"],
+    };
+    let base = prefixes
+        .iter()
+        .find_map(|prefix| word.strip_prefix(prefix))
+        .filter(|base| base.len() >= 5)?;
+    let role = lexicon
+        .word(base)
+        .or_else(|| inflected(lexicon, lang, base))?;
+    match role {
         Role::Valence { value, .. } if value > 0.0 => Some(Role::Valence {
             value: value * NEGATED,
             negated: value * 0.5,
         }),
+        // "unkompliziert", "uncomplicated": a complaint word undone is mild praise.
+        Role::Valence { value, .. }
+            if value < 0.0 && matches!(lang, Language::En | Language::De) =>
+        {
+            Some(Role::Valence {
+                value: value * NEGATED,
+                negated: value * 0.5,
+            })
+        }
         _ => None,
     }
+}
+
+/// The valence of the base form of an inflected word, when an exact entry has one.
+fn inflected(lexicon: &Lexicon, lang: Language, word: &str) -> Option<Role> {
+    words::find_base(word, lang, |base| match lexicon.exact(base) {
+        Some(role @ Role::Valence { value, .. }) if value != 0.0 => Some(role),
+        _ => None,
+    })
 }

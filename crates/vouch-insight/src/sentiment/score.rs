@@ -206,6 +206,10 @@ impl Pass<'_> {
     }
 
     fn booster(&mut self, at: usize, factor: f32, back: bool) {
+        if factor < 0.0 {
+            // "pas très", "peu": the booster carries the negation an open "ne" announced.
+            self.negation_left = 0;
+        }
         if back
             && !self.valence_within(at, BOOST_SCOPE)
             && let Some((item, segment, added)) = self.last_valence

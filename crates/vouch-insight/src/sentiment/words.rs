@@ -1,5 +1,9 @@
 //! Folded words as the lexicons see them: contractions and elisions taken apart, so the lists
-//! hold one entry for "not", "ne", "adore" whatever is glued to them.
+//! hold one entry for "not", "ne", "adore" whatever is glued to them; and the bases an
+//! inflected word may be read as, so "lentes", "langsamen" and "lentísima" find "lent",
+//! "langsam" and "lento".
+
+use vouch_core::language::Language;
 
 /// French elided words that stand before an apostrophe (`l'appli`, `qu'on`); the word after
 /// it is the one that carries meaning. `n'` is a negation and kept as `ne`.
@@ -70,6 +74,133 @@ pub(super) fn squeeze<'b>(word: &str, keep: usize, buffer: &'b mut [u8; 32]) -> 
     std::str::from_utf8(&buffer[..len]).ok()
 }
 
+/// Endings of inflected words and what replaces each to give a base form, per language, for
+/// words no entry matches as written. Folded spelling (no accents). Tried in order.
+const ENGLISH_ENDINGS: &[(&str, &str)] = &[
+    ("ies", "y"),
+    ("ied", "y"),
+    ("ily", "y"),
+    ("ier", "y"),
+    ("iest", "y"),
+    ("es", ""),
+    ("s", ""),
+    ("ed", ""),
+    ("ed", "e"),
+    ("ing", ""),
+    ("ing", "e"),
+    ("ly", ""),
+    ("er", ""),
+    ("est", ""),
+];
+const FRENCH_ENDINGS: &[(&str, &str)] = &[
+    ("aux", "al"),
+    ("ales", "al"),
+    ("ale", "al"),
+    ("euses", "eux"),
+    ("euse", "eux"),
+    ("ives", "if"),
+    ("ive", "if"),
+    ("ifs", "if"),
+    ("eres", "er"),
+    ("ere", "er"),
+    ("elles", "el"),
+    ("elle", "el"),
+    ("ennes", "en"),
+    ("enne", "en"),
+    ("ettes", "et"),
+    ("ette", "et"),
+    ("ees", "e"),
+    ("ee", "e"),
+    ("es", ""),
+    ("s", ""),
+    ("x", ""),
+    ("e", ""),
+    ("ement", ""),
+    ("ment", ""),
+    ("ent", "e"),
+    ("ons", "e"),
+];
+const GERMAN_ENDINGS: &[(&str, &str)] = &[
+    ("uren", "uer"),
+    ("urer", "uer"),
+    ("ures", "uer"),
+    ("ure", "uer"),
+    ("esten", ""),
+    ("estes", ""),
+    ("ester", ""),
+    ("este", ""),
+    ("sten", ""),
+    ("stes", ""),
+    ("ster", ""),
+    ("ste", ""),
+    ("eren", ""),
+    ("erer", ""),
+    ("eres", ""),
+    ("erem", ""),
+    ("ere", ""),
+    ("en", ""),
+    ("er", ""),
+    ("es", ""),
+    ("em", ""),
+    ("e", ""),
+    ("n", ""),
+];
+const SPANISH_ENDINGS: &[(&str, &str)] = &[
+    ("isimos", "o"),
+    ("isimas", "o"),
+    ("isimo", "o"),
+    ("isima", "o"),
+    ("isimos", ""),
+    ("isimas", ""),
+    ("isimo", ""),
+    ("isima", ""),
+    ("amente", "o"),
+    ("mente", ""),
+    ("ces", "z"),
+    ("as", "o"),
+    ("os", "o"),
+    ("es", ""),
+    ("s", ""),
+    ("a", "o"),
+    ("n", ""),
+];
+
+/// The shortest base an ending may leave, in bytes.
+const MIN_BASE: usize = 3;
+
+/// Calls `find` with each base `word` may be an inflection of in `lang` ("lentes" → "lente",
+/// "lent"), until it returns something; `None` when no base gives anything.
+pub(super) fn find_base<T>(
+    word: &str,
+    lang: Language,
+    mut find: impl FnMut(&str) -> Option<T>,
+) -> Option<T> {
+    let endings = match lang {
+        Language::En => ENGLISH_ENDINGS,
+        Language::Fr => FRENCH_ENDINGS,
+        Language::De => GERMAN_ENDINGS,
+        Language::Es => SPANISH_ENDINGS,
+    };
+    let mut buffer = [0u8; 48];
+    for (ending, replacement) in endings {
+        let Some(stem) = word.strip_suffix(ending) else {
+            continue;
+        };
+        let len = stem.len() + replacement.len();
+        if len < MIN_BASE || stem.len() < 2 || len > buffer.len() {
+            continue;
+        }
+        buffer[..stem.len()].copy_from_slice(stem.as_bytes());
+        buffer[stem.len()..len].copy_from_slice(replacement.as_bytes());
+        if let Ok(base) = std::str::from_utf8(&buffer[..len])
+            && let Some(found) = find(base)
+        {
+            return Some(found);
+        }
+    }
+    None
+}
+
 fn has_run_of_three(bytes: &[u8]) -> bool {
     bytes
         .windows(3)
@@ -90,6 +221,25 @@ mod tests {
         assert_eq!(split_word("it's"), ["it"]);
         assert_eq!(split_word("aujourd'hui"), ["aujourd'hui"]);
         assert_eq!(split_word("fast"), ["fast"]);
+    }
+
+    #[test]
+    fn inflected_words_give_their_bases() {
+        let bases = |word: &str, lang| {
+            let mut seen = Vec::new();
+            find_base::<()>(word, lang, |base| {
+                seen.push(base.to_owned());
+                None
+            });
+            seen
+        };
+        assert!(bases("lentes", Language::Fr).contains(&"lent".to_owned()));
+        assert!(bases("geniaux", Language::Fr).contains(&"genial".to_owned()));
+        assert!(bases("langsamen", Language::De).contains(&"langsam".to_owned()));
+        assert!(bases("teuren", Language::De).contains(&"teuer".to_owned()));
+        assert!(bases("lentisima", Language::Es).contains(&"lento".to_owned()));
+        assert!(bases("easily", Language::En).contains(&"easy".to_owned()));
+        assert!(bases("bus", Language::En).is_empty());
     }
 
     #[test]
