@@ -10,6 +10,7 @@
 //! |---|---|
 //! | `2.5`, `-1.8` | a valence on VADER's scale, −4 … 4 |
 //! | `0.8 neg -1.8` | a valence and the one it takes when negated (else × [`NEGATED`]) |
+//! | `1.5 fix`, `1.5 neg -1.5 fix` | a valence that cancels the complaint beside it in its clause ("resolved the issue") |
 //! | `0` | a known word with no weight (stops a prefix entry from matching it) |
 //! | `wish` | a wish: praise after it in its sentence counts as little as in a question |
 //! | `skip` | a word negations and boosters reach past ("not **a** single bug") |
@@ -36,6 +37,9 @@ pub(super) const NEGATED: f32 = -0.74;
 pub(super) enum Role {
     /// Carries sentiment: `value`, and `negated` when a negator reaches it.
     Valence { value: f32, negated: f32 },
+    /// A valence that fixes the complaint next to it in its clause ("fixed the bug", "le
+    /// souci a été réglé"): that complaint no longer counts, unless this is negated.
+    Remedy { value: f32, negated: f32 },
     /// Multiplies the next valence; counts as `alone` when it modifies nothing.
     Booster { factor: f32, alone: f32, back: bool },
     /// Flips the valences of the next few words; `unused` is added when it flips none.
@@ -330,6 +334,14 @@ fn parse_code(code: &str) -> Option<Role> {
             value: number(value)?,
             negated: number(negated)?,
         },
+        [value, "fix"] => Role::Remedy {
+            value: number(value)?,
+            negated: number(value)? * NEGATED,
+        },
+        [value, "neg", negated, "fix"] => Role::Remedy {
+            value: number(value)?,
+            negated: number(negated)?,
+        },
         _ => return None,
     })
 }
@@ -348,6 +360,7 @@ const LISTS: [&[(&str, &str)]; 4] = [
         ("fr.lex", include_str!("lexicon/fr.lex")),
         ("fr-topics.lex", include_str!("lexicon/fr-topics.lex")),
         ("fr-idioms.lex", include_str!("lexicon/fr-idioms.lex")),
+        ("fr-common.lex", include_str!("lexicon/fr-common.lex")),
     ],
     &[
         ("de.lex", include_str!("lexicon/de.lex")),

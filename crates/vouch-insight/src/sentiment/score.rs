@@ -38,9 +38,11 @@ const MIXED: f32 = 0.9;
 const MIXED_CONTRASTED: f32 = 0.5;
 /// A comment whose strongest valence is weaker than this says nothing clear: neutral.
 const LUKEWARM: f32 = 0.9;
+/// How many items after a remedy ("fixed", "résolu") the complaint it cancels may come.
+const REMEDY_SCOPE: usize = 3;
 /// What praise in a question or a wish is multiplied by ("is the export any good?", "it would
 /// be great if …").
-const QUESTION: f32 = 0.3;
+const QUESTION: f32 = 0.25;
 
 /// One word (or phrase, or emoji) of a comment as the scorer sees it.
 #[derive(Debug, Clone, Copy)]
@@ -70,9 +72,13 @@ struct Pass<'i> {
     sentence_start: usize,
     after_contrast: bool,
     negation_left: usize,
+    /// The last negator that added its own valence (nothing to negate): "ne … toujours pas"
+    /// counts once.
     last_negator: Option<usize>,
     boost: f32,
     boost_left: usize,
+    /// Items left in which a complaint is cancelled by the remedy before it.
+    remedy_left: usize,
     /// The last valence added: its item, its segment and what it added.
     last_valence: Option<(usize, usize, f32)>,
     /// The largest magnitude of any one valence.
@@ -94,6 +100,7 @@ pub(super) fn score(items: &[Item], emphasis: Emphasis) -> Sentiment {
         last_negator: None,
         boost: 1.0,
         boost_left: 0,
+        remedy_left: 0,
         last_valence: None,
         strongest: 0.0,
         contrasted: false,
@@ -112,6 +119,7 @@ impl Pass<'_> {
         if item.brk != Break::None {
             self.negation_left = 0;
             self.boost_left = 0;
+            self.remedy_left = 0;
             if item.brk == Break::Sentence {
                 self.sentence_start = self.segments.len();
                 self.after_contrast = false;
@@ -148,6 +156,7 @@ impl Pass<'_> {
         }
         self.negation_left = self.negation_left.saturating_sub(1);
         self.boost_left = self.boost_left.saturating_sub(1);
+        self.remedy_left = self.remedy_left.saturating_sub(1);
         if self.boost_left == 0 {
             self.boost = 1.0;
         }
@@ -156,7 +165,9 @@ impl Pass<'_> {
     /// The valence item `at` carries: a valence word, or a booster with nothing to boost.
     fn valence_at(&self, at: usize) -> Option<(f32, f32)> {
         match self.items[at].role? {
-            Role::Valence { value, negated } => Some((value, negated)),
+            Role::Valence { value, negated } | Role::Remedy { value, negated } => {
+                Some((value, negated))
+            }
             Role::Booster { alone, .. }
                 if alone != 0.0 && !self.valence_within(at, BOOST_SCOPE) =>
             {
@@ -167,7 +178,7 @@ impl Pass<'_> {
     }
 
     /// True when a word valence follows `at` within `scope` items (fillers not counted), in
-    /// the same clause.
+    /// the same clause and before any contrast.
     fn valence_within(&self, at: usize, scope: usize) -> bool {
         let mut left = scope;
         for item in &self.items[at + 1..] {
@@ -176,7 +187,8 @@ impl Pass<'_> {
             }
             match item.role {
                 Some(Role::Filler) => continue,
-                Some(Role::Valence { .. }) if !item.symbol => return true,
+                Some(Role::Contrast | Role::Concession) => return false,
+                Some(Role::Valence { .. } | Role::Remedy { .. }) if !item.symbol => return true,
                 _ => left -= 1,
             }
         }
@@ -184,11 +196,18 @@ impl Pass<'_> {
     }
 
     fn add_valence(&mut self, at: usize, value: f32, negated: f32, item: Item) {
-        let mut valence = if self.negation_left > 0 && !item.symbol {
-            negated
-        } else {
-            value
-        };
+        let negating = self.negation_left > 0 && !item.symbol;
+        if self.remedy_left > 0 && !item.symbol && value < 0.0 && !negating {
+            return;
+        }
+        if !negating && matches!(item.role, Some(Role::Remedy { .. })) {
+            self.remedy(at);
+        }
+        let mut valence = if negating { negated } else { value };
+        if negating {
+            // A negation flips the first judgement it reaches: "n'a pas résolu mon problème".
+            self.negation_left = 0;
+        }
         if item.caps {
             valence += CAPS * valence.signum();
         }
@@ -203,6 +222,21 @@ impl Pass<'_> {
         self.strongest = self.strongest.max(valence.abs());
         self.add(valence);
         self.last_valence = Some((at, self.segments.len() - 1, valence));
+    }
+
+    /// A remedy cancels the complaint just before it in its clause ("the bug was fixed") and
+    /// the one right after it ("fixed the bug").
+    fn remedy(&mut self, at: usize) {
+        self.remedy_left = REMEDY_SCOPE + 1;
+        if let Some((item, segment, added)) = self.last_valence
+            && added < 0.0
+            && segment == self.segments.len() - 1
+            && at - item <= REMEDY_SCOPE + 1
+            && !self.items[item].symbol
+        {
+            self.add(-added);
+            self.last_valence = None;
+        }
     }
 
     fn booster(&mut self, at: usize, factor: f32, back: bool) {
@@ -227,7 +261,6 @@ impl Pass<'_> {
 
     fn negator(&mut self, at: usize, back: bool, unused: f32) {
         let recent = self.last_negator.is_some_and(|n| at - n <= NEGATION_SCOPE);
-        self.last_negator = Some(at);
         let scope = if back {
             LONG_NEGATION_SCOPE
         } else {
@@ -240,9 +273,10 @@ impl Pass<'_> {
         if back && self.negate_back(at) {
             return;
         }
-        if !recent {
+        if !recent && unused != 0.0 {
             self.add(unused);
             self.strongest = self.strongest.max(unused.abs());
+            self.last_negator = Some(at);
         }
     }
 
@@ -255,7 +289,11 @@ impl Pass<'_> {
             return false;
         }
         let negated = match self.items[item].role {
-            Some(Role::Valence { value, negated }) if value != 0.0 => added * negated / value,
+            Some(Role::Valence { value, negated } | Role::Remedy { value, negated })
+                if value != 0.0 =>
+            {
+                added * negated / value
+            }
             _ => added * NEGATED,
         };
         self.add(negated - added);
@@ -281,6 +319,7 @@ impl Pass<'_> {
         self.after_contrast = true;
         self.contrasted = true;
         self.negation_left = 0;
+        self.boost_left = 0;
         self.open_segment(AFTER_CONTRAST);
     }
 

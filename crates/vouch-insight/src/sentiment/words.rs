@@ -6,7 +6,8 @@
 use vouch_core::language::Language;
 
 /// French elided words that stand before an apostrophe (`l'appli`, `qu'on`); the word after
-/// it is the one that carries meaning. `n'` is a negation and kept as `ne`.
+/// it is the one that carries meaning. `n'` is a negation and kept as `ne`, `d'` is kept as
+/// `de` ("pas d'export" reads as "pas de export").
 const ELIDED: [&str; 11] = [
     "l", "d", "j", "c", "qu", "s", "m", "t", "jusqu", "lorsqu", "puisqu",
 ];
@@ -15,7 +16,7 @@ const ELIDED: [&str; 11] = [
 const ENGLISH_TAILS: [&str; 6] = ["s", "re", "ve", "ll", "d", "m"];
 
 /// The pieces one folded word stands for, at most two: `don't` → `do not`, `can't` → `can
-/// not`, `n'est` → `ne est`,
+/// not`, `n'est` → `ne est`, `d'export` → `de export`,
 /// `l'appli` → `appli`, `it's` → `it`; any other word is itself.
 pub(super) fn split_word(word: &str) -> Vec<&str> {
     let (pieces, count) = pieces(word);
@@ -43,6 +44,9 @@ pub(super) fn pieces(word: &str) -> ([&str; 2], usize) {
     }
     if head == "n" {
         return (["ne", tail], 2);
+    }
+    if head == "d" {
+        return (["de", tail], 2);
     }
     if ELIDED.contains(&head) {
         return ([tail, ""], 1);
