@@ -366,6 +366,7 @@ const LISTS: [&[(&str, &str)]; 4] = [
         ("de.lex", include_str!("lexicon/de.lex")),
         ("de-topics.lex", include_str!("lexicon/de-topics.lex")),
         ("de-idioms.lex", include_str!("lexicon/de-idioms.lex")),
+        ("de-common.lex", include_str!("lexicon/de-common.lex")),
     ],
     &[
         ("es.lex", include_str!("lexicon/es.lex")),

@@ -209,7 +209,8 @@ fn resolve(
 }
 
 /// The role of a word no entry matches as written: its letters squeezed ("sooo slooow"), its
-/// base form ("lentes" → "lent", "langsamen" → "langsam"), or a word with a negative prefix
+/// base form ("lentes" → "lent", "langsamen" → "langsam"), a German compound's head
+/// ("Verbindungsabbrüche"), or a word with a negative prefix
 /// read as its base negated (German and English "un-": "unübersichtlich", "unhelpful"; French
 /// and Spanish "in-", "dés-": "inefficace", "desorganizado").
 fn fallback(lexicon: &Lexicon, lang: Option<Language>, word: &str) -> Option<Role> {
@@ -223,6 +224,11 @@ fn fallback(lexicon: &Lexicon, lang: Option<Language>, word: &str) -> Option<Rol
     }
     let lang = lang?;
     if let Some(role) = inflected(lexicon, lang, word) {
+        return Some(role);
+    }
+    if lang == Language::De
+        && let Some(role) = compound_head(lexicon, word)
+    {
         return Some(role);
     }
     let prefixes: &[&str] = match lang {
@@ -253,6 +259,32 @@ fn fallback(lexicon: &Lexicon, lang: Option<Language>, word: &str) -> Option<Rol
         }
         _ => None,
     }
+}
+
+/// The shortest head and modifier a German compound is split into, in bytes.
+const MIN_HEAD: usize = 6;
+const MIN_MODIFIER: usize = 3;
+
+/// The valence of a German compound's head, its longest known ending ("Verbindungsabbrüche" →
+/// "abbrüche", "benutzerfreundlich" → "freundlich").
+fn compound_head(lexicon: &Lexicon, word: &str) -> Option<Role> {
+    if word.len() < MIN_HEAD + MIN_MODIFIER {
+        return None;
+    }
+    (MIN_MODIFIER..=word.len() - MIN_HEAD)
+        .filter(|&at| word.is_char_boundary(at))
+        .find_map(|at| {
+            let head = &word[at..];
+            let known = |candidate: &str| match lexicon.exact(candidate) {
+                Some(role @ Role::Valence { value, .. }) if value != 0.0 => Some(role),
+                _ => None,
+            };
+            known(head).or_else(|| {
+                words::find_base(head, Language::De, |base| {
+                    (base.len() >= MIN_HEAD).then(|| known(base)).flatten()
+                })
+            })
+        })
 }
 
 /// The valence of the base form of an inflected word, when an exact entry has one.

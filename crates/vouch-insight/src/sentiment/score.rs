@@ -79,6 +79,8 @@ struct Pass<'i> {
     boost_left: usize,
     /// Items left in which a complaint is cancelled by the remedy before it.
     remedy_left: usize,
+    /// The last complaint added: its item, its segment and what it added.
+    last_complaint: Option<(usize, usize, f32)>,
     /// The last valence added: its item, its segment and what it added.
     last_valence: Option<(usize, usize, f32)>,
     /// The largest magnitude of any one valence.
@@ -101,6 +103,7 @@ pub(super) fn score(items: &[Item], emphasis: Emphasis) -> Sentiment {
         boost: 1.0,
         boost_left: 0,
         remedy_left: 0,
+        last_complaint: None,
         last_valence: None,
         strongest: 0.0,
         contrasted: false,
@@ -222,20 +225,23 @@ impl Pass<'_> {
         self.strongest = self.strongest.max(valence.abs());
         self.add(valence);
         self.last_valence = Some((at, self.segments.len() - 1, valence));
+        if valence < 0.0 && !item.symbol {
+            self.last_complaint = self.last_valence;
+        }
     }
 
     /// A remedy cancels the complaint just before it in its clause ("the bug was fixed") and
     /// the one right after it ("fixed the bug").
     fn remedy(&mut self, at: usize) {
         self.remedy_left = REMEDY_SCOPE + 1;
-        if let Some((item, segment, added)) = self.last_valence
-            && added < 0.0
+        if let Some((item, segment, added)) = self.last_complaint.take()
             && segment == self.segments.len() - 1
             && at - item <= REMEDY_SCOPE + 1
-            && !self.items[item].symbol
         {
             self.add(-added);
-            self.last_valence = None;
+            if self.last_valence.is_some_and(|(last, ..)| last == item) {
+                self.last_valence = None;
+            }
         }
     }
 

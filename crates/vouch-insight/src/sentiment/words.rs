@@ -148,6 +148,9 @@ const GERMAN_ENDINGS: &[(&str, &str)] = &[
     ("em", ""),
     ("e", ""),
     ("n", ""),
+    ("ten", "en"),
+    ("te", "en"),
+    ("t", "en"),
 ];
 const SPANISH_ENDINGS: &[(&str, &str)] = &[
     ("isimos", "o"),

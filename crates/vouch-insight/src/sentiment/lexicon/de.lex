@@ -2,10 +2,10 @@
 # Ein Adjektiv mit "un-" ohne eigenen Eintrag gilt als verneinte Grundform (unübersichtlich).
 
 ## Verneinung ("nicht" und "nie" wirken auch rückwärts: "gefällt mir nicht")
-nicht = neg back
+nicht = neg back -0.6
 nie = neg back
 niemals = neg back
-kein* = neg
+kein* = neg -1.0
 keinesfalls = neg
 nichts = neg
 niemand = neg
@@ -468,7 +468,7 @@ hätten gern = wish
 wünsche* = wish
 könnte besser sein = -1.0
 weiterempfehl* = 2.2
-gestiegen = -0.8
+gestiegen = -1.2
 erhöht = -0.8
 nur = x0.3
 würde gern = wish
