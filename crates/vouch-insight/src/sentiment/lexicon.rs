@@ -372,6 +372,7 @@ const LISTS: [&[(&str, &str)]; 4] = [
         ("es.lex", include_str!("lexicon/es.lex")),
         ("es-topics.lex", include_str!("lexicon/es-topics.lex")),
         ("es-idioms.lex", include_str!("lexicon/es-idioms.lex")),
+        ("es-common.lex", include_str!("lexicon/es-common.lex")),
     ],
 ];
 

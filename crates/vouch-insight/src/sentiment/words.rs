@@ -170,6 +170,12 @@ const SPANISH_ENDINGS: &[(&str, &str)] = &[
     ("s", ""),
     ("a", "o"),
     ("n", ""),
+    ("ados", "a"),
+    ("adas", "a"),
+    ("ado", "a"),
+    ("ada", "a"),
+    ("aron", "a"),
+    ("amos", "a"),
 ];
 
 /// The shortest base an ending may leave, in bytes.

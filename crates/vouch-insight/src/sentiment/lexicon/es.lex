@@ -4,12 +4,12 @@
 no = neg
 nunca = neg
 jamás = neg
-nada = neg
-ningún = neg
-ninguna = neg
-ninguno = neg
+nada = neg -0.8
+ningún = neg -1.0
+ninguna = neg -1.0
+ninguno = neg -1.0
 nadie = neg
-sin = neg
+sin = neg -0.3
 ni = neg
 cero = neg
 tampoco = neg
@@ -294,7 +294,7 @@ básic* = -1.2
 escas* = -1.5
 pobre* = -1.8
 insuficiente* = -1.8
-falta = -1.3
+falta = -1.5
 faltan = -1.3
 carece* = -1.5
 inexistente* = -2.2
@@ -360,8 +360,8 @@ se queja = -1.5
 por qué = -1.0
 
 ## Lo que no cuadra, lo que nunca llega
-no se puede = neg -0.8
-no se pueden = neg -0.8
+no se puede = neg -1.2
+no se pueden = neg -1.2
 no puedo = neg -0.8
 no podemos = neg -0.8
 coincid* = 0.3 neg -1.5
