@@ -13,6 +13,7 @@
 //! | `1.5 fix`, `1.5 neg -1.5 fix` | a valence that cancels the complaint beside it in its clause ("resolved the issue") |
 //! | `0` | a known word with no weight (stops a prefix entry from matching it) |
 //! | `wish` | a wish: praise after it in its sentence counts as little as in a question |
+//! | `ask` | a request asked as a question: in a question, complaint after it counts as little too |
 //! | `skip` | a word negations and boosters reach past ("not **a** single bug") |
 //! | `x1.3`, `x0.6`, `x-0.5` | a booster multiplying the next valence (negative: "peu fiable") |
 //! | `x1.3 2.0` | a booster that counts as the valence 2.0 when nothing follows it ("super!") |
@@ -55,6 +56,9 @@ pub(super) enum Role {
     /// A wish or request ("it would be great if …"): praise after it in the sentence is
     /// hoped for, not given.
     Wish,
+    /// A request put as a question ("is there …?", "gibt es …?"): in a sentence ending in `?`
+    /// neither praise nor complaint after it is given; elsewhere it does nothing.
+    Ask,
     /// Weightless and transparent: not counted in a negation's or booster's reach ("a", "the").
     Filler,
 }
@@ -281,6 +285,7 @@ fn parse_code(code: &str) -> Option<Role> {
         ["0"] => Role::Neutral,
         ["skip"] => Role::Filler,
         ["wish"] => Role::Wish,
+        ["ask"] => Role::Ask,
         ["but"] => Role::Contrast,
         ["though"] => Role::Concession,
         ["neg"] => Role::Negator {
@@ -355,6 +360,7 @@ const LISTS: [&[(&str, &str)]; 4] = [
         ("en-words.lex", include_str!("lexicon/en-words.lex")),
         ("en-topics.lex", include_str!("lexicon/en-topics.lex")),
         ("en-idioms.lex", include_str!("lexicon/en-idioms.lex")),
+        ("en-common.lex", include_str!("lexicon/en-common.lex")),
     ],
     &[
         ("fr.lex", include_str!("lexicon/fr.lex")),

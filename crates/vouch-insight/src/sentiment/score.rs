@@ -87,6 +87,8 @@ struct Pass<'i> {
     strongest: f32,
     /// A wish was met in this sentence.
     wishing: bool,
+    /// A request asked as a question was met in this sentence.
+    asking: bool,
     /// A contrast or concession was met: opposite clauses then need less to be mixed.
     contrasted: bool,
 }
@@ -108,6 +110,7 @@ pub(super) fn score(items: &[Item], emphasis: Emphasis) -> Sentiment {
         strongest: 0.0,
         contrasted: false,
         wishing: false,
+        asking: false,
     };
     pass.open_segment(1.0);
     for at in 0..items.len() {
@@ -127,6 +130,7 @@ impl Pass<'_> {
                 self.sentence_start = self.segments.len();
                 self.after_contrast = false;
                 self.wishing = false;
+                self.asking = false;
             }
             let weight = if self.after_contrast {
                 AFTER_CONTRAST
@@ -150,6 +154,7 @@ impl Pass<'_> {
                 Some(Role::NegatorOrBooster { factor }) => self.booster(at, factor, false),
                 Some(Role::Contrast) => self.contrast(),
                 Some(Role::Wish) => self.wish(),
+                Some(Role::Ask) => self.asking = true,
                 Some(Role::Concession) => {
                     self.contrasted = true;
                     self.open_segment(CONCESSION)
@@ -219,7 +224,7 @@ impl Pass<'_> {
             self.boost = 1.0;
             self.boost_left = 0;
         }
-        if (item.question || self.wishing) && valence > 0.0 {
+        if ((item.question || self.wishing) && valence > 0.0) || (item.question && self.asking) {
             valence *= QUESTION;
         }
         self.strongest = self.strongest.max(valence.abs());

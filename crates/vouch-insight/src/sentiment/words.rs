@@ -13,11 +13,11 @@ const ELIDED: [&str; 11] = [
 ];
 
 /// English endings after an apostrophe that add nothing to sentiment (`it's`, `we've`).
-const ENGLISH_TAILS: [&str; 6] = ["s", "re", "ve", "ll", "d", "m"];
+const ENGLISH_TAILS: [&str; 5] = ["s", "re", "ve", "ll", "m"];
 
 /// The pieces one folded word stands for, at most two: `don't` → `do not`, `can't` → `can
 /// not`, `n'est` → `ne est`, `d'export` → `de export`,
-/// `l'appli` → `appli`, `it's` → `it`; any other word is itself.
+/// `l'appli` → `appli`, `it's` → `it`, `we'd` → `we would`; any other word is itself.
 pub(super) fn split_word(word: &str) -> Vec<&str> {
     let (pieces, count) = pieces(word);
     pieces[..count].to_vec()
@@ -50,6 +50,9 @@ pub(super) fn pieces(word: &str) -> ([&str; 2], usize) {
     }
     if ELIDED.contains(&head) {
         return ([tail, ""], 1);
+    }
+    if tail == "d" && !head.is_empty() {
+        return ([head, "would"], 2);
     }
     if ENGLISH_TAILS.contains(&tail) {
         return ([head, ""], 1);

@@ -270,3 +270,15 @@ keine fünf minuten = 1.8
 keine zehn minuten = 1.8
 keine zwei minuten = 1.8
 keinen tag = 1.2
+
+## Bitten als Frage
+gibt es = ask
+ist es möglich = ask
+wäre es möglich = ask
+könnt ihr = ask
+könnten sie = ask
+können sie = ask
+plant ihr = ask
+planen sie = ask
+ist geplant = ask
+kann man = ask

@@ -3,7 +3,7 @@
 
 ## Negation
 not = neg
-no = neg
+no = neg -1.0
 never = neg
 none = neg
 nobody = neg
@@ -11,9 +11,9 @@ nothing = neg
 neither = neg
 nor = neg
 without = neg
-cannot = neg -0.8
-can not = neg -0.8
-zero = neg
+cannot = neg -1.0
+can not = neg -1.0
+zero = neg -1.0
 hardly = neg
 barely = neg
 dont = neg

@@ -230,8 +230,15 @@ sin compromiso = 0.8
 sin coste = 0.8
 vendría bien = 0.3
 vendría = wish
-podríais = wish
+podríais = ask
+podéis = ask
 podrían = wish
+hay alguna = ask
+hay algún = ask
+es posible = ask
+se puede = ask
+tenéis previsto = ask
+está previsto = ask
 podrías = wish
 ojalá = wish
 

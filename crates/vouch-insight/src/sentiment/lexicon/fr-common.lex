@@ -391,11 +391,17 @@ pas ouf = -1.5 neg -1.5
 pas du tout = x1.3
 
 ## Souhaits, demandes, questions
-pourriez = wish
-pourrait on = wish
+pourriez = ask
+pouvez vous = ask
+pourrait on = ask
+peut on = ask
 pourrions = wish
-est il possible = wish
-serait il possible = wish
+est il possible = ask
+serait il possible = ask
+est ce que = ask
+y a t il = ask
+prévoyez = ask
+envisagez = ask
 serait possible = wish
 faudrait = wish
 il faudrait = wish
