@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Vouch's comment sentiment against VADER on a labelled set, in one run.
 
-    python3 bench/feedback/sentiment_vs_vader.py [FILE] [--speed N]
+    python3 bench/feedback/sentiment_vs_vader.py [FILE ...] [--speed N]
 
-FILE defaults to bench/feedback/labelled.jsonl (one JSON object a line: id, lang, sentiment in
-positive|negative|neutral|mixed, split dev|test, text). The script
+FILE defaults to bench/feedback/labelled.jsonl and bench/feedback/sentiment_extra.jsonl (one
+JSON object a line: id, lang, sentiment in positive|negative|neutral|mixed, split dev|test|extra,
+text); the extra set was written apart from the labelled one, as a second held-out check. The
+script
 
 1. creates bench/.venv if it is missing and pip-installs vaderSentiment into it, then reruns
    itself with that interpreter;
@@ -12,7 +14,7 @@ positive|negative|neutral|mixed, split dev|test, text). The script
    runs it twice: with each comment's language given, and with the language left to guess;
 3. runs VADER (compound >= 0.05 positive, <= -0.05 negative, else neutral) on the same texts;
 4. prints accuracy per language and split, then Vouch's throughput on N comments (default
-   1 000 000, cycling the file, one thread).
+   1 000 000, cycling the first file, one thread).
 
 Two accuracies are printed, because VADER has no "mixed" label:
 - 4-class: the label must equal the gold one; VADER necessarily misses every mixed comment.
@@ -34,7 +36,8 @@ ROOT = os.path.dirname(BENCH)
 VENV = os.path.join(BENCH, ".venv")
 VENV_PYTHON = os.path.join(VENV, "bin", "python")
 LANGS = ["en", "fr", "de", "es"]
-SPLITS = ["dev", "test", "all"]
+SPLITS = ["dev", "test", "extra", "all"]
+DEFAULT_FILES = ["labelled.jsonl", "sentiment_extra.jsonl"]
 
 
 def ensure_venv():
@@ -52,15 +55,41 @@ def ensure_venv():
 
 
 def arguments():
-    path, speed = os.path.join(HERE, "labelled.jsonl"), 1_000_000
+    paths, speed = [], 1_000_000
     args = sys.argv[1:]
     while args:
         arg = args.pop(0)
         if arg == "--speed":
             speed = int(args.pop(0))
         else:
-            path = arg
-    return path, speed
+            paths.append(arg)
+    if not paths:
+        paths = [os.path.join(HERE, name) for name in DEFAULT_FILES]
+        paths = [path for path in paths if os.path.exists(path)]
+    return paths, speed
+
+
+def read_rows(paths):
+    """The comments of every file, in order; the ids must not repeat."""
+    rows = []
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            rows.extend(json.loads(line) for line in f if line.strip())
+    ids = [row["id"] for row in rows]
+    if len(ids) != len(set(ids)):
+        sys.exit("the same id appears twice in " + ", ".join(paths))
+    return rows
+
+
+def write_combined(rows):
+    """One JSONL file holding every row, for the example binary to read."""
+    import tempfile
+
+    handle = tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8")
+    with handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return handle.name
 
 
 def build_example():
@@ -136,9 +165,16 @@ def print_table(tallies):
 
 def main():
     ensure_venv()
-    path, speed = arguments()
-    with open(path, encoding="utf-8") as f:
-        rows = [json.loads(line) for line in f if line.strip()]
+    paths, speed = arguments()
+    rows = read_rows(paths)
+    combined = write_combined(rows)
+    try:
+        report(rows, combined, paths, speed)
+    finally:
+        os.unlink(combined)
+
+
+def report(rows, path, paths, speed):
     binary = build_example()
     given = run_vouch(binary, path)
     guessed = run_vouch(binary, path, "--guess")
@@ -148,18 +184,24 @@ def main():
         "Vouch guess-lang": tally(rows, {i: (r["label"], r["score"]) for i, r in guessed.items()}),
         "VADER": tally(rows, {i: (label, 0.0) for i, label in vader.items()}),
     }
-    print(f"Sentiment on {os.path.relpath(path, ROOT)}: {len(rows)} comments")
+    names = ", ".join(os.path.relpath(p, ROOT) for p in paths)
+    print(f"Sentiment on {names}: {len(rows)} comments")
     print("4-cl: exact label (VADER has no 'mixed', so it misses every mixed comment).")
     print("3-cl: comments labelled positive/negative/neutral only; a 'mixed' answer from Vouch")
     print("      counts as the sign of its score (>= 0.05 positive, <= -0.05 negative, else neutral).")
     print("Vouch: language given from the file; guess-lang: language guessed from the text.")
     print("VADER (vaderSentiment, English-only): compound >= 0.05 positive, <= -0.05 negative.")
+    print("extra: bench/feedback/sentiment_extra.jsonl, written apart from the labelled set.")
     print()
     print_table(tallies)
     print()
-    timing = subprocess.run([binary, path, "--speed", str(speed)], capture_output=True, text=True, check=True)
+    timed = paths[0]
+    timing = subprocess.run([binary, timed, "--speed", str(speed)], capture_output=True, text=True, check=True)
     rate = json.loads(timing.stdout)["comments_per_second"]
-    print(f"Vouch throughput: {rate:,.0f} comments/s (one thread, {speed:,} comments, language given)")
+    print(
+        f"Vouch throughput: {rate:,.0f} comments/s (one thread, {speed:,} comments cycling "
+        f"{os.path.relpath(timed, ROOT)}, language given)"
+    )
 
 
 if __name__ == "__main__":
