@@ -72,6 +72,8 @@ struct Pass<'i> {
     sentence_start: usize,
     after_contrast: bool,
     negation_left: usize,
+    /// The polarity of the judgements the open negation has flipped so far.
+    negated_sign: Option<f32>,
     /// The last negator that added its own valence (nothing to negate): "ne … toujours pas"
     /// counts once.
     last_negator: Option<usize>,
@@ -101,6 +103,7 @@ pub(super) fn score(items: &[Item], emphasis: Emphasis) -> Sentiment {
         sentence_start: 0,
         after_contrast: false,
         negation_left: 0,
+        negated_sign: None,
         last_negator: None,
         boost: 1.0,
         boost_left: 0,
@@ -204,6 +207,11 @@ impl Pass<'_> {
     }
 
     fn add_valence(&mut self, at: usize, value: f32, negated: f32, item: Item) {
+        // A negation reaches a list of judgements of one polarity ("no bugs or outages") and
+        // stops at the first of the other ("n'a pas résolu mon problème").
+        if self.negation_left > 0 && self.negated_sign.is_some_and(|sign| sign != value.signum()) {
+            self.negation_left = 0;
+        }
         let negating = self.negation_left > 0 && !item.symbol;
         if self.remedy_left > 0 && !item.symbol && value < 0.0 && !negating {
             return;
@@ -213,8 +221,7 @@ impl Pass<'_> {
         }
         let mut valence = if negating { negated } else { value };
         if negating {
-            // A negation flips the first judgement it reaches: "n'a pas résolu mon problème".
-            self.negation_left = 0;
+            self.negated_sign = Some(value.signum());
         }
         if item.caps {
             valence += CAPS * valence.signum();
@@ -279,6 +286,7 @@ impl Pass<'_> {
         };
         if self.valence_within(at, scope) {
             self.negation_left = scope + 1;
+            self.negated_sign = None;
             return;
         }
         if back && self.negate_back(at) {

@@ -282,3 +282,36 @@ plant ihr = ask
 planen sie = ask
 ist geplant = ask
 kann man = ask
+
+## Wörter, über die die Verneinung in einer Aufzählung hinwegreicht
+oder = skip
+
+## Lob durch Verneinung, Erwartungen
+kein aufwand = 1.8
+wenig aufwand = 1.5
+keine schulung nötig = 2.0
+ohne schulung = 1.5
+zurecht = 1.0
+versteckte kosten = -2.0
+versteckten kosten = -2.0
+versteckt* = -1.0
+nicht missen = 2.5
+nicht mehr missen = 2.5
+nichts besseres = 2.5
+finde = 0.3 neg -1.5
+findet = 0.3 neg -1.5
+finden = 0.3 neg -1.5
+offline zugriff = 0
+offline modus = 0
+hält was es verspricht = 2.2
+hält nicht was es verspricht = -2.0
+hält nicht was sie verspricht = -2.0
+nicht das was wir erwartet haben = -1.8
+fortschritt = 1.8
+großer fortschritt = 2.2
+könnte deutlich besser sein = -1.5
+könnte viel besser sein = -1.5
+könnte wesentlich besser sein = -1.5
+noch viel zu tun = -1.2
+keine meinung = 0
+verschlimmert* = -2.0

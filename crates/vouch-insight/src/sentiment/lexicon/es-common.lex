@@ -274,3 +274,43 @@ en una tarde = 1.2
 por la tarde = 0
 esta tarde = 0
 cada tarde = 0
+
+## Palabras que la negación salta en una lista
+o = skip
+u = skip
+
+## Elogio por la negación, expectativas
+coste oculto = -2.0
+costes ocultos = -2.0
+costo oculto = -2.0
+costos ocultos = -2.0
+oculto* = -1.0
+oculta* = -1.0
+sin sorpresas = 1.8
+sin permanencia = 1.2
+trabajar sin ella = 2.0
+trabajar sin él = 2.0
+cambiaría por nada = 2.5
+no se puede pedir más = 2.8
+nada mejor = 2.5
+no solo = 0
+no sólo = 0
+me puedo quejar = -1.0 neg 1.5
+encuentro = 0.3 neg -1.5
+encontramos = 0.3 neg -1.5
+lo que esperábamos = 1.0 neg -1.8
+lo que esperaba = 1.0 neg -1.8
+avance = 1.5
+gran avance = 2.2
+un paso atrás = -2.0
+paso atrás = -1.8
+podría ser mucho mejor = -1.5
+podría ser bastante mejor = -1.5
+podría ser mejor = -1.0
+queda mucho por mejorar = -1.5
+mucho por mejorar = -1.5
+hay que mejorar* = -1.2
+apenas se puede usar = -2.0
+se puede usar = 0.5 neg -1.5
+cerrándose = -1.5
+colgándose = -1.5

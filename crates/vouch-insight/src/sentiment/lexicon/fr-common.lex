@@ -449,3 +449,31 @@ eh bien = 0
 ## Mots qu'un préfixe prendrait à tort
 chiffre = 0
 chiffres = 0
+
+## Mots que la négation enjambe dans une liste
+ou = skip
+
+## Éloges par la négation, attentes
+pas rêver mieux = 3.0
+rien de mieux = 2.5
+plus en passer = 2.8
+pas en passer = 2.5
+en passerait plus = 2.8
+en passer = 0
+trouve = 0.3 neg -1.5
+trouvons = 0.3 neg -1.5
+trouvé = 0.3 neg -1.5
+mode sombre = 0
+accès hors ligne = 0
+promis = 0.5 neg -1.5
+ce qui est promis = 1.0 neg -1.8
+ce qu'il promet = 1.0 neg -1.8
+ce qu'on attendait = 1.0 neg -1.8
+ce que nous attendions = 1.0 neg -1.8
+pourrait être bien mieux = -1.5
+pourrait être beaucoup mieux = -1.5
+encore du travail = -1.2
+reste du travail = -1.2
+encore du boulot = -1.2
+ne peut pas rêver mieux = 3.0
+ne pouvait pas rêver mieux = 3.0
