@@ -292,7 +292,13 @@ impl Pass<'_> {
         if back && self.negate_back(at) {
             return;
         }
-        if !recent && unused != 0.0 {
+        // A bare "No," answering nothing in its clause is no lack.
+        let followed = back
+            || self
+                .items
+                .get(at + 1)
+                .is_some_and(|next| next.brk == Break::None);
+        if !recent && unused != 0.0 && followed {
             self.add(unused);
             self.strongest = self.strongest.max(unused.abs());
             self.last_negator = Some(at);

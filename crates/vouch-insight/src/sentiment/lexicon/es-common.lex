@@ -314,3 +314,25 @@ apenas se puede usar = -2.0
 se puede usar = 0.5 neg -1.5
 cerrándose = -1.5
 colgándose = -1.5
+
+## Demasiado, poco; plazos; elogio de las personas
+se queda corto = -1.5
+se queda corta = -1.5
+se quedan cortos = -1.5
+se queda pequeño = -1.2
+demasiado corto* = -1.5
+demasiado corta* = -1.5
+demasiado pequeñ* = -1.2
+demasiado tarde = -1.5
+demasiado básic* = -1.8
+un mes en = -1.2
+abuso = -2.5
+un abuso = -2.5
+despropósito = -2.5
+un crack = 2.5
+una crack = 2.5
+no tiene nada que ver = -1.0
+texto predefinido = -1.2
+respuesta predefinida = -1.2
+todo funcionó = 1.5
+todo funciona = 1.5

@@ -477,3 +477,18 @@ reste du travail = -1.2
 encore du boulot = -1.2
 ne peut pas rêver mieux = 3.0
 ne pouvait pas rêver mieux = 3.0
+
+## Trop, trop peu ; durées ; éloges des personnes
+trop court* = -1.5
+trop petit* = -1.2
+trop tard = -1.5
+trop basique* = -1.8
+trop juste = -1.2
+trop strict* = -1.5
+trop grossi* = -1.5
+un mois pour = -1.2
+délirant* = -2.0
+réponse toute faite = -1.5
+réponses toutes faites = -1.5
+tout marche = 1.5
+tout fonctionne = 1.5
