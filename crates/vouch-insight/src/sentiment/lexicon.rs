@@ -30,6 +30,9 @@ use foldhash::fast::FixedState;
 use vouch_core::language::Language;
 use vouch_core::text::push_folded;
 
+/// How far into a phrase a gap word may stand (see [`Lexicon::lookup_gapped`]).
+const MAX_GAP_AT: usize = 4;
+
 /// What negating a valence multiplies it by when its entry gives no negated value (VADER's).
 pub(super) const NEGATED: f32 = -0.74;
 
@@ -115,6 +118,41 @@ impl Lexicon {
             }
         }
         self.prefix(first).map(|role| Match { role, len: 1 })
+    }
+
+    /// The longest phrase matching `words` from its start with one of `gaps` standing inside
+    /// it (French "vaut **pas** le prix" for "vaut le prix"): the match, its length counting
+    /// the gap, and where the gap is. Only matches longer than `longer_than` words count.
+    pub fn lookup_gapped<S: AsRef<str>>(
+        &self,
+        words: &[S],
+        gaps: &[&str],
+        longer_than: usize,
+    ) -> Option<(Match, usize)> {
+        let gap =
+            (1..words.len().min(MAX_GAP_AT + 1)).find(|&at| gaps.contains(&words[at].as_ref()))?;
+        let slot = self.words.get(words.first()?.as_ref())?;
+        let without: Vec<&str> = words[1..]
+            .iter()
+            .enumerate()
+            .filter(|&(at, _)| at + 1 != gap)
+            .map(|(_, word)| word.as_ref())
+            .take(MAX_GAP_AT + 2)
+            .collect();
+        slot.phrases
+            .iter()
+            .filter(|phrase| phrase.rest.len() >= gap && phrase.rest.len() + 2 > longer_than)
+            .find(|phrase| phrase_matches(&phrase.rest, &without))
+            .map(|phrase| {
+                let len = phrase.rest.len() + 2;
+                (
+                    Match {
+                        role: phrase.role,
+                        len,
+                    },
+                    gap,
+                )
+            })
     }
 
     /// The role of the single word `word` (exact entry first, then its longest prefix).

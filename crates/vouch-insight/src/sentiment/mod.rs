@@ -197,7 +197,21 @@ fn resolve(
             at += 1;
             continue;
         }
-        let (role, len) = match lexicon.lookup(&tokens[at..]) {
+        let found = lexicon.lookup(&tokens[at..]);
+        let longest = found.map_or(1, |found| found.len);
+        if let Some((phrase, gap)) = lexicon.lookup_gapped(&tokens[at..], gaps(lang), longest) {
+            // The negation inside the phrase comes first: "vaut pas le prix" → pas, vaut le prix.
+            let role = lexicon.word(tokens[at + gap]);
+            items.push(Item { role, ..item });
+            items.push(Item {
+                role: Some(phrase.role),
+                brk: Break::None,
+                ..item
+            });
+            at += phrase.len;
+            continue;
+        }
+        let (role, len) = match found {
             Some(found) => (Some(found.role), found.len),
             None => (fallback(lexicon, lang, tokens[at]), 1),
         };
@@ -206,6 +220,14 @@ fn resolve(
         at += len;
     }
     items
+}
+
+/// The negation words that stand inside a phrase in `lang` (French "ne vaut pas le coup").
+fn gaps(lang: Option<Language>) -> &'static [&'static str] {
+    match lang {
+        Some(Language::Fr) => &["pas", "plus", "jamais", "guere"],
+        _ => &[],
+    }
 }
 
 /// The role of a word no entry matches as written: its letters squeezed ("sooo slooow"), its

@@ -74,6 +74,8 @@ struct Pass<'i> {
     negation_left: usize,
     /// The polarity of the judgements the open negation has flipped so far.
     negated_sign: Option<f32>,
+    /// The last negator met in the clause: "plus" after "ne" is a negation too.
+    any_negator: Option<usize>,
     /// The last negator that added its own valence (nothing to negate): "ne … toujours pas"
     /// counts once.
     last_negator: Option<usize>,
@@ -105,6 +107,7 @@ pub(super) fn score(items: &[Item], emphasis: Emphasis) -> Sentiment {
         negation_left: 0,
         negated_sign: None,
         last_negator: None,
+        any_negator: None,
         boost: 1.0,
         boost_left: 0,
         remedy_left: 0,
@@ -129,6 +132,7 @@ impl Pass<'_> {
             self.negation_left = 0;
             self.boost_left = 0;
             self.remedy_left = 0;
+            self.any_negator = None;
             if item.brk == Break::Sentence {
                 self.sentence_start = self.segments.len();
                 self.after_contrast = false;
@@ -151,7 +155,10 @@ impl Pass<'_> {
             match item.role {
                 Some(Role::Booster { factor, back, .. }) => self.booster(at, factor, back),
                 Some(Role::Negator { back, unused }) => self.negator(at, back, unused),
-                Some(Role::NegatorOrBooster { .. }) if self.negation_left > 0 => {
+                Some(Role::NegatorOrBooster { .. })
+                    if self.negation_left > 0
+                        || self.any_negator.is_some_and(|n| at - n <= NEGATION_SCOPE) =>
+                {
                     self.negator(at, false, 0.0)
                 }
                 Some(Role::NegatorOrBooster { factor }) => self.booster(at, factor, false),
@@ -278,6 +285,7 @@ impl Pass<'_> {
     }
 
     fn negator(&mut self, at: usize, back: bool, unused: f32) {
+        self.any_negator = Some(at);
         let recent = self.last_negator.is_some_and(|n| at - n <= NEGATION_SCOPE);
         let scope = if back {
             LONG_NEGATION_SCOPE
