@@ -8,8 +8,8 @@
 
 use async_trait::async_trait;
 use vouch_store::{
-    Actor, FollowUpStore, HistoryChange, ResponseId, ResponseNote, ResponseStatus,
-    ResponseWorkflow, StoreError, StoreResult, UserId, WorkflowChange, WorkflowFilter, WorkspaceId,
+    Actor, FollowUpStore, ResponseId, ResponseNote, ResponseStatus, ResponseWorkflow, StoreError,
+    StoreResult, UserId, WorkflowChange, WorkflowFilter, WorkspaceId,
 };
 
 use crate::SqliteStore;
@@ -106,7 +106,7 @@ pub(crate) fn workflows(
 }
 
 /// Fails with `NotFound` unless the workspace has the response.
-fn check_response(
+pub(crate) fn check_response(
     connection: &Connection,
     workspace: WorkspaceId,
     response: ResponseId,
@@ -157,7 +157,7 @@ pub(crate) fn change(
         }
         changed.tags = normalise_tags(&spelt);
     }
-    for entry in workflow_changes(&before, &changed) {
+    for entry in before.changes_to(&changed) {
         history::record(&transaction, workspace.0, response, actor, &entry, at)?;
     }
     changed.updated_at = Some(
@@ -195,28 +195,6 @@ pub(crate) fn change(
         .commit()
         .sql_context("failed to commit the follow-up of a response")?;
     Ok(changed)
-}
-
-/// What changed between two follow-ups of a response, as history entries.
-fn workflow_changes(before: &ResponseWorkflow, after: &ResponseWorkflow) -> Vec<HistoryChange> {
-    let mut changes = Vec::new();
-    if before.status != after.status {
-        changes.push(HistoryChange::Status(after.status.as_str().to_owned()));
-    }
-    if before.assignee != after.assignee {
-        changes.push(HistoryChange::Assignee(after.assignee));
-    }
-    for tag in &after.tags {
-        if !before.tags.contains(tag) {
-            changes.push(HistoryChange::TagAdded(tag.clone()));
-        }
-    }
-    for tag in &before.tags {
-        if !after.tags.contains(tag) {
-            changes.push(HistoryChange::TagRemoved(tag.clone()));
-        }
-    }
-    changes
 }
 
 /// Replaces the rows of `response_tags` of a response with `tags`.

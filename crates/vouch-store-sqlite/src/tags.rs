@@ -392,21 +392,6 @@ fn apply_rule(
     Ok(gained)
 }
 
-fn check_response(
-    connection: &Connection,
-    workspace: WorkspaceId,
-    response: ResponseId,
-) -> StoreResult<()> {
-    let found = connection
-        .prepare_cached("SELECT 1 FROM responses WHERE id = ?1 AND workspace_id = ?2")
-        .and_then(|mut statement| statement.exists((response.0, workspace.0)))
-        .sql_context("failed to read a response")?;
-    match found {
-        true => Ok(()),
-        false => Err(StoreError::NotFound(format!("response {}", response.0))),
-    }
-}
-
 #[async_trait]
 impl TagStore for SqliteStore {
     async fn tags(&self, workspace: WorkspaceId) -> StoreResult<Vec<TagSummary>> {
@@ -527,7 +512,7 @@ impl TagStore for SqliteStore {
         response: ResponseId,
     ) -> StoreResult<Vec<HistoryEntry>> {
         self.run(move |connection| {
-            check_response(connection, workspace, response)?;
+            crate::follow_up::check_response(connection, workspace, response)?;
             history::of_response(connection, workspace.0, response)
         })
         .await

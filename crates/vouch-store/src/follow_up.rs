@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use jiff::Timestamp;
 
-use crate::{Actor, ResponseId, StoreResult, UserId, WorkspaceId};
+use crate::{Actor, HistoryChange, ResponseId, StoreResult, UserId, WorkspaceId};
 
 /// Where a response is in the team's follow-up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -51,6 +51,25 @@ pub struct ResponseWorkflow {
     pub tags: Vec<String>,
     /// When any of it last changed (`None` when never).
     pub updated_at: Option<Timestamp>,
+}
+
+impl ResponseWorkflow {
+    /// What changed from this follow-up to `after`, as history entries: status, assignee,
+    /// tags added, tags removed. The one rule both backends record a change by.
+    pub fn changes_to(&self, after: &ResponseWorkflow) -> Vec<HistoryChange> {
+        let mut changes = Vec::new();
+        if self.status != after.status {
+            changes.push(HistoryChange::Status(after.status.as_str().to_owned()));
+        }
+        if self.assignee != after.assignee {
+            changes.push(HistoryChange::Assignee(after.assignee));
+        }
+        let added = after.tags.iter().filter(|tag| !self.tags.contains(tag));
+        changes.extend(added.map(|tag| HistoryChange::TagAdded(tag.clone())));
+        let removed = self.tags.iter().filter(|tag| !after.tags.contains(tag));
+        changes.extend(removed.map(|tag| HistoryChange::TagRemoved(tag.clone())));
+        changes
+    }
 }
 
 /// A change to a response's follow-up; `None` leaves a part as it is.

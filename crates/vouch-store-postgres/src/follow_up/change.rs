@@ -5,8 +5,8 @@ use deadpool_postgres::Object;
 use jiff::Timestamp;
 use vouch_core::normalise_tags;
 use vouch_store::{
-    Actor, HistoryChange, ResponseId, ResponseStatus, ResponseWorkflow, StoreError, StoreResult,
-    UserId, WorkflowChange, WorkspaceId,
+    Actor, ResponseId, ResponseStatus, ResponseWorkflow, StoreError, StoreResult, UserId,
+    WorkflowChange, WorkspaceId,
 };
 
 use crate::error::{PgContext, other};
@@ -152,7 +152,7 @@ pub(crate) async fn change_workflow(
             .await
             .pg_context("failed to change a response's tags")?;
     }
-    let changes = workflow_changes(&before, &after);
+    let changes = before.changes_to(&after);
     history::record(
         &transaction,
         workspace.0,
@@ -167,27 +167,4 @@ pub(crate) async fn change_workflow(
         .await
         .pg_context("failed to commit a response's follow-up")?;
     Ok(after)
-}
-
-/// What changed between two follow-ups of a response, as history entries: status, assignee,
-/// tags added, tags removed.
-fn workflow_changes(before: &ResponseWorkflow, after: &ResponseWorkflow) -> Vec<HistoryChange> {
-    let mut changes = Vec::new();
-    if before.status != after.status {
-        changes.push(HistoryChange::Status(after.status.as_str().to_owned()));
-    }
-    if before.assignee != after.assignee {
-        changes.push(HistoryChange::Assignee(after.assignee));
-    }
-    for tag in &after.tags {
-        if !before.tags.contains(tag) {
-            changes.push(HistoryChange::TagAdded(tag.clone()));
-        }
-    }
-    for tag in &before.tags {
-        if !after.tags.contains(tag) {
-            changes.push(HistoryChange::TagRemoved(tag.clone()));
-        }
-    }
-    changes
 }
