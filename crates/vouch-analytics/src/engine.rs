@@ -228,7 +228,7 @@ impl ResponseIndex {
 
     /// Fills `selection` with the rows of `rows` that every filter keeps. Returns false when
     /// no filter applies to this chunk, so that every row is selected and `selection` unused.
-    fn select(
+    pub(crate) fn select(
         &self,
         plan: &QueryPlan,
         chunk: &ChunkSummary,
@@ -291,6 +291,38 @@ impl ResponseIndex {
             });
         }
         started
+    }
+
+    /// The rows the plan selects, in row order, its score filter applied to the rows
+    /// themselves; groupings and periods play no part.
+    pub fn selected_rows(&self, plan: &QueryPlan) -> Vec<u32> {
+        if plan.matches_nothing {
+            return Vec::new();
+        }
+        let per_chunk: Vec<Vec<u32>> = self
+            .chunks
+            .par_iter()
+            .enumerate()
+            .map(|(chunk_index, chunk)| {
+                if plan.from.is_some_and(|(day, _)| chunk.max_day < day)
+                    || plan.to.is_some_and(|(day, _)| chunk.min_day > day)
+                {
+                    return Vec::new();
+                }
+                let start = chunk_index * CHUNK_ROWS;
+                let end = (start + CHUNK_ROWS).min(self.ids.len());
+                let mut selection = Vec::new();
+                if !self.select(plan, chunk, start..end, &mut selection) {
+                    selection = (start as u32..end as u32).collect();
+                }
+                if let Some(allowed) = &plan.scores {
+                    let scores = &self.scores[..];
+                    selection.retain(|&row| allowed[usize::from(scores[row as usize])]);
+                }
+                selection
+            })
+            .collect();
+        per_chunk.concat()
     }
 
     fn count_selected(

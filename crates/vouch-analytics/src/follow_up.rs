@@ -84,9 +84,9 @@ pub(crate) fn above(
 /// Every row the plan selects and the follow-up allows, in row order.
 pub(crate) fn rows(index: &ResponseIndex, plan: &QueryPlan, follow_up: &FollowUp) -> Vec<usize> {
     match follow_up {
-        FollowUp::Any => index.selected_rows(plan, |_| true),
+        FollowUp::Any => index.selected_rows_where(plan, |_| true),
         FollowUp::Except(excluded) => {
-            index.selected_rows(plan, |row| !excluded.contains(&index.position(row).id))
+            index.selected_rows_where(plan, |row| !excluded.contains(&index.position(row).id))
         }
         FollowUp::Only(wanted) => {
             let mut rows: Vec<usize> = wanted

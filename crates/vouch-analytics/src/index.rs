@@ -8,7 +8,7 @@ use roaring::RoaringBitmap;
 use vouch_core::period::day_of_timestamp;
 use vouch_core::{AttributeKind, AttributeValue, SurveyKind, text};
 use vouch_insight::sentiment::SentimentLabel;
-use vouch_store::{Deletion, ResponseId, StoredResponse, SurveyId};
+use vouch_store::{ContactId, Deletion, ResponseId, StoredResponse, SurveyId};
 
 use crate::column::AttributeColumn;
 use crate::sentiment::sentiment_of_words;
@@ -101,6 +101,12 @@ pub struct ResponseIndex {
     pub(crate) created_ms: Vec<i64>,
     pub(crate) surveys: Vec<u32>,
     pub(crate) survey_codes: HashMap<SurveyId, u32>,
+    /// Who answered each row, as a code into `contact_ids` (codes are dense, so per-contact
+    /// figures count into plain vectors).
+    pub(crate) contacts: Vec<u32>,
+    /// Contact ids by code, in order of first answer.
+    pub(crate) contact_ids: Vec<ContactId>,
+    contact_codes: HashMap<ContactId, u32>,
     /// The surveys declared anonymous (eNPS): every report and listing touching one of them
     /// follows the anonymity rules.
     pub(crate) anonymous_surveys: HashSet<SurveyId>,
@@ -156,6 +162,9 @@ impl ResponseIndex {
             created_ms: Vec::new(),
             surveys: Vec::new(),
             survey_codes: HashMap::default(),
+            contacts: Vec::new(),
+            contact_ids: Vec::new(),
+            contact_codes: HashMap::default(),
             anonymous_surveys: HashSet::default(),
             carried: HashMap::default(),
             channels: Vec::new(),
@@ -283,6 +292,15 @@ impl ResponseIndex {
         self.days.push(day);
         self.created_ms.push(response.created_at.as_millisecond());
         self.surveys.push(survey_code);
+        let next_contact = self.contact_ids.len() as u32;
+        let contact_code = *self
+            .contact_codes
+            .entry(response.contact)
+            .or_insert(next_contact);
+        if contact_code == next_contact {
+            self.contact_ids.push(response.contact);
+        }
+        self.contacts.push(contact_code);
         let channel_code = self.channel_code(&response.channel);
         self.channels.push(channel_code);
         for column in &mut self.attributes {
@@ -464,6 +482,9 @@ impl ResponseIndex {
             + self.days.capacity() * 4
             + self.created_ms.capacity() * 8
             + self.surveys.capacity() * 4
+            + self.contacts.capacity() * 4
+            + self.contact_ids.capacity() * 8
+            + self.contact_codes.len() * 16
             + self.channels.capacity();
         let attributes: usize = self
             .attributes

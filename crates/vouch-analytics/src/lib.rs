@@ -15,7 +15,9 @@
 //! assert_eq!(counts.total.responses(), 0);
 //! ```
 
+pub mod at_risk;
 mod bands;
+pub mod churn;
 mod column;
 pub mod disclosure;
 mod engine;
@@ -23,18 +25,25 @@ mod follow_up;
 mod index;
 mod listing;
 pub mod live;
+mod per_contact;
+pub mod personas;
 mod query;
 pub mod report;
+pub mod revenue;
 pub mod rules;
 pub mod search;
 pub mod selection;
 pub mod sentiment;
 pub mod sync;
+#[cfg(test)]
+mod test_rows;
 pub mod theme_report;
 pub mod themes;
+mod value_groups;
 
 pub use engine::Counts;
 pub use follow_up::FollowUp;
 pub use index::{IndexStats, ResponseIndex, SentimentMix};
 pub use listing::{BadPosition, ListPosition};
+pub use per_contact::LatestAnswers;
 pub use query::{GroupKey, Query, QueryError, QueryPlan};

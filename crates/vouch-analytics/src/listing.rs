@@ -220,19 +220,16 @@ impl ResponseIndex {
     }
 
     /// Every live row the plan selects and `accept` keeps, in row order.
-    pub(crate) fn selected_rows(
+    pub(crate) fn selected_rows_where(
         &self,
         plan: &QueryPlan,
         accept: impl Fn(usize) -> bool,
     ) -> Vec<usize> {
-        if plan.matches_nothing {
-            return Vec::new();
-        }
-        let keep = |row: &usize| self.row_selected(plan, *row) && accept(*row);
-        match &plan.text_rows {
-            Some(rows) => rows.iter().map(|row| row as usize).filter(keep).collect(),
-            None => (0..self.ids.len()).filter(keep).collect(),
-        }
+        self.selected_rows(plan)
+            .into_iter()
+            .map(|row| row as usize)
+            .filter(|&row| accept(row))
+            .collect()
     }
 
     /// True when the plan selects this row (it is live and passes every filter).

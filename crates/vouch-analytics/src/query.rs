@@ -50,7 +50,10 @@ pub enum QueryError {
     /// More than two attributes to group by.
     #[error("group by at most two attributes, not {0}")]
     TooManyGroupings(usize),
-    /// `sum_of` names an attribute that is not a number.
+    /// No answer in the index carries this attribute.
+    #[error("no answer carries the attribute {0:?}")]
+    UnknownAttribute(String),
+    /// `sum_of` (or a value attribute) names an attribute that is not a number.
     #[error("attribute {0:?} is not a number, so it cannot be summed")]
     NotANumber(String),
     /// A banding asked of an attribute of another kind (quartiles of a text, months of a

@@ -192,6 +192,7 @@ pub(crate) fn query_error(error: vouch_analytics::QueryError) -> ApiError {
         vouch_analytics::QueryError::TooManyGroupings(_)
         | vouch_analytics::QueryError::TooManyGroups(_)
         | vouch_analytics::QueryError::NotANumber(_)
+        | vouch_analytics::QueryError::UnknownAttribute(_)
         | vouch_analytics::QueryError::BandingDoesNotFit { .. } => "by",
         vouch_analytics::QueryError::TooManyTerms(_) => "q",
     };

@@ -172,7 +172,11 @@ impl NumberBands {
 
     /// `[120, 480)`; the last band closed: `[480, 2000]`.
     pub fn label(&self, band: usize) -> String {
-        let number = |value: f64| AttributeValue::Number(value).canonical();
+        self.label_with(band, |value| AttributeValue::Number(value).canonical())
+    }
+
+    /// The label of a band with its edges written by `number` (day numbers as dates, say).
+    pub fn label_with(&self, band: usize, number: impl Fn(f64) -> String) -> String {
         let low = self.edges[band.min(self.edges.len() - 1)];
         if band + 2 >= self.edges.len() {
             let high = self.edges[self.edges.len() - 1];

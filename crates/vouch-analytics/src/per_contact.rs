@@ -1,0 +1,222 @@
+//! Figures per contact: each contact (or account) counted once, with its latest answer in the
+//! selection — the rule every marketing, sales, finance and support figure follows.
+
+use vouch_core::{AttributeKind, AttributeValue, Score};
+use vouch_store::ContactId;
+
+use crate::index::ResponseIndex;
+use crate::query::{QueryError, QueryPlan};
+
+/// No row: the sentinel of the per-key vectors.
+const NONE: u32 = u32::MAX;
+
+/// The latest answer (and the one before it) of each key — a contact, or an attribute value
+/// shared by an account's contacts — among the rows a plan selects.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LatestAnswers {
+    /// Per key that answered, its latest row (latest answer time, then highest id), in key
+    /// order.
+    pub latest: Vec<u32>,
+    /// Per entry of `latest`, the key's answer just before it in the selection, if any.
+    pub previous: Vec<Option<u32>>,
+}
+
+impl LatestAnswers {
+    /// How many keys answered.
+    pub fn len(&self) -> usize {
+        self.latest.len()
+    }
+
+    /// True when nobody answered.
+    pub fn is_empty(&self) -> bool {
+        self.latest.is_empty()
+    }
+}
+
+impl ResponseIndex {
+    /// The latest answer of each contact the plan selects.
+    pub fn latest_per_contact(&self, plan: &QueryPlan) -> LatestAnswers {
+        let rows = self.selected_rows(plan);
+        let contacts = &self.contacts[..];
+        self.latest_per_key(&rows, self.contact_ids.len(), |row| {
+            Some(contacts[row as usize])
+        })
+    }
+
+    /// The latest answer of each value of `attribute` (an account such as `company`: all
+    /// contacts sharing the value) the plan selects; rows without a value are left out.
+    pub fn latest_per_value(
+        &self,
+        plan: &QueryPlan,
+        attribute: &str,
+    ) -> Result<LatestAnswers, QueryError> {
+        let column = self.attribute_column(attribute)?;
+        let rows = self.selected_rows(plan);
+        let codes = &self.attributes[column].codes[..];
+        let keys = self.attributes[column].code_count();
+        Ok(self.latest_per_key(&rows, keys, |row| {
+            let code = codes[row as usize];
+            (code != 0).then_some(code)
+        }))
+    }
+
+    fn latest_per_key(
+        &self,
+        rows: &[u32],
+        keys: usize,
+        key_of: impl Fn(u32) -> Option<u32>,
+    ) -> LatestAnswers {
+        let mut latest = vec![NONE; keys];
+        let mut previous = vec![NONE; keys];
+        let later = |a: u32, b: u32| {
+            let (a, b) = (a as usize, b as usize);
+            (self.created_ms[a], self.ids[a]) > (self.created_ms[b], self.ids[b])
+        };
+        for &row in rows {
+            let Some(key) = key_of(row) else { continue };
+            let key = key as usize;
+            let best = latest[key];
+            if best == NONE {
+                latest[key] = row;
+            } else if later(row, best) {
+                previous[key] = best;
+                latest[key] = row;
+            } else if previous[key] == NONE || later(row, previous[key]) {
+                previous[key] = row;
+            }
+        }
+        let mut answers = LatestAnswers {
+            latest: Vec::new(),
+            previous: Vec::new(),
+        };
+        for (best, before) in latest.into_iter().zip(previous) {
+            if best != NONE {
+                answers.latest.push(best);
+                answers.previous.push((before != NONE).then_some(before));
+            }
+        }
+        answers
+    }
+
+    /// The column of an attribute, or the error naming it when no answer carries it.
+    pub(crate) fn attribute_column(&self, attribute: &str) -> Result<usize, QueryError> {
+        self.attribute_by_name
+            .get(attribute)
+            .copied()
+            .ok_or_else(|| QueryError::UnknownAttribute(attribute.to_owned()))
+    }
+
+    /// The column of a number attribute (a value such as `mrr`).
+    pub(crate) fn number_column(&self, attribute: &str) -> Result<usize, QueryError> {
+        let column = self.attribute_column(attribute)?;
+        match self.attributes[column].kind {
+            AttributeKind::Number => Ok(column),
+            _ => Err(QueryError::NotANumber(attribute.to_owned())),
+        }
+    }
+
+    /// The score of a row.
+    pub fn score_at(&self, row: u32) -> Score {
+        Score::new(self.scores[row as usize].into()).expect("the index holds valid scores")
+    }
+
+    /// The answer time of a row, in milliseconds since the epoch.
+    pub fn answered_ms_at(&self, row: u32) -> i64 {
+        self.created_ms[row as usize]
+    }
+
+    /// The day of a row's answer in the index's time zone.
+    pub fn day_at(&self, row: u32) -> i32 {
+        self.days[row as usize]
+    }
+
+    /// Who answered a row.
+    pub fn contact_at(&self, row: u32) -> ContactId {
+        self.contact_ids[self.contacts[row as usize] as usize]
+    }
+
+    /// The response id of a row.
+    pub fn response_id_at(&self, row: u32) -> vouch_store::ResponseId {
+        vouch_store::ResponseId(self.ids[row as usize])
+    }
+
+    /// The value a row carries for a column, if any.
+    pub(crate) fn value_at(&self, column: usize, row: u32) -> Option<&AttributeValue> {
+        let attribute = &self.attributes[column];
+        attribute.value(attribute.codes[row as usize])
+    }
+
+    /// The number a row carries for a number column; 0 without one (the contract's rule for
+    /// values).
+    pub(crate) fn number_at(&self, column: usize, row: u32) -> f64 {
+        let attribute = &self.attributes[column];
+        attribute.numbers[attribute.codes[row as usize] as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::Query;
+    use crate::test_rows::{answer, index_of};
+
+    #[test]
+    fn each_contact_counts_once_with_its_latest_answer_whatever_the_id_order() {
+        // Contact 1 answered three times, imported out of order; contact 2 once.
+        let index = index_of(&[
+            answer(1, 1, 3, "2026-03-01", &[]),
+            answer(2, 1, 9, "2026-01-01", &[]),
+            answer(3, 2, 7, "2026-02-01", &[]),
+            answer(4, 1, 5, "2026-02-01", &[]),
+        ]);
+        let plan = index.plan(&Query::default()).expect("a plan");
+        let answers = index.latest_per_contact(&plan);
+        let latest: Vec<(i64, u8, Option<u8>)> = answers
+            .latest
+            .iter()
+            .zip(&answers.previous)
+            .map(|(&row, previous)| {
+                (
+                    index.contact_at(row).0,
+                    index.score_at(row).value(),
+                    previous.map(|row| index.score_at(row).value()),
+                )
+            })
+            .collect();
+        assert_eq!(latest, vec![(1, 3, Some(5)), (2, 7, None)]);
+        // A selection that leaves the latest out falls back to the latest within it.
+        let plan = index
+            .plan(&Query {
+                to: Some("2026-02-15T00:00:00Z".parse().expect("an instant")),
+                ..Query::default()
+            })
+            .expect("a plan");
+        let answers = index.latest_per_contact(&plan);
+        assert_eq!(index.score_at(answers.latest[0]).value(), 5);
+        assert_eq!(
+            answers.previous[0].map(|row| index.score_at(row).value()),
+            Some(9)
+        );
+    }
+
+    #[test]
+    fn accounts_share_an_attribute_value_and_rows_without_it_are_left_out() {
+        let index = index_of(&[
+            answer(1, 1, 10, "2026-01-01", &[("company", "Acme")]),
+            answer(2, 2, 2, "2026-01-05", &[("company", "Acme")]),
+            answer(3, 3, 8, "2026-01-02", &[]),
+        ]);
+        let plan = index.plan(&Query::default()).expect("a plan");
+        let accounts = index.latest_per_value(&plan, "company").expect("accounts");
+        assert_eq!(accounts.len(), 1);
+        assert_eq!(index.score_at(accounts.latest[0]).value(), 2);
+        assert_eq!(
+            accounts.previous[0].map(|row| index.score_at(row).value()),
+            Some(10)
+        );
+        assert_eq!(
+            index.latest_per_value(&plan, "region"),
+            Err(QueryError::UnknownAttribute("region".into()))
+        );
+    }
+}

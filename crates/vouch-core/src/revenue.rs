@@ -1,0 +1,137 @@
+//! The revenue calculator's rule: what the detractors, passives and promoters' value means in
+//! money at risk and money to gain, with the rates that turn one into the other.
+
+use crate::score::Category;
+
+/// The share of value expected to move per category: the detractors' and passives' churn,
+/// and the promoters' referral yield. Each in 0…1.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rates {
+    /// The share of detractors' value expected to churn soon.
+    pub detractor: f64,
+    /// The share of passives' value expected to churn in the long run.
+    pub passive: f64,
+    /// The share of promoters' value expected to come back as referred revenue.
+    pub promoter: f64,
+}
+
+/// A rate that is not a share.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("the {category} rate must be a number from 0 to 1, not {value}")]
+pub struct RateError {
+    /// `detractor`, `passive` or `promoter`: the rate that was wrong.
+    pub category: &'static str,
+    /// What was given.
+    pub value: f64,
+}
+
+impl Rates {
+    /// The rates assumed until a workspace saves its own: half of detractors' value lost soon,
+    /// 30 % of passives' in the long run, 30 % of promoters' value won again by referrals.
+    pub const DEFAULT: Rates = Rates {
+        detractor: 0.5,
+        passive: 0.3,
+        promoter: 0.3,
+    };
+
+    /// Rates checked to be shares in 0…1; the error names the first that is not.
+    pub fn new(detractor: f64, passive: f64, promoter: f64) -> Result<Rates, RateError> {
+        for (category, value) in [
+            ("detractor", detractor),
+            ("passive", passive),
+            ("promoter", promoter),
+        ] {
+            if !(0.0..=1.0).contains(&value) {
+                return Err(RateError { category, value });
+            }
+        }
+        Ok(Rates {
+            detractor,
+            passive,
+            promoter,
+        })
+    }
+
+    /// The rate of a category.
+    pub fn of(&self, category: Category) -> f64 {
+        match category {
+            Category::Detractor => self.detractor,
+            Category::Passive => self.passive,
+            Category::Promoter => self.promoter,
+        }
+    }
+}
+
+/// Summed value per category, and what the rates make of it.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct RevenueFigures {
+    /// Detractors' summed value.
+    pub detractor_value: f64,
+    /// Passives' summed value.
+    pub passive_value: f64,
+    /// Promoters' summed value.
+    pub promoter_value: f64,
+}
+
+impl RevenueFigures {
+    /// Detractor rate × detractors' value: what may be lost soon.
+    pub fn at_risk_short(&self, rates: &Rates) -> f64 {
+        rates.detractor * self.detractor_value
+    }
+
+    /// Passive rate × passives' value: what may drift away in the long run.
+    pub fn at_risk_long(&self, rates: &Rates) -> f64 {
+        rates.passive * self.passive_value
+    }
+
+    /// Promoter rate × promoters' value: what their referrals may bring.
+    pub fn potential(&self, rates: &Rates) -> f64 {
+        rates.promoter * self.promoter_value
+    }
+
+    /// Adds one contact's value to its category.
+    pub fn add(&mut self, category: Category, value: f64) {
+        match category {
+            Category::Detractor => self.detractor_value += value,
+            Category::Passive => self.passive_value += value,
+            Category::Promoter => self.promoter_value += value,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_are_shares_and_the_error_names_the_rate() {
+        assert!(Rates::new(0.0, 1.0, 0.25).is_ok());
+        let error = Rates::new(0.5, 1.5, 0.3).expect_err("out of range");
+        assert_eq!(error.category, "passive");
+        assert!(error.to_string().contains("passive rate"));
+        assert_eq!(
+            Rates::new(0.5, 0.3, f64::NAN)
+                .expect_err("not a number")
+                .category,
+            "promoter"
+        );
+        assert_eq!(
+            Rates::new(-0.1, 0.3, 0.3).expect_err("negative").category,
+            "detractor"
+        );
+    }
+
+    #[test]
+    fn the_formulas_apply_each_rate_to_its_category() {
+        let mut figures = RevenueFigures::default();
+        figures.add(Category::Detractor, 100.0);
+        figures.add(Category::Detractor, 50.0);
+        figures.add(Category::Passive, 200.0);
+        figures.add(Category::Promoter, 1000.0);
+        let rates = Rates::DEFAULT;
+        assert_eq!(figures.at_risk_short(&rates), 75.0);
+        assert_eq!(figures.at_risk_long(&rates), 60.0);
+        assert_eq!(figures.potential(&rates), 300.0);
+        assert_eq!(rates.of(Category::Passive), 0.3);
+    }
+}
