@@ -198,6 +198,14 @@ impl ContactStore for PostgresStore {
         crate::read::contact_by_id(&*self.client().await?, workspace, id).await
     }
 
+    async fn contacts_by_ids(
+        &self,
+        workspace: WorkspaceId,
+        ids: &[ContactId],
+    ) -> StoreResult<Vec<Contact>> {
+        crate::read::contacts_by_ids(&*self.client().await?, workspace, ids).await
+    }
+
     async fn contacts(
         &self,
         workspace: WorkspaceId,

@@ -264,6 +264,29 @@ pub(crate) fn contact_of_row(
     })
 }
 
+/// The contacts of these ids in the workspace, in id order.
+pub(crate) async fn contacts_by_ids(
+    client: &ClientWrapper,
+    workspace: WorkspaceId,
+    ids: &[ContactId],
+) -> StoreResult<Vec<Contact>> {
+    let ids: Vec<i64> = ids.iter().map(|id| id.0).collect();
+    let (rows, definitions) = try_join(
+        client.query(
+            "SELECT id, external_id, email, attributes FROM contacts
+             WHERE workspace_id = $1 AND id = ANY($2) ORDER BY id",
+            &[&workspace.0, &ids],
+        ),
+        client.query(SELECT_DEFINITIONS, &[&workspace.0]),
+    )
+    .await
+    .pg_context("failed to read contacts")?;
+    let definitions = definitions_of_rows(&definitions)?;
+    rows.iter()
+        .map(|row| contact_of_row(row, &definitions))
+        .collect()
+}
+
 /// The contact with this id in the workspace.
 pub(crate) async fn contact_by_id(
     client: &ClientWrapper,

@@ -10,6 +10,7 @@ use crate::PostgresStore;
 use deadpool_postgres::ClientWrapper;
 use tokio_postgres::Row;
 use vouch_core::AttributeKind;
+use vouch_core::revenue::Rates;
 
 use crate::error::{PgContext, other};
 use crate::now_millis;
@@ -113,6 +114,61 @@ pub(crate) async fn set_brand(
         )
         .await
         .pg_context("failed to set the workspace's brand")?;
+    match changed {
+        0 => Err(StoreError::NotFound(format!("workspace {}", workspace.0))),
+        _ => Ok(()),
+    }
+}
+
+/// The workspace's saved revenue rates.
+async fn revenue_rates(
+    client: &ClientWrapper,
+    workspace: WorkspaceId,
+) -> StoreResult<Option<Rates>> {
+    let row = client
+        .query_opt(
+            "SELECT revenue_detractor_rate, revenue_passive_rate, revenue_promoter_rate
+             FROM workspaces WHERE id = $1",
+            &[&workspace.0],
+        )
+        .await
+        .pg_context("failed to read the workspace's revenue rates")?;
+    let Some(row) = row else { return Ok(None) };
+    let context = "failed to read the workspace's revenue rates";
+    let rates: (Option<f64>, Option<f64>, Option<f64>) = (
+        row.try_get(0).pg_context(context)?,
+        row.try_get(1).pg_context(context)?,
+        row.try_get(2).pg_context(context)?,
+    );
+    Ok(match rates {
+        (Some(detractor), Some(passive), Some(promoter)) => Some(Rates {
+            detractor,
+            passive,
+            promoter,
+        }),
+        _ => None,
+    })
+}
+
+/// Saves or forgets the workspace's revenue rates.
+async fn set_revenue_rates(
+    client: &ClientWrapper,
+    workspace: WorkspaceId,
+    rates: Option<Rates>,
+) -> StoreResult<()> {
+    let changed = client
+        .execute(
+            "UPDATE workspaces SET revenue_detractor_rate = $1, revenue_passive_rate = $2,
+             revenue_promoter_rate = $3 WHERE id = $4",
+            &[
+                &rates.map(|rates| rates.detractor),
+                &rates.map(|rates| rates.passive),
+                &rates.map(|rates| rates.promoter),
+                &workspace.0,
+            ],
+        )
+        .await
+        .pg_context("failed to save the workspace's revenue rates")?;
     match changed {
         0 => Err(StoreError::NotFound(format!("workspace {}", workspace.0))),
         _ => Ok(()),
@@ -236,6 +292,18 @@ impl WorkspaceStore for PostgresStore {
         time_zone: &str,
     ) -> StoreResult<()> {
         set_time_zone(&*self.client().await?, workspace, time_zone).await
+    }
+
+    async fn revenue_rates(&self, workspace: WorkspaceId) -> StoreResult<Option<Rates>> {
+        revenue_rates(&*self.client().await?, workspace).await
+    }
+
+    async fn set_revenue_rates(
+        &self,
+        workspace: WorkspaceId,
+        rates: Option<Rates>,
+    ) -> StoreResult<()> {
+        set_revenue_rates(&*self.client().await?, workspace, rates).await
     }
 
     async fn set_workspace_brand(&self, workspace: WorkspaceId, brand: &Brand) -> StoreResult<()> {

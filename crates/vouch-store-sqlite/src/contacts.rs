@@ -54,6 +54,16 @@ impl ContactStore for SqliteStore {
             .await
     }
 
+    async fn contacts_by_ids(
+        &self,
+        workspace: WorkspaceId,
+        ids: &[ContactId],
+    ) -> StoreResult<Vec<Contact>> {
+        let ids = ids.to_vec();
+        self.run(move |connection| queries::by_ids(connection, workspace, &ids))
+            .await
+    }
+
     async fn contacts(
         &self,
         workspace: WorkspaceId,

@@ -18,6 +18,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("../migrations/0005_workspace_brand.sql")),
     (6, include_str!("../migrations/0006_member_preferences.sql")),
     (7, include_str!("../migrations/0007_tags_rules_themes.sql")),
+    (8, include_str!("../migrations/0008_revenue_rates.sql")),
 ];
 
 /// Applies the migrations the database has not seen yet, all in one transaction, and records

@@ -9,6 +9,7 @@ use crate::SqliteStore;
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use vouch_core::AttributeKind;
+use vouch_core::revenue::Rates;
 
 use crate::error::SqlContext;
 use crate::now_millis;
@@ -133,6 +134,51 @@ pub(crate) fn set_brand(
     }
 }
 
+/// The workspace's saved revenue rates.
+fn revenue_rates(connection: &Connection, workspace: WorkspaceId) -> StoreResult<Option<Rates>> {
+    let rates: Option<(Option<f64>, Option<f64>, Option<f64>)> = connection
+        .query_row(
+            "SELECT revenue_detractor_rate, revenue_passive_rate, revenue_promoter_rate
+             FROM workspaces WHERE id = ?1",
+            [workspace.0],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )
+        .optional()
+        .sql_context("failed to read the workspace's revenue rates")?;
+    Ok(match rates {
+        Some((Some(detractor), Some(passive), Some(promoter))) => Some(Rates {
+            detractor,
+            passive,
+            promoter,
+        }),
+        _ => None,
+    })
+}
+
+/// Saves or forgets the workspace's revenue rates.
+fn set_revenue_rates(
+    connection: &Connection,
+    workspace: WorkspaceId,
+    rates: Option<Rates>,
+) -> StoreResult<()> {
+    let changed = connection
+        .execute(
+            "UPDATE workspaces SET revenue_detractor_rate = ?1, revenue_passive_rate = ?2,
+             revenue_promoter_rate = ?3 WHERE id = ?4",
+            (
+                rates.map(|rates| rates.detractor),
+                rates.map(|rates| rates.passive),
+                rates.map(|rates| rates.promoter),
+                workspace.0,
+            ),
+        )
+        .sql_context("failed to save the workspace's revenue rates")?;
+    match changed {
+        0 => Err(StoreError::NotFound(format!("workspace {}", workspace.0))),
+        _ => Ok(()),
+    }
+}
+
 /// The workspace's attribute definitions, by name.
 pub(crate) fn attribute_definitions(
     connection: &Connection,
@@ -191,6 +237,20 @@ impl WorkspaceStore for SqliteStore {
     async fn set_workspace_brand(&self, workspace: WorkspaceId, brand: &Brand) -> StoreResult<()> {
         let brand = brand.clone();
         self.run(move |connection| set_brand(connection, workspace, &brand))
+            .await
+    }
+
+    async fn revenue_rates(&self, workspace: WorkspaceId) -> StoreResult<Option<Rates>> {
+        self.run(move |connection| revenue_rates(connection, workspace))
+            .await
+    }
+
+    async fn set_revenue_rates(
+        &self,
+        workspace: WorkspaceId,
+        rates: Option<Rates>,
+    ) -> StoreResult<()> {
+        self.run(move |connection| set_revenue_rates(connection, workspace, rates))
             .await
     }
 

@@ -25,6 +25,7 @@ mod opening;
 mod sequel;
 mod server;
 mod tags;
+mod teams;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -152,6 +153,9 @@ use vouch_store::Store;
 /// - Themes: `replace_themes` keeps the ids of themes it continues and retires the others
 ///   (`NotFound` for a survey of another workspace or a `continues` that is not current), the
 ///   run is recorded, and `themes(None)` lists every survey's.
+/// - Revenue rates: none at first, saved exactly, per workspace, forgotten with `None`,
+///   `NotFound` for an unknown workspace; `contacts_by_ids` reads a workspace's contacts in id
+///   order, skipping ids of other workspaces or of no contact.
 pub async fn run_story(store: &dyn Store) {
     for (_, chapter) in CHAPTERS {
         chapter(store).await;
@@ -164,7 +168,7 @@ pub type Chapter = for<'a> fn(&'a dyn Store) -> Pin<Box<dyn Future<Output = ()> 
 
 /// The chapters of [`run_story`], in order, by name: each backend runs each as a test of its
 /// own, so that a broken promise in one hides nothing of the others.
-pub const CHAPTERS: [(&str, Chapter); 5] = [
+pub const CHAPTERS: [(&str, Chapter); 6] = [
     ("imports_paging_erasure_isolation", boxed::imports),
     ("keys_surveys_ingest_contacts", boxed::server_side),
     ("collection_campaigns_jobs", boxed::collection),
@@ -173,6 +177,7 @@ pub const CHAPTERS: [(&str, Chapter); 5] = [
         "tags_rules_history_themes",
         boxed::tags_rules_history_themes,
     ),
+    ("revenue_rates_contacts_by_id", boxed::teams),
 ];
 
 /// The chapters as [`Chapter`]s.
@@ -200,6 +205,10 @@ mod boxed {
 
     pub(super) fn tags_rules_history_themes(store: &dyn Store) -> Boxed<'_> {
         Box::pin(super::tags_rules_history_themes(store))
+    }
+
+    pub(super) fn teams(store: &dyn Store) -> Boxed<'_> {
+        Box::pin(super::teams(store))
     }
 }
 
@@ -235,6 +244,11 @@ pub async fn accounts_and_follow_up(store: &dyn Store) {
 /// The managed tag set, tags in bulk, keyword rules, the history of responses and themes.
 pub async fn tags_rules_history_themes(store: &dyn Store) {
     tags::chapter(store, &unique_run_name()).await;
+}
+
+/// The revenue rates a workspace saves and contacts read by id in bulk.
+pub async fn teams(store: &dyn Store) {
+    teams::chapter(store, &unique_run_name()).await;
 }
 
 /// A name no other run of the story uses, on this database or any other.

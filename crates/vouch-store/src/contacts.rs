@@ -40,6 +40,14 @@ pub trait ContactStore: Send + Sync {
         id: ContactId,
     ) -> StoreResult<Option<Contact>>;
 
+    /// The contacts of these ids in the workspace, in id order; ids of no contact (erased, or
+    /// of another workspace) are left out.
+    async fn contacts_by_ids(
+        &self,
+        workspace: WorkspaceId,
+        ids: &[ContactId],
+    ) -> StoreResult<Vec<Contact>>;
+
     /// A page of contacts in id order; see [`ContactQuery`].
     async fn contacts(
         &self,

@@ -2,6 +2,8 @@
 
 use async_trait::async_trait;
 
+use vouch_core::revenue::Rates;
+
 use crate::{AttributeDefinition, Brand, StoreResult, Workspace, WorkspaceId};
 
 /// The workspaces of a server, their time zone and attribute definitions, and the database itself.
@@ -26,6 +28,17 @@ pub trait WorkspaceStore: Send + Sync {
     /// Replaces the workspace's brand whole (fields checked by the caller with
     /// `vouch_core::brand`); `NotFound` for an unknown workspace.
     async fn set_workspace_brand(&self, workspace: WorkspaceId, brand: &Brand) -> StoreResult<()>;
+
+    /// The revenue calculator's rates the workspace saved, if any.
+    async fn revenue_rates(&self, workspace: WorkspaceId) -> StoreResult<Option<Rates>>;
+
+    /// Saves the workspace's revenue rates (checked by `Rates::new`), or forgets them with
+    /// `None`; `NotFound` for an unknown workspace.
+    async fn set_revenue_rates(
+        &self,
+        workspace: WorkspaceId,
+        rates: Option<Rates>,
+    ) -> StoreResult<()>;
 
     /// The attributes the workspace has seen, with the kind each was given.
     async fn attribute_definitions(

@@ -305,6 +305,34 @@ pub(crate) fn by_id(
         .sql_context("failed to read a contact")
 }
 
+/// The contacts of these ids in the workspace, in id order.
+pub(crate) fn by_ids(
+    connection: &Connection,
+    workspace: WorkspaceId,
+    ids: &[ContactId],
+) -> StoreResult<Vec<Contact>> {
+    let definitions = attribute_definitions(connection, workspace)?;
+    // A JSON array of the ids, read back by `json_each`: one statement for any number.
+    let ids = format!(
+        "[{}]",
+        ids.iter()
+            .map(|id| id.0.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    connection
+        .prepare_cached(&format!(
+            "SELECT {CONTACT_COLUMNS} FROM contacts
+             WHERE workspace_id = ?1 AND id IN (SELECT value FROM json_each(?2)) ORDER BY id"
+        ))
+        .and_then(|mut statement| {
+            statement
+                .query_map((workspace.0, ids), |row| contact(row, &definitions))?
+                .collect()
+        })
+        .sql_context("failed to read contacts")
+}
+
 /// One filter of a contact page, bound as the parameters of [`filter_sql`].
 struct Filter {
     /// The JSON path of the attribute, `$."name"`, or the bare name for `json_each`.

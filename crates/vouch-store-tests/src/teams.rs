@@ -1,0 +1,102 @@
+//! The chapter of what the teams' tools keep: a workspace's revenue rates, and contacts read
+//! by id in bulk (the at-risk list names its accounts with them).
+
+use vouch_core::AttributeKind;
+use vouch_core::revenue::Rates;
+use vouch_store::{ContactId, Store, StoreError, WorkspaceId};
+
+use crate::fixtures::{attributes, definition, key, ok, text};
+
+/// Runs the chapter.
+pub(crate) async fn chapter(store: &dyn Store, run: &str) {
+    let home = ok(store.workspace(&format!("teams-{run}")).await, "workspace");
+    let away = ok(
+        store.workspace(&format!("teams-{run}-away")).await,
+        "workspace",
+    );
+    revenue_rates(store, home.id, away.id).await;
+    contacts_by_ids(store, home.id, away.id).await;
+}
+
+async fn revenue_rates(store: &dyn Store, home: WorkspaceId, away: WorkspaceId) {
+    let none = ok(store.revenue_rates(home).await, "revenue_rates");
+    assert_eq!(none, None, "a new workspace has no saved rates");
+    let rates = Rates::new(0.4, 0.125, 0.2).expect("rates");
+    ok(
+        store.set_revenue_rates(home, Some(rates)).await,
+        "set_revenue_rates",
+    );
+    let saved = ok(store.revenue_rates(home).await, "revenue_rates");
+    assert_eq!(saved, Some(rates), "the rates read back exactly");
+    let elsewhere = ok(store.revenue_rates(away).await, "revenue_rates");
+    assert_eq!(elsewhere, None, "other workspaces keep theirs");
+    ok(
+        store.set_revenue_rates(home, None).await,
+        "forget the rates",
+    );
+    let forgotten = ok(store.revenue_rates(home).await, "revenue_rates");
+    assert_eq!(forgotten, None, "forgotten rates are gone");
+    match store
+        .set_revenue_rates(WorkspaceId(i64::MAX), Some(Rates::DEFAULT))
+        .await
+    {
+        Err(StoreError::NotFound(_)) => {}
+        other => panic!("set_revenue_rates of an unknown workspace: {other:?}"),
+    }
+}
+
+async fn contacts_by_ids(store: &dyn Store, home: WorkspaceId, away: WorkspaceId) {
+    let definitions = [definition("company", AttributeKind::String)];
+    let mut ids = Vec::new();
+    for (external, email, company) in [
+        (Some("c-1"), None, "Acme"),
+        (None, Some("bo@example.com"), "Beta"),
+        (Some("c-3"), Some("cy@example.com"), "Acme"),
+    ] {
+        let contact = ok(
+            store
+                .upsert_contact(
+                    home,
+                    &key(external, email),
+                    &attributes(&[("company", text(company))]),
+                    &definitions,
+                )
+                .await,
+            "upsert_contact",
+        );
+        ids.push(contact.id);
+    }
+    let stranger = ok(
+        store
+            .upsert_contact(away, &key(Some("c-9"), None), &attributes(&[]), &[])
+            .await,
+        "upsert_contact",
+    );
+    let asked = [ids[2], stranger.id, ContactId(i64::MAX), ids[0]];
+    let found = ok(store.contacts_by_ids(home, &asked).await, "contacts_by_ids");
+    let summary: Vec<(ContactId, Option<&str>, Option<&str>)> = found
+        .iter()
+        .map(|contact| {
+            (
+                contact.id,
+                contact.external_id.as_deref(),
+                contact.email.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            (ids[0], Some("c-1"), None),
+            (ids[2], Some("c-3"), Some("cy@example.com")),
+        ],
+        "contacts_by_ids reads this workspace's contacts in id order and skips the others"
+    );
+    assert_eq!(
+        found[1].attributes.get("company"),
+        Some(&text("Acme")),
+        "with their attributes"
+    );
+    let empty = ok(store.contacts_by_ids(home, &[]).await, "contacts_by_ids");
+    assert!(empty.is_empty(), "no ids, no contacts");
+}
