@@ -14,6 +14,7 @@ mod report;
 mod responses;
 mod surveys;
 mod tags;
+mod teams;
 mod themes;
 mod workspace;
 
@@ -66,6 +67,7 @@ impl Routes {
         let routes = workspace::routes(routes);
         let routes = tags::routes(routes);
         let routes = themes::routes(routes);
+        let routes = teams::routes(routes);
         (routes.router, routes.listed)
     }
 

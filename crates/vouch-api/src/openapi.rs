@@ -62,6 +62,7 @@ use vouch_web::error::{ErrorBody, ErrorDetail};
         (name = "reports", description = "NPS, margin of error, breakdowns and trends"),
         (name = "workspace", description = "The workspace of the key: its time zone and the brand respondents see"),
         (name = "tags", description = "Tags as a managed set, and keyword rules that tag responses by their comments"),
+        (name = "teams", description = "Per-contact figures for marketing, finance, executives and support: personas, revenue, churn, at-risk accounts"),
         (name = "meta", description = "This document"),
     )
 )]

@@ -76,6 +76,15 @@ pub enum Command {
     Tags(crate::feedback_cli::TagsCommand),
     /// Print the themes of a survey's comments, with what each costs or earns the NPS.
     Themes(crate::feedback_cli::ThemesArgs),
+    /// Print which attribute values over-index among promoters (marketing's personas).
+    Personas(crate::teams_cli::PersonasArgs),
+    /// Print the revenue at risk and the referral potential (or save the rates used).
+    Revenue(crate::teams_cli::RevenueArgs),
+    /// Print the churn of promoters, passives and detractors (contacts with `churned_at`).
+    Churn(crate::teams_cli::ChurnArgs),
+    /// Accounts: the at-risk list.
+    #[command(subcommand)]
+    Accounts(crate::teams_cli::AccountsCommand),
     /// Print a documented settings file with every default.
     DefaultConfig,
     /// Measure the analytics engine on the data in the database.

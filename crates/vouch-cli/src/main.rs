@@ -8,6 +8,7 @@ mod input_error;
 mod open_store;
 mod settings;
 mod table;
+mod teams_cli;
 
 use std::process::ExitCode;
 

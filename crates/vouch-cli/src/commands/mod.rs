@@ -17,6 +17,7 @@ mod serve;
 mod survey_name;
 mod surveys;
 mod tags;
+mod teams;
 mod themes;
 mod users;
 mod widget;
@@ -99,6 +100,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Rules(command) => rules::rules(store, &workspace, command).await,
         Command::Tags(command) => tags::tags(store, &workspace, command).await,
         Command::Themes(args) => themes::themes(store, &workspace, args).await,
+        Command::Personas(args) => teams::personas(store, &workspace, args).await,
+        Command::Revenue(args) => teams::revenue(store, &workspace, args).await,
+        Command::Churn(args) => teams::churn(store, &workspace, args).await,
+        Command::Accounts(crate::teams_cli::AccountsCommand::AtRisk(args)) => {
+            teams::at_risk(store, &workspace, args).await
+        }
         Command::Demo(_) | Command::Serve(_) | Command::DefaultConfig => {
             unreachable!("handled above")
         }

@@ -7,3 +7,4 @@ mod helpers;
 mod import_errors;
 mod report;
 mod serve;
+mod teams;

@@ -1,0 +1,115 @@
+//! The clap surface of the teams' tools: `vouch personas`, `vouch revenue`, `vouch churn` and
+//! `vouch accounts at-risk`. Each counts a contact once, with its latest answer.
+
+use clap::{Args, Subcommand};
+
+use crate::cli::SelectionArgs;
+
+/// Flags of `vouch personas`.
+#[derive(Debug, Args)]
+pub struct PersonasArgs {
+    /// The survey.
+    #[arg(long)]
+    pub survey: String,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Leave out values held by fewer contacts than this.
+    #[arg(long, default_value_t = vouch_analytics::personas::DEFAULT_MIN_CONTACTS)]
+    pub min_contacts: u64,
+    /// Which responses count.
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+}
+
+/// `vouch revenue …`: the figures, or `vouch revenue rates` to save the rates.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct RevenueArgs {
+    /// Save the rates the figures use.
+    #[command(subcommand)]
+    pub command: Option<RevenueCommand>,
+    /// The survey.
+    #[arg(long, required = true)]
+    pub survey: Option<String>,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Also per value of this attribute (numbers and dates in quartile bands).
+    #[arg(long)]
+    pub by: Option<String>,
+    /// The number attribute that is each contact's value (0 for a contact without it).
+    #[arg(long, default_value = "mrr")]
+    pub value_attribute: String,
+    /// Which responses count.
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+}
+
+/// `vouch revenue rates`
+#[derive(Debug, Subcommand)]
+pub enum RevenueCommand {
+    /// Save the workspace's rates (each from 0 to 1), or forget them with --reset.
+    Rates {
+        /// The share of detractors' value expected to churn soon.
+        #[arg(long, required_unless_present = "reset", allow_negative_numbers = true)]
+        detractor: Option<f64>,
+        /// The share of passives' value expected to churn in the long run.
+        #[arg(long, required_unless_present = "reset", allow_negative_numbers = true)]
+        passive: Option<f64>,
+        /// The share of promoters' value expected back from their referrals.
+        #[arg(long, required_unless_present = "reset", allow_negative_numbers = true)]
+        promoter: Option<f64>,
+        /// Forget the saved rates: observed or default ones are used again.
+        #[arg(long, conflicts_with_all = ["detractor", "passive", "promoter"])]
+        reset: bool,
+    },
+}
+
+/// Flags of `vouch churn`.
+#[derive(Debug, Args)]
+pub struct ChurnArgs {
+    /// The survey.
+    #[arg(long)]
+    pub survey: String,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// A contact churned if its `churned_at` falls within this many days of its latest answer.
+    #[arg(long, default_value_t = i64::from(vouch_analytics::churn::DEFAULT_WITHIN_DAYS), allow_negative_numbers = true)]
+    pub within_days: i64,
+    /// Which responses count.
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+}
+
+/// `vouch accounts …`
+#[derive(Debug, Subcommand)]
+pub enum AccountsCommand {
+    /// The accounts whose latest answer is a detractor's or fell by 3 or more, most valuable
+    /// first.
+    AtRisk(AtRiskArgs),
+}
+
+/// Flags of `vouch accounts at-risk`.
+#[derive(Debug, Args)]
+pub struct AtRiskArgs {
+    /// The survey.
+    #[arg(long)]
+    pub survey: String,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Group contacts sharing this attribute (such as `company`) into one account.
+    #[arg(long)]
+    pub account_attribute: Option<String>,
+    /// The number attribute that is each account's value.
+    #[arg(long, default_value = "mrr")]
+    pub value_attribute: String,
+    /// List at most this many accounts (the total is always given).
+    #[arg(long, default_value_t = 1000)]
+    pub limit: usize,
+    /// Which responses count.
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+}
