@@ -8,4 +8,5 @@ mod fuzz;
 mod helpers;
 mod lists;
 mod story;
+mod teams;
 mod workspace;
