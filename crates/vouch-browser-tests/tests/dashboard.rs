@@ -1,14 +1,18 @@
 //! End to end in headless Chromium: the dashboard, signed in through its form. A server holds
 //! an NPS survey with 40 known answers and an eNPS survey with 12; each test signs a user in
 //! and drives the overview, the segments, the inbox, an answer's follow-up, the campaign
-//! pages (`campaigns`) and the Tags page (`tags`), then checks the store. Every page is
-//! screenshotted and every page's console must stay free of errors (but for the statuses a
-//! test provokes on purpose).
+//! pages (`campaigns`), the Tags page (`tags`) and the Themes page (`themes`), then checks
+//! the store. Every page is screenshotted and every page's console must stay free of errors
+//! (but for the statuses a test provokes on purpose).
 
 #[path = "dashboard/campaigns.rs"]
 mod campaigns;
 #[path = "dashboard/tags.rs"]
 mod tags;
+#[path = "dashboard/theme_answers.rs"]
+mod theme_answers;
+#[path = "dashboard/themes.rs"]
+mod themes;
 
 use std::collections::BTreeMap;
 
