@@ -268,3 +268,11 @@ fn a_negated_comparative_is_praise() {
         &[("No podríamos estar más contentos", Positive)],
     );
 }
+
+#[test]
+fn everyday_words_of_praise_and_complaint_are_known() {
+    check(Language::En, &[("The agents were kind", Positive)]);
+    check(Language::Fr, &[("Les conseillers sont gentils", Positive)]);
+    check(Language::De, &[("Die Diagramme sind schön", Positive)]);
+    check(Language::Es, &[("La app se colgó otra vez", Negative)]);
+}

@@ -209,3 +209,15 @@ hoch = 0
 erfüllt seinen zweck = 0.6
 erfüllt ihren zweck = 0.6
 gut gestaltet = 2.0
+
+## Alltagswörter für Lob und Tadel, die sonst fehlen
+nett = 1.5
+schön = 2.0
+hinkt = -1.2
+hinkt hinterher = -1.5
+zu simpel = -1.5
+grob = -0.8
+zu grob = -1.5
+erwarte mehr = -1.5
+erwarte ich mehr = -1.5
+mehr erwartet = -1.5

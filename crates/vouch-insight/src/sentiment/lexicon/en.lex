@@ -235,3 +235,24 @@ expired = -1.2
 bounce = -1.2
 bounces = -1.2
 bounced = -1.2
+
+## Everyday words of praise and complaint missing elsewhere
+kind = 1.5
+kind regards = 0
+weak = -1.5
+coarse = -1.2
+granular = 1.2
+stingy = -1.5
+pushy = -1.5
+is gold = 2.0
+pure gold = 2.5
+make sense = 1.2
+makes sense = 1.2
+timing out = -1.8
+times out = -1.8
+logs me out = -1.5
+logged me out = -1.5
+logs us out = -1.5
+a fortune = -1.8
+expected more = -1.5
+expect more = -1.2

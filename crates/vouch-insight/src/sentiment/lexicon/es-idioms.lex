@@ -214,3 +214,19 @@ precios altos = -1.5
 un poco alto = -1.0
 demasiado alto = -1.8
 bien diseñad* = 2.2
+
+## Palabras corrientes de elogio y queja que faltaban
+claro = 1.2
+clara = 1.2
+claras = 1.2
+claro que = 0
+está claro = 0
+colgó = -1.8
+colgado = -1.8
+se dispara = -1.5
+dispara = -1.2
+se corta = -1.5
+cada dos por tres = x1.3 back
+convence = 1.5
+convencen = 1.5
+convencido = 1.5

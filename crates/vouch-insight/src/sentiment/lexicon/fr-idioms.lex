@@ -234,3 +234,20 @@ restricti* = -1.5
 élevée = -1.0
 élevées = -1.0
 trop élevé* = -1.8
+
+## Mots courants d'appréciation absents ailleurs
+gentil* = 1.8
+usant* = -1.8
+introuvable* = -1.8
+une fortune = -1.8
+grimpe = -1.0
+grimpent = -1.0
+pas sorcier = 1.5 neg 1.5
+grossier* = -1.2
+poussé = 1.2
+poussée = 1.2
+poussés = 1.2
+poussées = 1.2
+attendais mieux = -1.5
+attendais plus = -1.5
+attendait mieux = -1.5
