@@ -276,3 +276,30 @@ fn everyday_words_of_praise_and_complaint_are_known() {
     check(Language::De, &[("Die Diagramme sind schön", Positive)]);
     check(Language::Es, &[("La app se colgó otra vez", Negative)]);
 }
+
+#[test]
+fn praise_of_what_used_to_be_or_could_be_is_a_complaint() {
+    check(
+        Language::En,
+        &[
+            ("It used to be faster", Negative),
+            ("Support used to be slow but it's much better now", Positive),
+            ("The agents are nice but they rarely solve anything", Mixed),
+        ],
+    );
+    check(Language::Fr, &[("Ça pourrait être plus rapide", Negative)]);
+    check(
+        Language::De,
+        &[
+            ("Früher war es schneller", Negative),
+            ("Das Tool könnte nicht besser sein", Positive),
+        ],
+    );
+    check(
+        Language::Es,
+        &[
+            ("Antes iba más rápido", Negative),
+            ("Antes de empezar todo fue fácil", Positive),
+        ],
+    );
+}

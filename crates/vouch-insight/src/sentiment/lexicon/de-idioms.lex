@@ -221,3 +221,10 @@ zu grob = -1.5
 erwarte mehr = -1.5
 erwarte ich mehr = -1.5
 mehr erwartet = -1.5
+
+## Was früher war und was sein könnte: Lob dafür ist Tadel an heute
+# „Früher war es schneller“, „die alte Version war übersichtlicher“, „könnte schneller sein“.
+früher = neg
+alte version = neg
+vorherige version = neg
+könnte = neg

@@ -256,3 +256,15 @@ logs us out = -1.5
 a fortune = -1.8
 expected more = -1.5
 expect more = -1.2
+
+## What used to be and what could be: praise of them is a complaint about now
+# "it used to be faster", "the old one was clearer", "could be cheaper" read as negations of
+# the praise; "used to be slow" as praise.
+used to = neg
+get used to = 0
+got used to = 0
+getting used to = 0
+old one = neg
+old version = neg
+previous version = neg
+could be = neg

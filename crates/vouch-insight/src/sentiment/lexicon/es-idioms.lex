@@ -230,3 +230,17 @@ cada dos por tres = x1.3 back
 convence = 1.5
 convencen = 1.5
 convencido = 1.5
+
+## Lo que era y lo que podría ser: elogiarlo es quejarse del presente
+# «antes iba más rápido», «la versión anterior era más clara», «podría ser más barato»;
+# «rara vez» niega lo que sigue («rara vez falla»).
+antes = neg
+antes de = 0
+cuanto antes = 0
+lo antes posible = 0
+versión anterior = neg
+podría ser = neg
+podría estar = neg
+podría ir = neg
+rara vez = neg
+casi nunca = neg

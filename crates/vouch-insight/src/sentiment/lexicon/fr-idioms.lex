@@ -251,3 +251,13 @@ poussées = 1.2
 attendais mieux = -1.5
 attendais plus = -1.5
 attendait mieux = -1.5
+
+## Ce qui était, ce qui pourrait être : en faire l'éloge, c'est se plaindre du présent
+# « l'ancienne version était plus claire », « ça pourrait être plus rapide » ; « rarement »
+# nie ce qu'il précède (« rarement en panne »).
+ancienne version = neg
+pourrait être = neg
+pourrait etre = neg
+rarement = neg
+moins cher = 1.2
+moins chère = 1.2
