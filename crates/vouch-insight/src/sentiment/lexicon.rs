@@ -22,6 +22,8 @@
 //! | `neg-or x1.2` | a negator inside an open negation ("ne … plus"), else a booster |
 //! | `but` | a contrast: what follows outweighs what came before in the sentence |
 //! | `though` | a concession: the clause it opens weighs less |
+//! | `wait`, `wait -0.8` | a verb of waiting or taking time ("took", "gedauert"), with its own valence if any |
+//! | `long` | a long stretch of time ("weeks", "semaines"): beside a `wait` word in its clause, a complaint |
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -64,6 +66,11 @@ pub(super) enum Role {
     Ask,
     /// Weightless and transparent: not counted in a negation's or booster's reach ("a", "the").
     Filler,
+    /// A verb of waiting or of taking time ("took", "a fallu", "gedauert", "tardó"), with the
+    /// valence it carries alone; beside a [`Role::LongTime`] in its clause, a complaint.
+    Wait { value: f32 },
+    /// A long stretch of time ("weeks", "semaines", "Wochen", "meses").
+    LongTime,
 }
 
 /// One phrase entry: the words after its first one, and its role.
@@ -326,6 +333,11 @@ fn parse_code(code: &str) -> Option<Role> {
         ["ask"] => Role::Ask,
         ["but"] => Role::Contrast,
         ["though"] => Role::Concession,
+        ["wait"] => Role::Wait { value: 0.0 },
+        ["wait", value] => Role::Wait {
+            value: number(value)?,
+        },
+        ["long"] => Role::LongTime,
         ["neg"] => Role::Negator {
             back: false,
             unused: 0.0,

@@ -40,6 +40,10 @@ const MIXED_CONTRASTED: f32 = 0.5;
 const LUKEWARM: f32 = 0.9;
 /// How many items after a remedy ("fixed", "résolu") the complaint it cancels may come.
 const REMEDY_SCOPE: usize = 3;
+/// What a wait for a long stretch of time adds ("took three weeks to get an answer").
+const DELAY: f32 = -1.8;
+/// How many items apart the wait and the stretch of time may stand in their clause.
+const DELAY_SCOPE: usize = 5;
 /// What praise in a question or a wish is multiplied by ("is the export any good?", "it would
 /// be great if …").
 const QUESTION: f32 = 0.25;
@@ -95,6 +99,11 @@ struct Pass<'i> {
     asking: bool,
     /// A contrast or concession was met: opposite clauses then need less to be mixed.
     contrasted: bool,
+    /// The last wait word and the last long stretch of time in this clause.
+    wait_at: Option<usize>,
+    long_at: Option<usize>,
+    /// A delay was complained of in this clause: praise after it is what was waited for.
+    delayed: bool,
 }
 
 /// Scores the items of one comment.
@@ -117,6 +126,9 @@ pub(super) fn score(items: &[Item], emphasis: Emphasis) -> Sentiment {
         contrasted: false,
         wishing: false,
         asking: false,
+        wait_at: None,
+        long_at: None,
+        delayed: false,
     };
     pass.open_segment(1.0);
     for at in 0..items.len() {
@@ -133,6 +145,7 @@ impl Pass<'_> {
             self.boost_left = 0;
             self.remedy_left = 0;
             self.any_negator = None;
+            (self.wait_at, self.long_at, self.delayed) = (None, None, false);
             if item.brk == Break::Sentence {
                 self.sentence_start = self.segments.len();
                 self.after_contrast = false;
@@ -146,8 +159,11 @@ impl Pass<'_> {
             };
             self.open_segment(weight);
         }
-        if item.role == Some(Role::Filler) {
-            return;
+        match item.role {
+            Some(Role::Filler) => return,
+            Some(Role::Wait { .. }) => self.delay(at, true),
+            Some(Role::LongTime) => self.delay(at, false),
+            _ => {}
         }
         if let Some((value, negated)) = self.valence_at(at) {
             self.add_valence(at, value, negated, item);
@@ -186,6 +202,7 @@ impl Pass<'_> {
             Role::Valence { value, negated } | Role::Remedy { value, negated } => {
                 Some((value, negated))
             }
+            Role::Wait { value } if value != 0.0 => Some((value, value * NEGATED)),
             Role::Booster { alone, .. }
                 if alone != 0.0 && !self.valence_within(at, BOOST_SCOPE) =>
             {
@@ -206,7 +223,9 @@ impl Pass<'_> {
             match item.role {
                 Some(Role::Filler) => continue,
                 Some(Role::Contrast | Role::Concession) => return false,
-                Some(Role::Valence { .. } | Role::Remedy { .. }) if !item.symbol => return true,
+                Some(
+                    Role::Valence { .. } | Role::Remedy { .. } | Role::Wait { .. } | Role::LongTime,
+                ) if !item.symbol => return true,
                 _ => left -= 1,
             }
         }
@@ -238,7 +257,10 @@ impl Pass<'_> {
             self.boost = 1.0;
             self.boost_left = 0;
         }
-        if ((item.question || self.wishing) && valence > 0.0) || (item.question && self.asking) {
+        let awaited = self.delayed && !item.symbol;
+        if ((item.question || self.wishing || awaited) && valence > 0.0)
+            || (item.question && self.asking)
+        {
             valence *= QUESTION;
         }
         self.strongest = self.strongest.max(valence.abs());
@@ -247,6 +269,25 @@ impl Pass<'_> {
         if valence < 0.0 && !item.symbol {
             self.last_complaint = self.last_valence;
         }
+    }
+
+    /// A wait word and a long stretch of time near each other in a clause, in either order
+    /// ("took us three weeks", "zwei Wochen gebraucht"), complain of a delay, once a clause and
+    /// not through a negation ("didn't take weeks").
+    fn delay(&mut self, at: usize, is_wait: bool) {
+        let other = if is_wait {
+            self.wait_at = Some(at);
+            self.long_at
+        } else {
+            self.long_at = Some(at);
+            self.wait_at
+        };
+        if self.delayed || self.negation_left > 0 || !other.is_some_and(|o| at - o <= DELAY_SCOPE) {
+            return;
+        }
+        self.delayed = true;
+        self.add(DELAY);
+        self.strongest = self.strongest.max(-DELAY);
     }
 
     /// A remedy cancels the complaint just before it in its clause ("the bug was fixed") and

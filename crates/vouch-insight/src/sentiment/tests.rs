@@ -303,3 +303,30 @@ fn praise_of_what_used_to_be_or_could_be_is_a_complaint() {
         ],
     );
 }
+
+#[test]
+fn waiting_a_long_time_is_a_complaint_without_a_negative_word() {
+    check(
+        Language::En,
+        &[
+            (
+                "Took three weeks to get an answer to a simple question",
+                Negative,
+            ),
+            ("It didn't take weeks, just a day", Neutral),
+            ("We have used it for months", Neutral),
+        ],
+    );
+    check(
+        Language::Fr,
+        &[("Il a fallu trois semaines pour activer le compte", Negative)],
+    );
+    check(
+        Language::De,
+        &[("Wir haben zwei Wochen gebraucht", Negative)],
+    );
+    check(
+        Language::Es,
+        &[("Tardamos tres semanas en lanzar la encuesta", Negative)],
+    );
+}

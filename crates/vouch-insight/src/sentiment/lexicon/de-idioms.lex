@@ -228,3 +228,18 @@ früher = neg
 alte version = neg
 vorherige version = neg
 könnte = neg
+
+## Lange warten: ein Wort des Wartens neben einer langen Zeitspanne beklagt eine Verzögerung
+gedauert = wait
+dauert = wait
+dauerte = wait
+dauern = wait
+gebraucht = wait
+brauchte = wait
+tage = long
+tagen = long
+woche = long
+wochen = long
+monat = long
+monate = long
+monaten = long

@@ -25,7 +25,6 @@ took weeks = -1.8
 took months = -2.2
 took ages = -2.0
 took days = -1.2
-weeks to = -1.0
 months to = -1.2
 no guidance = -1.8
 no help = -1.8

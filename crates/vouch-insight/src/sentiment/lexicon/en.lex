@@ -268,3 +268,19 @@ old one = neg
 old version = neg
 previous version = neg
 could be = neg
+
+## Waiting a long time: a wait word and a long stretch near each other complain of a delay
+took = wait
+take = wait
+takes = wait
+taking = wait
+taken = wait
+waited = wait
+waits = wait
+days = long
+week = long
+weeks = long
+month = long
+months = long
+ages = long
+years = long

@@ -244,3 +244,18 @@ podría estar = neg
 podría ir = neg
 rara vez = neg
 casi nunca = neg
+
+## Esperar mucho: un verbo de espera junto a un plazo largo se queja de un retraso
+tardamos = wait
+tardaron = wait
+tardar = wait
+tardado = wait
+esperar = wait
+esperé = wait
+esperamos = wait
+llevó = wait
+días = long
+semana = long
+semanas = long
+mes = long
+meses = long

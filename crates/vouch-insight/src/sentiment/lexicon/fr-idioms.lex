@@ -261,3 +261,17 @@ pourrait etre = neg
 rarement = neg
 moins cher = 1.2
 moins chère = 1.2
+
+## Attendre longtemps : un verbe d'attente près d'une longue durée se plaint d'un délai
+fallu = wait
+faut = wait
+attendu = wait
+attends = wait
+attend = wait
+attendons = wait
+patienter = wait
+patienté = wait
+jours = long
+semaine = long
+semaines = long
+mois = long
