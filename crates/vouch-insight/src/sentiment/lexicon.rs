@@ -17,6 +17,7 @@
 //! | `skip` | a word negations and boosters reach past ("not **a** single bug") |
 //! | `x1.3`, `x0.6`, `x-0.5` | a booster multiplying the next valence (negative: "peu fiable") |
 //! | `x1.3 2.0` | a booster that counts as the valence 2.0 when nothing follows it ("super!") |
+//! | `x1.3 -1.0 ahead` | the same, only when a word it does not boost follows it in its clause: excess ("too basic", not "me too") |
 //! | `x1.2 back` | a booster that may modify the valence just before it ("tarda mucho") |
 //! | `neg`, `neg back`, `neg -1.5`, `neg back -0.8` | a negator; `back`: may negate the valence before it when none follows (German "gefällt mir nicht"); a number: the valence it adds when it negates nothing ("still no 2FA") |
 //! | `neg-or x1.2` | a negator inside an open negation ("ne … plus"), else a booster |
@@ -47,7 +48,13 @@ pub(super) enum Role {
     /// souci a été réglé"): that complaint no longer counts, unless this is negated.
     Remedy { value: f32, negated: f32 },
     /// Multiplies the next valence; counts as `alone` when it modifies nothing.
-    Booster { factor: f32, alone: f32, back: bool },
+    /// `ahead`: counts as `alone` only when a word follows it in its clause ("too basic").
+    Booster {
+        factor: f32,
+        alone: f32,
+        back: bool,
+        ahead: bool,
+    },
     /// Flips the valences of the next few words; `unused` is added when it flips none.
     Negator { back: bool, unused: f32 },
     /// A negator while a negation is open, else a booster.
@@ -364,16 +371,25 @@ fn parse_code(code: &str) -> Option<Role> {
                     factor,
                     alone: 0.0,
                     back: false,
+                    ahead: false,
                 },
                 ["back"] => Role::Booster {
                     factor,
                     alone: 0.0,
                     back: true,
+                    ahead: false,
                 },
                 [alone] => Role::Booster {
                     factor,
                     alone: number(alone)?,
                     back: false,
+                    ahead: false,
+                },
+                [alone, "ahead"] => Role::Booster {
+                    factor,
+                    alone: number(alone)?,
+                    back: false,
+                    ahead: true,
                 },
                 _ => return None,
             }

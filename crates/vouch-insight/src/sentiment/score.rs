@@ -203,13 +203,23 @@ impl Pass<'_> {
                 Some((value, negated))
             }
             Role::Wait { value } if value != 0.0 => Some((value, value * NEGATED)),
-            Role::Booster { alone, .. }
-                if alone != 0.0 && !self.valence_within(at, BOOST_SCOPE) =>
+            Role::Booster { alone, ahead, .. }
+                if alone != 0.0
+                    && !self.valence_within(at, BOOST_SCOPE)
+                    && (!ahead || self.word_follows(at)) =>
             {
                 Some((alone, alone * NEGATED))
             }
             _ => None,
         }
+    }
+
+    /// True when a word follows `at` in its clause: "too" before "basic" complains of excess,
+    /// "too" ending "love it too" does not.
+    fn word_follows(&self, at: usize) -> bool {
+        self.items
+            .get(at + 1)
+            .is_some_and(|next| next.brk == Break::None && !next.symbol)
     }
 
     /// True when a word valence follows `at` within `scope` items (fillers not counted), in

@@ -330,3 +330,34 @@ fn waiting_a_long_time_is_a_complaint_without_a_negative_word() {
         &[("Tardamos tres semanas en lanzar la encuesta", Negative)],
     );
 }
+
+#[test]
+fn excess_and_lack_complain_of_what_they_reach() {
+    check(
+        Language::En,
+        &[
+            ("Reports are too basic", Negative),
+            ("Works great, we love it too", Positive),
+            ("A lack of bugs, which is rare", Positive),
+            ("The search never finds what I'm looking for", Negative),
+        ],
+    );
+    check(
+        Language::Fr,
+        &[
+            ("Les options sont trop limitées", Negative),
+            ("Les webhooks manquent de fiabilité", Negative),
+        ],
+    );
+    check(
+        Language::De,
+        &[("Zum Format findet man in der Hilfe gar nichts", Negative)],
+    );
+    check(
+        Language::Es,
+        &[
+            ("Los permisos son demasiado generales", Negative),
+            ("No encontré nada sobre el formato", Negative),
+        ],
+    );
+}

@@ -243,3 +243,9 @@ wochen = long
 monat = long
 monate = long
 monaten = long
+
+## Zu viel und zu wenig: was fehlt, ist verneint („Mangel an Übersicht“)
+mangel an = neg -1.5
+mangelt es an = neg -1.5
+fehlt es an = neg -1.5
+gar nichts = neg back -1.0

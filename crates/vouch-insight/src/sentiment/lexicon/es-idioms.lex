@@ -259,3 +259,14 @@ semana = long
 semanas = long
 mes = long
 meses = long
+
+## El exceso y la falta: «demasiado» ante lo que no refuerza, «falta de» ante lo que falta
+demasiados = x1.3 -1.0 ahead
+demasiadas = x1.3 -1.0 ahead
+falta de = neg -1.5
+carece de = neg -1.5
+carecen de = neg -1.5
+encontré = 0.3 neg -1.5
+encuentro = 0.3 neg -1.5
+encuentra = 0.3 neg -1.5
+encontrar = 0.3 neg -1.5

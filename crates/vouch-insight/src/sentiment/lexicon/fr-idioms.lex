@@ -275,3 +275,9 @@ jours = long
 semaine = long
 semaines = long
 mois = long
+
+## L'excès et le manque : « trop » devant ce qu'il ne renforce pas, « manque de » devant ce qui manque
+bien trop = x1.5 -1.5 ahead
+beaucoup trop = x1.5 -1.5 ahead
+manquent de = neg -1.5
+manquait de = neg -1.2

@@ -61,7 +61,7 @@ alors que = though
 
 ## Intensité
 très = x1.3
-trop = x1.3
+trop = x1.3 -1.0 ahead
 vraiment = x1.3
 tellement = x1.3
 vachement = x1.3
