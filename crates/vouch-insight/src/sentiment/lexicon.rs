@@ -19,11 +19,12 @@
 //! | `x1.3 2.0` | a booster that counts as the valence 2.0 when nothing follows it ("super!") |
 //! | `x1.3 -1.0 ahead` | the same, only when a word it does not boost follows it in its clause: excess ("too basic", not "me too") |
 //! | `x1.2 back` | a booster that may modify the valence just before it ("tarda mucho") |
-//! | `neg`, `neg back`, `neg -1.5`, `neg back -0.8` | a negator; `back`: may negate the valence before it when none follows (German "gefällt mir nicht"); a number: the valence it adds when it negates nothing ("still no 2FA") |
+//! | `neg`, `neg back`, `neg after`, `neg -1.5`, `neg back -0.8` | a negator; `back`: may negate the valence before it when none follows (German "gefällt mir nicht"), and reaches further ahead; `after`: may negate the valence before it, not already negated (French "ça marche pas"); a number: the valence it adds when it negates nothing ("still no 2FA") |
 //! | `neg-or x1.2` | a negator inside an open negation ("ne … plus"), else a booster |
 //! | `but` | a contrast: what follows outweighs what came before in the sentence |
 //! | `though` | a concession: the clause it opens weighs less |
 //! | `wait`, `wait -0.8` | a verb of waiting or taking time ("took", "gedauert"), with its own valence if any |
+//! | `only` | French "que": after a lone "ne" it undoes the negation ("n'utilise que") |
 //! | `long` | a long stretch of time ("weeks", "semaines"): beside a `wait` word in its clause, a complaint |
 
 use std::collections::HashMap;
@@ -56,7 +57,8 @@ pub(super) enum Role {
         ahead: bool,
     },
     /// Flips the valences of the next few words; `unused` is added when it flips none.
-    Negator { back: bool, unused: f32 },
+    /// `back`: may flip the valence before it instead; `long`: reaches further ahead.
+    Negator { back: bool, long: bool, unused: f32 },
     /// A negator while a negation is open, else a booster.
     NegatorOrBooster { factor: f32 },
     /// "but": the rest of the sentence outweighs what came before.
@@ -78,6 +80,9 @@ pub(super) enum Role {
     Wait { value: f32 },
     /// A long stretch of time ("weeks", "semaines", "Wochen", "meses").
     LongTime,
+    /// French "que" after a lone "ne": "ne … que" means "only", not "not" ("je n'utilise que
+    /// la version web", "il n'y a que des avantages").
+    Only,
 }
 
 /// One phrase entry: the words after its first one, and its role.
@@ -345,22 +350,8 @@ fn parse_code(code: &str) -> Option<Role> {
             value: number(value)?,
         },
         ["long"] => Role::LongTime,
-        ["neg"] => Role::Negator {
-            back: false,
-            unused: 0.0,
-        },
-        ["neg", "back"] => Role::Negator {
-            back: true,
-            unused: 0.0,
-        },
-        ["neg", "back", unused] => Role::Negator {
-            back: true,
-            unused: number(unused)?,
-        },
-        ["neg", unused] => Role::Negator {
-            back: false,
-            unused: number(unused)?,
-        },
+        ["only"] => Role::Only,
+        ["neg", rest @ ..] => negator(rest)?,
         ["neg-or", factor] => Role::NegatorOrBooster {
             factor: number(factor.strip_prefix('x')?)?,
         },
@@ -415,6 +406,22 @@ fn parse_code(code: &str) -> Option<Role> {
         },
         _ => return None,
     })
+}
+
+/// A negator's code after `neg`: `back` (German "nicht": back, and far ahead), `after` (French
+/// "pas" without "ne": back, not far ahead), then the valence it adds when unused.
+fn negator(rest: &[&str]) -> Option<Role> {
+    let (back, long, rest) = match rest {
+        ["back", rest @ ..] => (true, true, rest),
+        ["after", rest @ ..] => (true, false, rest),
+        rest => (false, false, rest),
+    };
+    let unused = match rest {
+        [] => 0.0,
+        [unused] => unused.parse().ok()?,
+        _ => return None,
+    };
+    Some(Role::Negator { back, long, unused })
 }
 
 const SHARED: &str = include_str!("lexicon/shared.lex");

@@ -80,6 +80,8 @@ struct Pass<'i> {
     negated_sign: Option<f32>,
     /// The last negator met in the clause: "plus" after "ne" is a negation too.
     any_negator: Option<usize>,
+    /// The last negator met in the clause when it reaches only ahead ("ne", not "pas").
+    plain_negator: Option<usize>,
     /// The last negator that added its own valence (nothing to negate): "ne … toujours pas"
     /// counts once.
     last_negator: Option<usize>,
@@ -91,6 +93,8 @@ struct Pass<'i> {
     last_complaint: Option<(usize, usize, f32)>,
     /// The last valence added: its item, its segment and what it added.
     last_valence: Option<(usize, usize, f32)>,
+    /// The last valence added was negated.
+    last_negated: bool,
     /// The largest magnitude of any one valence.
     strongest: f32,
     /// A wish was met in this sentence.
@@ -117,11 +121,13 @@ pub(super) fn score(items: &[Item], emphasis: Emphasis) -> Sentiment {
         negated_sign: None,
         last_negator: None,
         any_negator: None,
+        plain_negator: None,
         boost: 1.0,
         boost_left: 0,
         remedy_left: 0,
         last_complaint: None,
         last_valence: None,
+        last_negated: false,
         strongest: 0.0,
         contrasted: false,
         wishing: false,
@@ -145,6 +151,7 @@ impl Pass<'_> {
             self.boost_left = 0;
             self.remedy_left = 0;
             self.any_negator = None;
+            self.plain_negator = None;
             (self.wait_at, self.long_at, self.delayed) = (None, None, false);
             if item.brk == Break::Sentence {
                 self.sentence_start = self.segments.len();
@@ -170,17 +177,18 @@ impl Pass<'_> {
         } else {
             match item.role {
                 Some(Role::Booster { factor, back, .. }) => self.booster(at, factor, back),
-                Some(Role::Negator { back, unused }) => self.negator(at, back, unused),
+                Some(Role::Negator { back, long, unused }) => self.negator(at, back, long, unused),
                 Some(Role::NegatorOrBooster { .. })
                     if self.negation_left > 0
                         || self.any_negator.is_some_and(|n| at - n <= NEGATION_SCOPE) =>
                 {
-                    self.negator(at, false, 0.0)
+                    self.negator(at, false, false, 0.0)
                 }
                 Some(Role::NegatorOrBooster { factor }) => self.booster(at, factor, false),
                 Some(Role::Contrast) => self.contrast(),
                 Some(Role::Wish) => self.wish(),
                 Some(Role::Ask) => self.asking = true,
+                Some(Role::Only) => self.only(at),
                 Some(Role::Concession) => {
                     self.contrasted = true;
                     self.open_segment(CONCESSION)
@@ -214,12 +222,17 @@ impl Pass<'_> {
         }
     }
 
-    /// True when a word follows `at` in its clause: "too" before "basic" complains of excess,
-    /// "too" ending "love it too" does not.
+    /// True when a word other than a booster follows `at` in its clause: "too" before "basic"
+    /// complains of excess, "too" ending "love it too" or before "many" does not.
     fn word_follows(&self, at: usize) -> bool {
-        self.items
-            .get(at + 1)
-            .is_some_and(|next| next.brk == Break::None && !next.symbol)
+        self.items.get(at + 1).is_some_and(|next| {
+            next.brk == Break::None
+                && !next.symbol
+                && !matches!(
+                    next.role,
+                    Some(Role::Booster { .. } | Role::NegatorOrBooster { .. })
+                )
+        })
     }
 
     /// True when a word valence follows `at` within `scope` items (fillers not counted), in
@@ -276,6 +289,7 @@ impl Pass<'_> {
         self.strongest = self.strongest.max(valence.abs());
         self.add(valence);
         self.last_valence = Some((at, self.segments.len() - 1, valence));
+        self.last_negated = negating;
         if valence < 0.0 && !item.symbol {
             self.last_complaint = self.last_valence;
         }
@@ -335,10 +349,11 @@ impl Pass<'_> {
         self.boost_left = BOOST_SCOPE + 1;
     }
 
-    fn negator(&mut self, at: usize, back: bool, unused: f32) {
+    fn negator(&mut self, at: usize, back: bool, long: bool, unused: f32) {
         self.any_negator = Some(at);
+        self.plain_negator = (!back).then_some(at);
         let recent = self.last_negator.is_some_and(|n| at - n <= NEGATION_SCOPE);
-        let scope = if back {
+        let scope = if long {
             LONG_NEGATION_SCOPE
         } else {
             NEGATION_SCOPE
@@ -348,7 +363,9 @@ impl Pass<'_> {
             self.negated_sign = None;
             return;
         }
-        if back && self.negate_back(at) {
+        // "ne marche pas": the "pas" after the verb "ne" negated negates nothing more.
+        let settled = !long && self.last_negated;
+        if back && !settled && self.negate_back(at) {
             return;
         }
         // A bare "No," answering nothing in its clause is no lack.
@@ -361,6 +378,29 @@ impl Pass<'_> {
             self.add(unused);
             self.strongest = self.strongest.max(unused.abs());
             self.last_negator = Some(at);
+        }
+    }
+
+    /// "ne … que" is "only": the lone "ne" before it negates nothing, neither the valence it
+    /// already flipped ("n'utilise que") nor what follows ("n'a que des avantages").
+    fn only(&mut self, at: usize) {
+        let Some(negator) = self.plain_negator.take() else {
+            return;
+        };
+        if at - negator > NEGATION_SCOPE + 1 {
+            return;
+        }
+        self.negation_left = 0;
+        if let (true, Some((item, segment, added))) = (self.last_negated, self.last_valence)
+            && item > negator
+            && let Some(Role::Valence { value, negated } | Role::Remedy { value, negated }) =
+                self.items[item].role
+            && negated != 0.0
+        {
+            let plain = added * value / negated;
+            self.add(plain - added);
+            self.last_valence = Some((item, segment, plain));
+            self.last_negated = false;
         }
     }
 

@@ -361,3 +361,30 @@ fn excess_and_lack_complain_of_what_they_reach() {
         ],
     );
 }
+
+#[test]
+fn french_pas_after_the_verb_negates_it_once() {
+    check(
+        Language::Fr,
+        &[
+            ("Ça marche pas", Negative),
+            ("Ça ne marche pas", Negative),
+            ("Je recommande pas", Negative),
+            ("Ce n'est pas mal du tout", Positive),
+            ("C'est trop bien", Positive),
+            ("Pas mal de bugs", Negative),
+        ],
+    );
+}
+
+#[test]
+fn french_ne_que_means_only() {
+    check(
+        Language::Fr,
+        &[
+            ("Je n'utilise que la version web", Neutral),
+            ("Il n'y a que des avantages", Positive),
+            ("Je ne pense pas que ce soit bon", Negative),
+        ],
+    );
+}

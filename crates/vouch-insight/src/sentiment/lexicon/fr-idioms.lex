@@ -281,3 +281,13 @@ bien trop = x1.5 -1.5 ahead
 beaucoup trop = x1.5 -1.5 ahead
 manquent de = neg -1.5
 manquait de = neg -1.2
+
+## Idiomes courants
+pas mal de = x1.3
+pas la joie = -1.5 neg -1.5
+pas évident = -1.5 neg -1.5
+peut mieux faire = -1.2
+pourrait mieux faire = -1.2
+fait le taf = 1.5
+éloge* = 2.0
+avantage* = 1.5

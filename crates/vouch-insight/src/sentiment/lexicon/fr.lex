@@ -3,8 +3,8 @@
 
 ## Négation
 ne = neg
-pas = neg
-jamais = neg
+pas = neg after
+jamais = neg after
 rien = neg -0.8
 aucun = neg -1.0
 aucune = neg -1.0
@@ -512,3 +512,6 @@ choses simples = 0
 tâches simples = 0
 comment ça marche = 0
 comment ça fonctionne = 0
+
+## « ne … que » : seulement, pas une négation
+que = only
