@@ -388,3 +388,18 @@ fn french_ne_que_means_only() {
         ],
     );
 }
+
+#[test]
+fn idioms_of_what_is_still_missing_and_of_another_story() {
+    check(
+        Language::En,
+        &[
+            ("Still haven't received the credit note", Negative),
+            ("Fast on desktop, but on mobile it's another story", Mixed),
+        ],
+    );
+    check(
+        Language::Fr,
+        &[("Le rapport qualité prix n'y est pas", Negative)],
+    );
+}

@@ -249,3 +249,6 @@ mangel an = neg -1.5
 mangelt es an = neg -1.5
 fehlt es an = neg -1.5
 gar nichts = neg back -1.0
+
+## Redewendungen
+eine andere geschichte = -1.2

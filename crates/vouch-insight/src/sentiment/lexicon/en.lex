@@ -295,3 +295,11 @@ finds = 0.3 neg -1.5
 shabby = -1.5
 something simple = 0
 something as simple as = 0
+
+## Still not done, no thanks enough, another story
+still have not = neg -1.5
+still has not = neg -1.5
+still do not = neg -1.2
+still does not = neg -1.2
+can not thank = 3.0 neg 3.0
+another story = -1.2

@@ -270,3 +270,6 @@ encontré = 0.3 neg -1.5
 encuentro = 0.3 neg -1.5
 encuentra = 0.3 neg -1.5
 encontrar = 0.3 neg -1.5
+
+## Modismos
+otra historia = -1.2

@@ -291,3 +291,6 @@ pourrait mieux faire = -1.2
 fait le taf = 1.5
 éloge* = 2.0
 avantage* = 1.5
+pas pu rêver mieux = 3.0
+n'y est pas = -1.5 neg -1.5
+une autre histoire = -1.2
