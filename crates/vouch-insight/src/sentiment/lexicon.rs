@@ -355,36 +355,7 @@ fn parse_code(code: &str) -> Option<Role> {
         ["neg-or", factor] => Role::NegatorOrBooster {
             factor: number(factor.strip_prefix('x')?)?,
         },
-        [factor, rest @ ..] if factor.starts_with('x') => {
-            let factor = number(&factor[1..])?;
-            match rest {
-                [] => Role::Booster {
-                    factor,
-                    alone: 0.0,
-                    back: false,
-                    ahead: false,
-                },
-                ["back"] => Role::Booster {
-                    factor,
-                    alone: 0.0,
-                    back: true,
-                    ahead: false,
-                },
-                [alone] => Role::Booster {
-                    factor,
-                    alone: number(alone)?,
-                    back: false,
-                    ahead: false,
-                },
-                [alone, "ahead"] => Role::Booster {
-                    factor,
-                    alone: number(alone)?,
-                    back: false,
-                    ahead: true,
-                },
-                _ => return None,
-            }
-        }
+        [factor, rest @ ..] if factor.starts_with('x') => booster(number(&factor[1..])?, rest)?,
         [value] => {
             let value = number(value)?;
             Role::Valence {
@@ -405,6 +376,23 @@ fn parse_code(code: &str) -> Option<Role> {
             negated: number(negated)?,
         },
         _ => return None,
+    })
+}
+
+/// A booster's code after its factor: nothing, `back`, a valence alone, or one and `ahead`.
+fn booster(factor: f32, rest: &[&str]) -> Option<Role> {
+    let (alone, back, ahead) = match rest {
+        [] => (0.0, false, false),
+        ["back"] => (0.0, true, false),
+        [alone] => (alone.parse().ok()?, false, false),
+        [alone, "ahead"] => (alone.parse().ok()?, false, true),
+        _ => return None,
+    };
+    Some(Role::Booster {
+        factor,
+        alone,
+        back,
+        ahead,
     })
 }
 

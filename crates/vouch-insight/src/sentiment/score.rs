@@ -306,7 +306,7 @@ impl Pass<'_> {
             self.long_at = Some(at);
             self.wait_at
         };
-        if self.delayed || self.negation_left > 0 || !other.is_some_and(|o| at - o <= DELAY_SCOPE) {
+        if self.delayed || self.negation_left > 0 || other.is_none_or(|o| at - o > DELAY_SCOPE) {
             return;
         }
         self.delayed = true;

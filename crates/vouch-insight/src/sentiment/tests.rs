@@ -271,7 +271,14 @@ fn a_negated_comparative_is_praise() {
 
 #[test]
 fn everyday_words_of_praise_and_complaint_are_known() {
-    check(Language::En, &[("The agents were kind", Positive)]);
+    check(
+        Language::En,
+        &[
+            ("The agents were kind", Positive),
+            ("Passed our security review without any issues", Positive),
+            ("It doesn't meet our needs", Negative),
+        ],
+    );
     check(Language::Fr, &[("Les conseillers sont gentils", Positive)]);
     check(Language::De, &[("Die Diagramme sind schön", Positive)]);
     check(Language::Es, &[("La app se colgó otra vez", Negative)]);

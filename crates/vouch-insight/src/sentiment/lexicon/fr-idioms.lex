@@ -294,3 +294,5 @@ avantage* = 1.5
 pas pu rêver mieux = 3.0
 n'y est pas = -1.5 neg -1.5
 une autre histoire = -1.2
+inégal* = -1.2
+dépend des jours = -0.8
