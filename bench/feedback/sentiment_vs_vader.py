@@ -3,10 +3,11 @@
 
     python3 bench/feedback/sentiment_vs_vader.py [FILE ...] [--speed N]
 
-FILE defaults to bench/feedback/labelled.jsonl and bench/feedback/sentiment_extra.jsonl (one
-JSON object a line: id, lang, sentiment in positive|negative|neutral|mixed, split dev|test|extra,
-text); the extra set was written apart from the labelled one, as a second held-out check. The
-script
+FILE defaults to bench/feedback/labelled.jsonl, bench/feedback/sentiment_tune.jsonl and
+bench/feedback/sentiment_extra.jsonl (one JSON object a line: id, lang, sentiment in
+positive|negative|neutral|mixed, split dev|tune|test|extra, text); the tune set is a second set
+for tuning, the extra set was written apart from the labelled one, as a second held-out check.
+The script
 
 1. creates bench/.venv if it is missing and pip-installs vaderSentiment into it, then reruns
    itself with that interpreter;
@@ -36,8 +37,8 @@ ROOT = os.path.dirname(BENCH)
 VENV = os.path.join(BENCH, ".venv")
 VENV_PYTHON = os.path.join(VENV, "bin", "python")
 LANGS = ["en", "fr", "de", "es"]
-SPLITS = ["dev", "test", "extra", "all"]
-DEFAULT_FILES = ["labelled.jsonl", "sentiment_extra.jsonl"]
+SPLITS = ["dev", "tune", "test", "extra", "all"]
+DEFAULT_FILES = ["labelled.jsonl", "sentiment_tune.jsonl", "sentiment_extra.jsonl"]
 
 
 def ensure_venv():
@@ -191,6 +192,7 @@ def report(rows, path, paths, speed):
     print("      counts as the sign of its score (>= 0.05 positive, <= -0.05 negative, else neutral).")
     print("Vouch: language given from the file; guess-lang: language guessed from the text.")
     print("VADER (vaderSentiment, English-only): compound >= 0.05 positive, <= -0.05 negative.")
+    print("tune: bench/feedback/sentiment_tune.jsonl, for tuning beside dev.")
     print("extra: bench/feedback/sentiment_extra.jsonl, written apart from the labelled set.")
     print()
     print_table(tallies)

@@ -17,11 +17,15 @@
 //! | `skip` | a word negations and boosters reach past ("not **a** single bug") |
 //! | `x1.3`, `x0.6`, `x-0.5` | a booster multiplying the next valence (negative: "peu fiable") |
 //! | `x1.3 2.0` | a booster that counts as the valence 2.0 when nothing follows it ("super!") |
+//! | `x1.3 -1.0 ahead` | the same, only when a word it does not boost follows it in its clause: excess ("too basic", not "me too") |
 //! | `x1.2 back` | a booster that may modify the valence just before it ("tarda mucho") |
-//! | `neg`, `neg back`, `neg -1.5`, `neg back -0.8` | a negator; `back`: may negate the valence before it when none follows (German "gefällt mir nicht"); a number: the valence it adds when it negates nothing ("still no 2FA") |
+//! | `neg`, `neg back`, `neg after`, `neg -1.5`, `neg back -0.8` | a negator; `back`: may negate the valence before it when none follows (German "gefällt mir nicht"), and reaches further ahead; `after`: may negate the valence before it, not already negated (French "ça marche pas"); a number: the valence it adds when it negates nothing ("still no 2FA") |
 //! | `neg-or x1.2` | a negator inside an open negation ("ne … plus"), else a booster |
 //! | `but` | a contrast: what follows outweighs what came before in the sentence |
 //! | `though` | a concession: the clause it opens weighs less |
+//! | `wait`, `wait -0.8` | a verb of waiting or taking time ("took", "gedauert"), with its own valence if any |
+//! | `only` | French "que": after a lone "ne" it undoes the negation ("n'utilise que") |
+//! | `long` | a long stretch of time ("weeks", "semaines"): beside a `wait` word in its clause, a complaint |
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -45,9 +49,16 @@ pub(super) enum Role {
     /// souci a été réglé"): that complaint no longer counts, unless this is negated.
     Remedy { value: f32, negated: f32 },
     /// Multiplies the next valence; counts as `alone` when it modifies nothing.
-    Booster { factor: f32, alone: f32, back: bool },
+    /// `ahead`: counts as `alone` only when a word follows it in its clause ("too basic").
+    Booster {
+        factor: f32,
+        alone: f32,
+        back: bool,
+        ahead: bool,
+    },
     /// Flips the valences of the next few words; `unused` is added when it flips none.
-    Negator { back: bool, unused: f32 },
+    /// `back`: may flip the valence before it instead; `long`: reaches further ahead.
+    Negator { back: bool, long: bool, unused: f32 },
     /// A negator while a negation is open, else a booster.
     NegatorOrBooster { factor: f32 },
     /// "but": the rest of the sentence outweighs what came before.
@@ -64,6 +75,14 @@ pub(super) enum Role {
     Ask,
     /// Weightless and transparent: not counted in a negation's or booster's reach ("a", "the").
     Filler,
+    /// A verb of waiting or of taking time ("took", "a fallu", "gedauert", "tardó"), with the
+    /// valence it carries alone; beside a [`Role::LongTime`] in its clause, a complaint.
+    Wait { value: f32 },
+    /// A long stretch of time ("weeks", "semaines", "Wochen", "meses").
+    LongTime,
+    /// French "que" after a lone "ne": "ne … que" means "only", not "not" ("je n'utilise que
+    /// la version web", "il n'y a que des avantages").
+    Only,
 }
 
 /// One phrase entry: the words after its first one, and its role.
@@ -326,46 +345,17 @@ fn parse_code(code: &str) -> Option<Role> {
         ["ask"] => Role::Ask,
         ["but"] => Role::Contrast,
         ["though"] => Role::Concession,
-        ["neg"] => Role::Negator {
-            back: false,
-            unused: 0.0,
+        ["wait"] => Role::Wait { value: 0.0 },
+        ["wait", value] => Role::Wait {
+            value: number(value)?,
         },
-        ["neg", "back"] => Role::Negator {
-            back: true,
-            unused: 0.0,
-        },
-        ["neg", "back", unused] => Role::Negator {
-            back: true,
-            unused: number(unused)?,
-        },
-        ["neg", unused] => Role::Negator {
-            back: false,
-            unused: number(unused)?,
-        },
+        ["long"] => Role::LongTime,
+        ["only"] => Role::Only,
+        ["neg", rest @ ..] => negator(rest)?,
         ["neg-or", factor] => Role::NegatorOrBooster {
             factor: number(factor.strip_prefix('x')?)?,
         },
-        [factor, rest @ ..] if factor.starts_with('x') => {
-            let factor = number(&factor[1..])?;
-            match rest {
-                [] => Role::Booster {
-                    factor,
-                    alone: 0.0,
-                    back: false,
-                },
-                ["back"] => Role::Booster {
-                    factor,
-                    alone: 0.0,
-                    back: true,
-                },
-                [alone] => Role::Booster {
-                    factor,
-                    alone: number(alone)?,
-                    back: false,
-                },
-                _ => return None,
-            }
-        }
+        [factor, rest @ ..] if factor.starts_with('x') => booster(number(&factor[1..])?, rest)?,
         [value] => {
             let value = number(value)?;
             Role::Valence {
@@ -387,6 +377,39 @@ fn parse_code(code: &str) -> Option<Role> {
         },
         _ => return None,
     })
+}
+
+/// A booster's code after its factor: nothing, `back`, a valence alone, or one and `ahead`.
+fn booster(factor: f32, rest: &[&str]) -> Option<Role> {
+    let (alone, back, ahead) = match rest {
+        [] => (0.0, false, false),
+        ["back"] => (0.0, true, false),
+        [alone] => (alone.parse().ok()?, false, false),
+        [alone, "ahead"] => (alone.parse().ok()?, false, true),
+        _ => return None,
+    };
+    Some(Role::Booster {
+        factor,
+        alone,
+        back,
+        ahead,
+    })
+}
+
+/// A negator's code after `neg`: `back` (German "nicht": back, and far ahead), `after` (French
+/// "pas" without "ne": back, not far ahead), then the valence it adds when unused.
+fn negator(rest: &[&str]) -> Option<Role> {
+    let (back, long, rest) = match rest {
+        ["back", rest @ ..] => (true, true, rest),
+        ["after", rest @ ..] => (true, false, rest),
+        rest => (false, false, rest),
+    };
+    let unused = match rest {
+        [] => 0.0,
+        [unused] => unused.parse().ok()?,
+        _ => return None,
+    };
+    Some(Role::Negator { back, long, unused })
 }
 
 const SHARED: &str = include_str!("lexicon/shared.lex");

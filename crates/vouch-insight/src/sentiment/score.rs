@@ -40,6 +40,10 @@ const MIXED_CONTRASTED: f32 = 0.5;
 const LUKEWARM: f32 = 0.9;
 /// How many items after a remedy ("fixed", "résolu") the complaint it cancels may come.
 const REMEDY_SCOPE: usize = 3;
+/// What a wait for a long stretch of time adds ("took three weeks to get an answer").
+const DELAY: f32 = -1.8;
+/// How many items apart the wait and the stretch of time may stand in their clause.
+const DELAY_SCOPE: usize = 5;
 /// What praise in a question or a wish is multiplied by ("is the export any good?", "it would
 /// be great if …").
 const QUESTION: f32 = 0.25;
@@ -76,6 +80,8 @@ struct Pass<'i> {
     negated_sign: Option<f32>,
     /// The last negator met in the clause: "plus" after "ne" is a negation too.
     any_negator: Option<usize>,
+    /// The last negator met in the clause when it reaches only ahead ("ne", not "pas").
+    plain_negator: Option<usize>,
     /// The last negator that added its own valence (nothing to negate): "ne … toujours pas"
     /// counts once.
     last_negator: Option<usize>,
@@ -87,6 +93,8 @@ struct Pass<'i> {
     last_complaint: Option<(usize, usize, f32)>,
     /// The last valence added: its item, its segment and what it added.
     last_valence: Option<(usize, usize, f32)>,
+    /// The last valence added was negated.
+    last_negated: bool,
     /// The largest magnitude of any one valence.
     strongest: f32,
     /// A wish was met in this sentence.
@@ -95,6 +103,11 @@ struct Pass<'i> {
     asking: bool,
     /// A contrast or concession was met: opposite clauses then need less to be mixed.
     contrasted: bool,
+    /// The last wait word and the last long stretch of time in this clause.
+    wait_at: Option<usize>,
+    long_at: Option<usize>,
+    /// A delay was complained of in this clause: praise after it is what was waited for.
+    delayed: bool,
 }
 
 /// Scores the items of one comment.
@@ -108,15 +121,20 @@ pub(super) fn score(items: &[Item], emphasis: Emphasis) -> Sentiment {
         negated_sign: None,
         last_negator: None,
         any_negator: None,
+        plain_negator: None,
         boost: 1.0,
         boost_left: 0,
         remedy_left: 0,
         last_complaint: None,
         last_valence: None,
+        last_negated: false,
         strongest: 0.0,
         contrasted: false,
         wishing: false,
         asking: false,
+        wait_at: None,
+        long_at: None,
+        delayed: false,
     };
     pass.open_segment(1.0);
     for at in 0..items.len() {
@@ -133,6 +151,8 @@ impl Pass<'_> {
             self.boost_left = 0;
             self.remedy_left = 0;
             self.any_negator = None;
+            self.plain_negator = None;
+            (self.wait_at, self.long_at, self.delayed) = (None, None, false);
             if item.brk == Break::Sentence {
                 self.sentence_start = self.segments.len();
                 self.after_contrast = false;
@@ -146,25 +166,29 @@ impl Pass<'_> {
             };
             self.open_segment(weight);
         }
-        if item.role == Some(Role::Filler) {
-            return;
+        match item.role {
+            Some(Role::Filler) => return,
+            Some(Role::Wait { .. }) => self.delay(at, true),
+            Some(Role::LongTime) => self.delay(at, false),
+            _ => {}
         }
         if let Some((value, negated)) = self.valence_at(at) {
             self.add_valence(at, value, negated, item);
         } else {
             match item.role {
                 Some(Role::Booster { factor, back, .. }) => self.booster(at, factor, back),
-                Some(Role::Negator { back, unused }) => self.negator(at, back, unused),
+                Some(Role::Negator { back, long, unused }) => self.negator(at, back, long, unused),
                 Some(Role::NegatorOrBooster { .. })
                     if self.negation_left > 0
                         || self.any_negator.is_some_and(|n| at - n <= NEGATION_SCOPE) =>
                 {
-                    self.negator(at, false, 0.0)
+                    self.negator(at, false, false, 0.0)
                 }
                 Some(Role::NegatorOrBooster { factor }) => self.booster(at, factor, false),
                 Some(Role::Contrast) => self.contrast(),
                 Some(Role::Wish) => self.wish(),
                 Some(Role::Ask) => self.asking = true,
+                Some(Role::Only) => self.only(at),
                 Some(Role::Concession) => {
                     self.contrasted = true;
                     self.open_segment(CONCESSION)
@@ -186,13 +210,29 @@ impl Pass<'_> {
             Role::Valence { value, negated } | Role::Remedy { value, negated } => {
                 Some((value, negated))
             }
-            Role::Booster { alone, .. }
-                if alone != 0.0 && !self.valence_within(at, BOOST_SCOPE) =>
+            Role::Wait { value } if value != 0.0 => Some((value, value * NEGATED)),
+            Role::Booster { alone, ahead, .. }
+                if alone != 0.0
+                    && !self.valence_within(at, BOOST_SCOPE)
+                    && (!ahead || self.word_follows(at)) =>
             {
                 Some((alone, alone * NEGATED))
             }
             _ => None,
         }
+    }
+
+    /// True when a word other than a booster follows `at` in its clause: "too" before "basic"
+    /// complains of excess, "too" ending "love it too" or before "many" does not.
+    fn word_follows(&self, at: usize) -> bool {
+        self.items.get(at + 1).is_some_and(|next| {
+            next.brk == Break::None
+                && !next.symbol
+                && !matches!(
+                    next.role,
+                    Some(Role::Booster { .. } | Role::NegatorOrBooster { .. })
+                )
+        })
     }
 
     /// True when a word valence follows `at` within `scope` items (fillers not counted), in
@@ -206,7 +246,9 @@ impl Pass<'_> {
             match item.role {
                 Some(Role::Filler) => continue,
                 Some(Role::Contrast | Role::Concession) => return false,
-                Some(Role::Valence { .. } | Role::Remedy { .. }) if !item.symbol => return true,
+                Some(
+                    Role::Valence { .. } | Role::Remedy { .. } | Role::Wait { .. } | Role::LongTime,
+                ) if !item.symbol => return true,
                 _ => left -= 1,
             }
         }
@@ -238,15 +280,38 @@ impl Pass<'_> {
             self.boost = 1.0;
             self.boost_left = 0;
         }
-        if ((item.question || self.wishing) && valence > 0.0) || (item.question && self.asking) {
+        let awaited = self.delayed && !item.symbol;
+        if ((item.question || self.wishing || awaited) && valence > 0.0)
+            || (item.question && self.asking)
+        {
             valence *= QUESTION;
         }
         self.strongest = self.strongest.max(valence.abs());
         self.add(valence);
         self.last_valence = Some((at, self.segments.len() - 1, valence));
+        self.last_negated = negating;
         if valence < 0.0 && !item.symbol {
             self.last_complaint = self.last_valence;
         }
+    }
+
+    /// A wait word and a long stretch of time near each other in a clause, in either order
+    /// ("took us three weeks", "zwei Wochen gebraucht"), complain of a delay, once a clause and
+    /// not through a negation ("didn't take weeks").
+    fn delay(&mut self, at: usize, is_wait: bool) {
+        let other = if is_wait {
+            self.wait_at = Some(at);
+            self.long_at
+        } else {
+            self.long_at = Some(at);
+            self.wait_at
+        };
+        if self.delayed || self.negation_left > 0 || other.is_none_or(|o| at - o > DELAY_SCOPE) {
+            return;
+        }
+        self.delayed = true;
+        self.add(DELAY);
+        self.strongest = self.strongest.max(-DELAY);
     }
 
     /// A remedy cancels the complaint just before it in its clause ("the bug was fixed") and
@@ -284,10 +349,11 @@ impl Pass<'_> {
         self.boost_left = BOOST_SCOPE + 1;
     }
 
-    fn negator(&mut self, at: usize, back: bool, unused: f32) {
+    fn negator(&mut self, at: usize, back: bool, long: bool, unused: f32) {
         self.any_negator = Some(at);
+        self.plain_negator = (!back).then_some(at);
         let recent = self.last_negator.is_some_and(|n| at - n <= NEGATION_SCOPE);
-        let scope = if back {
+        let scope = if long {
             LONG_NEGATION_SCOPE
         } else {
             NEGATION_SCOPE
@@ -297,7 +363,9 @@ impl Pass<'_> {
             self.negated_sign = None;
             return;
         }
-        if back && self.negate_back(at) {
+        // "ne marche pas": the "pas" after the verb "ne" negated negates nothing more.
+        let settled = !long && self.last_negated;
+        if back && !settled && self.negate_back(at) {
             return;
         }
         // A bare "No," answering nothing in its clause is no lack.
@@ -310,6 +378,29 @@ impl Pass<'_> {
             self.add(unused);
             self.strongest = self.strongest.max(unused.abs());
             self.last_negator = Some(at);
+        }
+    }
+
+    /// "ne … que" is "only": the lone "ne" before it negates nothing, neither the valence it
+    /// already flipped ("n'utilise que") nor what follows ("n'a que des avantages").
+    fn only(&mut self, at: usize) {
+        let Some(negator) = self.plain_negator.take() else {
+            return;
+        };
+        if at - negator > NEGATION_SCOPE + 1 {
+            return;
+        }
+        self.negation_left = 0;
+        if let (true, Some((item, segment, added))) = (self.last_negated, self.last_valence)
+            && item > negator
+            && let Some(Role::Valence { value, negated } | Role::Remedy { value, negated }) =
+                self.items[item].role
+            && negated != 0.0
+        {
+            let plain = added * value / negated;
+            self.add(plain - added);
+            self.last_valence = Some((item, segment, plain));
+            self.last_negated = false;
         }
     }
 

@@ -268,3 +268,145 @@ fn a_negated_comparative_is_praise() {
         &[("No podríamos estar más contentos", Positive)],
     );
 }
+
+#[test]
+fn everyday_words_of_praise_and_complaint_are_known() {
+    check(
+        Language::En,
+        &[
+            ("The agents were kind", Positive),
+            ("Passed our security review without any issues", Positive),
+            ("It doesn't meet our needs", Negative),
+        ],
+    );
+    check(Language::Fr, &[("Les conseillers sont gentils", Positive)]);
+    check(Language::De, &[("Die Diagramme sind schön", Positive)]);
+    check(Language::Es, &[("La app se colgó otra vez", Negative)]);
+}
+
+#[test]
+fn praise_of_what_used_to_be_or_could_be_is_a_complaint() {
+    check(
+        Language::En,
+        &[
+            ("It used to be faster", Negative),
+            ("Support used to be slow but it's much better now", Positive),
+            ("The agents are nice but they rarely solve anything", Mixed),
+        ],
+    );
+    check(Language::Fr, &[("Ça pourrait être plus rapide", Negative)]);
+    check(
+        Language::De,
+        &[
+            ("Früher war es schneller", Negative),
+            ("Das Tool könnte nicht besser sein", Positive),
+        ],
+    );
+    check(
+        Language::Es,
+        &[
+            ("Antes iba más rápido", Negative),
+            ("Antes de empezar todo fue fácil", Positive),
+        ],
+    );
+}
+
+#[test]
+fn waiting_a_long_time_is_a_complaint_without_a_negative_word() {
+    check(
+        Language::En,
+        &[
+            (
+                "Took three weeks to get an answer to a simple question",
+                Negative,
+            ),
+            ("It didn't take weeks, just a day", Neutral),
+            ("We have used it for months", Neutral),
+        ],
+    );
+    check(
+        Language::Fr,
+        &[("Il a fallu trois semaines pour activer le compte", Negative)],
+    );
+    check(
+        Language::De,
+        &[("Wir haben zwei Wochen gebraucht", Negative)],
+    );
+    check(
+        Language::Es,
+        &[("Tardamos tres semanas en lanzar la encuesta", Negative)],
+    );
+}
+
+#[test]
+fn excess_and_lack_complain_of_what_they_reach() {
+    check(
+        Language::En,
+        &[
+            ("Reports are too basic", Negative),
+            ("Works great, we love it too", Positive),
+            ("A lack of bugs, which is rare", Positive),
+            ("The search never finds what I'm looking for", Negative),
+        ],
+    );
+    check(
+        Language::Fr,
+        &[
+            ("Les options sont trop limitées", Negative),
+            ("Les webhooks manquent de fiabilité", Negative),
+        ],
+    );
+    check(
+        Language::De,
+        &[("Zum Format findet man in der Hilfe gar nichts", Negative)],
+    );
+    check(
+        Language::Es,
+        &[
+            ("Los permisos son demasiado generales", Negative),
+            ("No encontré nada sobre el formato", Negative),
+        ],
+    );
+}
+
+#[test]
+fn french_pas_after_the_verb_negates_it_once() {
+    check(
+        Language::Fr,
+        &[
+            ("Ça marche pas", Negative),
+            ("Ça ne marche pas", Negative),
+            ("Je recommande pas", Negative),
+            ("Ce n'est pas mal du tout", Positive),
+            ("C'est trop bien", Positive),
+            ("Pas mal de bugs", Negative),
+        ],
+    );
+}
+
+#[test]
+fn french_ne_que_means_only() {
+    check(
+        Language::Fr,
+        &[
+            ("Je n'utilise que la version web", Neutral),
+            ("Il n'y a que des avantages", Positive),
+            ("Je ne pense pas que ce soit bon", Negative),
+        ],
+    );
+}
+
+#[test]
+fn idioms_of_what_is_still_missing_and_of_another_story() {
+    check(
+        Language::En,
+        &[
+            ("Still haven't received the credit note", Negative),
+            ("Fast on desktop, but on mobile it's another story", Mixed),
+        ],
+    );
+    check(
+        Language::Fr,
+        &[("Le rapport qualité prix n'y est pas", Negative)],
+    );
+}

@@ -209,3 +209,46 @@ hoch = 0
 erfüllt seinen zweck = 0.6
 erfüllt ihren zweck = 0.6
 gut gestaltet = 2.0
+
+## Alltagswörter für Lob und Tadel, die sonst fehlen
+nett = 1.5
+schön = 2.0
+hinkt = -1.2
+hinkt hinterher = -1.5
+zu simpel = -1.5
+grob = -0.8
+zu grob = -1.5
+erwarte mehr = -1.5
+erwarte ich mehr = -1.5
+mehr erwartet = -1.5
+
+## Was früher war und was sein könnte: Lob dafür ist Tadel an heute
+# „Früher war es schneller“, „die alte Version war übersichtlicher“, „könnte schneller sein“.
+früher = neg
+alte version = neg
+vorherige version = neg
+könnte = neg
+
+## Lange warten: ein Wort des Wartens neben einer langen Zeitspanne beklagt eine Verzögerung
+gedauert = wait
+dauert = wait
+dauerte = wait
+dauern = wait
+gebraucht = wait
+brauchte = wait
+tage = long
+tagen = long
+woche = long
+wochen = long
+monat = long
+monate = long
+monaten = long
+
+## Zu viel und zu wenig: was fehlt, ist verneint („Mangel an Übersicht“)
+mangel an = neg -1.5
+mangelt es an = neg -1.5
+fehlt es an = neg -1.5
+gar nichts = neg back -1.0
+
+## Redewendungen
+eine andere geschichte = -1.2

@@ -103,13 +103,13 @@ terribly = x1.4 -2.0
 awfully = x1.4 -2.0
 horribly = x1.4 -2.2
 way = x1.3
-too = x1.25
+too = x1.25 -1.0 ahead
 overly = x1.3
 much = x1.2
 far = x1.2
 a lot = x1.2
 so much = x1.3
-way too = x1.5
+way too = x1.5 -1.5 ahead
 by far = x1.3
 definitely = x1.2
 honestly = x1.1
@@ -235,3 +235,77 @@ expired = -1.2
 bounce = -1.2
 bounces = -1.2
 bounced = -1.2
+
+## Everyday words of praise and complaint missing elsewhere
+kind = 1.5
+kind regards = 0
+weak = -1.5
+coarse = -1.2
+granular = 1.2
+stingy = -1.5
+pushy = -1.5
+is gold = 2.0
+pure gold = 2.5
+make sense = 1.2
+makes sense = 1.2
+timing out = -1.8
+times out = -1.8
+logs me out = -1.5
+logged me out = -1.5
+logs us out = -1.5
+a fortune = -1.8
+expected more = -1.5
+expect more = -1.2
+
+## What used to be and what could be: praise of them is a complaint about now
+# "it used to be faster", "the old one was clearer", "could be cheaper" read as negations of
+# the praise; "used to be slow" as praise.
+used to = neg
+get used to = 0
+got used to = 0
+getting used to = 0
+old one = neg
+old version = neg
+previous version = neg
+could be = neg
+
+## Waiting a long time: a wait word and a long stretch near each other complain of a delay
+took = wait
+take = wait
+takes = wait
+taking = wait
+taken = wait
+waited = wait
+waits = wait
+days = long
+week = long
+weeks = long
+month = long
+months = long
+ages = long
+years = long
+
+## Excess and lack: "too" before what it does not boost, "lack of" before what is missing
+far too = x1.5 -1.5 ahead
+too many = -1.2
+way too many = -1.8
+lack of = neg -1.5
+find = 0.3 neg -1.5
+finds = 0.3 neg -1.5
+shabby = -1.5
+something simple = 0
+something as simple as = 0
+
+## Still not done, no thanks enough, another story
+still have not = neg -1.5
+still has not = neg -1.5
+still do not = neg -1.2
+still does not = neg -1.2
+can not thank = 3.0 neg 3.0
+another story = -1.2
+meets = 1.0 neg -1.5
+meet our needs = 1.5 neg -1.5
+without any issue* = 1.5 neg 1.5
+without issue* = 1.5 neg 1.5
+without any problem* = 1.5 neg 1.5
+nothing to write home about = -0.8 neg -0.8

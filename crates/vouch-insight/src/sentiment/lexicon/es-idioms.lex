@@ -214,3 +214,62 @@ precios altos = -1.5
 un poco alto = -1.0
 demasiado alto = -1.8
 bien diseñad* = 2.2
+
+## Palabras corrientes de elogio y queja que faltaban
+claro = 1.2
+clara = 1.2
+claras = 1.2
+claro que = 0
+está claro = 0
+colgó = -1.8
+colgado = -1.8
+se dispara = -1.5
+dispara = -1.2
+se corta = -1.5
+cada dos por tres = x1.3 back
+convence = 1.5
+convencen = 1.5
+convencido = 1.5
+
+## Lo que era y lo que podría ser: elogiarlo es quejarse del presente
+# «antes iba más rápido», «la versión anterior era más clara», «podría ser más barato»;
+# «rara vez» niega lo que sigue («rara vez falla»).
+antes = neg
+antes de = 0
+cuanto antes = 0
+lo antes posible = 0
+versión anterior = neg
+podría ser = neg
+podría estar = neg
+podría ir = neg
+rara vez = neg
+casi nunca = neg
+
+## Esperar mucho: un verbo de espera junto a un plazo largo se queja de un retraso
+tardamos = wait
+tardaron = wait
+tardar = wait
+tardado = wait
+esperar = wait
+esperé = wait
+esperamos = wait
+llevó = wait
+días = long
+semana = long
+semanas = long
+mes = long
+meses = long
+
+## El exceso y la falta: «demasiado» ante lo que no refuerza, «falta de» ante lo que falta
+demasiados = x1.3 -1.0 ahead
+demasiadas = x1.3 -1.0 ahead
+falta de = neg -1.5
+carece de = neg -1.5
+carecen de = neg -1.5
+encontré = 0.3 neg -1.5
+encuentro = 0.3 neg -1.5
+encuentra = 0.3 neg -1.5
+encontrar = 0.3 neg -1.5
+
+## Modismos
+otra historia = -1.2

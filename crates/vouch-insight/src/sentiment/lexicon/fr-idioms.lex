@@ -234,3 +234,65 @@ restricti* = -1.5
 élevée = -1.0
 élevées = -1.0
 trop élevé* = -1.8
+
+## Mots courants d'appréciation absents ailleurs
+gentil* = 1.8
+usant* = -1.8
+introuvable* = -1.8
+une fortune = -1.8
+grimpe = -1.0
+grimpent = -1.0
+pas sorcier = 1.5 neg 1.5
+grossier* = -1.2
+poussé = 1.2
+poussée = 1.2
+poussés = 1.2
+poussées = 1.2
+attendais mieux = -1.5
+attendais plus = -1.5
+attendait mieux = -1.5
+
+## Ce qui était, ce qui pourrait être : en faire l'éloge, c'est se plaindre du présent
+# « l'ancienne version était plus claire », « ça pourrait être plus rapide » ; « rarement »
+# nie ce qu'il précède (« rarement en panne »).
+ancienne version = neg
+pourrait être = neg
+pourrait etre = neg
+rarement = neg
+moins cher = 1.2
+moins chère = 1.2
+
+## Attendre longtemps : un verbe d'attente près d'une longue durée se plaint d'un délai
+fallu = wait
+faut = wait
+attendu = wait
+attends = wait
+attend = wait
+attendons = wait
+patienter = wait
+patienté = wait
+jours = long
+semaine = long
+semaines = long
+mois = long
+
+## L'excès et le manque : « trop » devant ce qu'il ne renforce pas, « manque de » devant ce qui manque
+bien trop = x1.5 -1.5 ahead
+beaucoup trop = x1.5 -1.5 ahead
+manquent de = neg -1.5
+manquait de = neg -1.2
+
+## Idiomes courants
+pas mal de = x1.3
+pas la joie = -1.5 neg -1.5
+pas évident = -1.5 neg -1.5
+peut mieux faire = -1.2
+pourrait mieux faire = -1.2
+fait le taf = 1.5
+éloge* = 2.0
+avantage* = 1.5
+pas pu rêver mieux = 3.0
+n'y est pas = -1.5 neg -1.5
+une autre histoire = -1.2
+inégal* = -1.2
+dépend des jours = -0.8

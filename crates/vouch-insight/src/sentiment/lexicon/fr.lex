@@ -3,8 +3,8 @@
 
 ## Négation
 ne = neg
-pas = neg
-jamais = neg
+pas = neg after
+jamais = neg after
 rien = neg -0.8
 aucun = neg -1.0
 aucune = neg -1.0
@@ -61,7 +61,7 @@ alors que = though
 
 ## Intensité
 très = x1.3
-trop = x1.3
+trop = x1.3 -1.0 ahead
 vraiment = x1.3
 tellement = x1.3
 vachement = x1.3
@@ -378,7 +378,7 @@ attend toujours = -2.0
 attendons toujours = -2.0
 toujours en attente = -2.0
 en attente = -0.8
-attendre = -0.6
+attendre = wait -0.6
 daigne* = -1.5
 tourne en rond = -2.0
 impossible* = -2.0
@@ -512,3 +512,6 @@ choses simples = 0
 tâches simples = 0
 comment ça marche = 0
 comment ça fonctionne = 0
+
+## « ne … que » : seulement, pas une négation
+que = only
