@@ -5,8 +5,18 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, spawn_app, spawn_postgres_app};
 
-/// (contact, score, day of March, plan, mrr, churned_at): c1 answered twice, falling 10 → 4.
-const ANSWERS: [(&str, u8, u8, &str, u32, Option<&str>); 7] = [
+/// One answer: (contact, score, day of March, plan, mrr, churned_at).
+type Answer = (
+    &'static str,
+    u8,
+    u8,
+    &'static str,
+    u32,
+    Option<&'static str>,
+);
+
+/// The answers; c1 answered twice, falling 10 → 4.
+const ANSWERS: [Answer; 7] = [
     ("c1", 10, 1, "pro", 100, None),
     ("c1", 4, 20, "pro", 100, Some("2026-04-10")),
     ("c2", 9, 2, "pro", 200, None),
