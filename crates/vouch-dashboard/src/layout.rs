@@ -73,6 +73,8 @@ pub enum Nav {
     Segments,
     /// A survey's themes and tags.
     Themes,
+    /// A survey's customers: personas, revenue, churn, accounts at risk.
+    Customers,
     /// The response inbox.
     Inbox,
     /// The workspace's tags and keyword rules.
@@ -180,16 +182,18 @@ impl Frame {
     /// The links of the main navigation. The settings pages (the account, and for admins
     /// members, API keys and brand) share one entry, with [`Frame::settings_tabs`] inside.
     pub fn nav(&self) -> Vec<NavItem> {
-        let (overview, segments, themes) = match self.survey {
+        let (overview, segments, themes, customers) = match self.survey {
             Some(id) => (
                 format!("/app/surveys/{}", id.0),
                 format!("/app/surveys/{}/segments", id.0),
                 format!("/app/surveys/{}/themes", id.0),
+                format!("/app/surveys/{}/customers/personas", id.0),
             ),
             None => (
                 "/app".to_owned(),
                 "/app/segments".to_owned(),
                 "/app/themes".to_owned(),
+                "/app/customers".to_owned(),
             ),
         };
         let in_settings = matches!(
@@ -200,6 +204,7 @@ impl Frame {
             (Nav::Overview, "Overview", overview),
             (Nav::Segments, "Segments", segments),
             (Nav::Themes, "Themes", themes),
+            (Nav::Customers, "Customers", customers),
             (Nav::Inbox, "Inbox", "/app/inbox".to_owned()),
             (Nav::Tags, "Tags", "/app/tags".to_owned()),
             (Nav::Surveys, "Surveys", "/app/surveys".to_owned()),

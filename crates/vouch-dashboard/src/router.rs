@@ -67,6 +67,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/app/", get(|| async { Redirect::to("/app") }))
         .route("/app/segments", get(first_segments))
         .route("/app/themes", get(first_themes))
+        .route("/app/customers", get(first_customers))
         .route("/assets/dashboard.css", get(layout::stylesheet))
         .merge(pages::router())
         .merge(campaigns::router())
@@ -112,6 +113,23 @@ async fn first_segments(
 ) -> Result<Response, DashboardError> {
     Ok(match first_visible_survey(&viewer, &state).await? {
         Some(id) => Redirect::to(&format!("/app/surveys/{id}/segments")).into_response(),
+        None => Redirect::to("/app/surveys").into_response(),
+    })
+}
+
+/// `GET /app/customers`: the personas of the first customer survey the viewer may see.
+async fn first_customers(
+    viewer: Viewer,
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> Result<Response, DashboardError> {
+    let surveys = state.store().survey_list(viewer.workspace()).await?;
+    let first = surveys
+        .iter()
+        .filter(|survey| viewer.can_see(survey) && !survey.kind.is_anonymous())
+        .min_by_key(|survey| (survey.archived, survey.id));
+    Ok(match first {
+        Some(survey) => Redirect::to(&format!("/app/surveys/{}/customers/personas", survey.id.0))
+            .into_response(),
         None => Redirect::to("/app/surveys").into_response(),
     })
 }

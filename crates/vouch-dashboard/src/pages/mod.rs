@@ -8,6 +8,7 @@
 //! | `GET /app/surveys/{id}/segments?by=ATTR` | [`segments`]: NPS by an attribute's values |
 //! | `GET /app/surveys/{id}/themes` | [`themes`]: automatic themes and tags with NPS, impact, value, trend |
 //! | `POST /app/surveys/{id}/themes/find`, `POST …/themes/{theme}/tag` | find themes again; make a theme a tag (members+) |
+//! | `GET /app/surveys/{id}/customers/…` | [`customers`]: personas, revenue, churn, accounts at risk |
 //! | `GET, POST /app/surveys/{id}/settings` | [`settings`]: wording, brand, languages, link, widget (members+) |
 //! | `GET /app/inbox` | [`inbox`]: every response, latest answer first, filtered, counted and paged by cursor |
 //! | `POST /app/inbox/columns` | [`inbox_columns`]: the attributes the member's inbox rows show |
@@ -33,6 +34,7 @@
 
 mod comments;
 pub(crate) mod contact;
+mod customers;
 mod directory;
 mod filter_bar;
 pub(crate) mod filters;
@@ -79,6 +81,26 @@ pub fn router() -> Router<AppState> {
         .route(
             "/app/surveys/{id}/themes/{theme}/tag",
             post(themes::make_tag),
+        )
+        .route(
+            "/app/surveys/{id}/customers/personas",
+            get(customers::personas::page),
+        )
+        .route(
+            "/app/surveys/{id}/customers/revenue",
+            get(customers::revenue::page),
+        )
+        .route(
+            "/app/surveys/{id}/customers/revenue/rates",
+            post(customers::revenue::save_rates),
+        )
+        .route(
+            "/app/surveys/{id}/customers/churn",
+            get(customers::churn::page),
+        )
+        .route(
+            "/app/surveys/{id}/customers/at-risk",
+            get(customers::at_risk::page),
         )
         .route(
             "/app/surveys/{id}/settings",

@@ -190,7 +190,7 @@ pub(crate) fn signed(points: f64) -> String {
 }
 
 /// A summed value as a whole number with thousands separated.
-fn money(value: f64) -> String {
+pub(crate) fn money(value: f64) -> String {
     let whole = value.round().max(0.0);
     // A sum of attribute values fits u64 once rounded and floored at 0.
     format_count(whole as u64)

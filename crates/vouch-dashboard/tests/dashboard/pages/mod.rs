@@ -1,5 +1,6 @@
 //! The content pages: a few hundred known answers, and browsers signed in with each role.
 
+mod customers;
 mod enps;
 mod inbox;
 mod overview;
