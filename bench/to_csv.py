@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Turns OUT_DIR/responses.parquet (from gen_responses.py) into one Vouch import CSV per
 survey: OUT_DIR/csv/survey-N.csv with columns external_id, score, comment, created_at, plan,
-country, mrr. Usage: python3 to_csv.py OUT_DIR   (needs pyarrow)."""
+country, mrr (and churned_at when the data has it). Usage: python3 to_csv.py OUT_DIR   (needs pyarrow)."""
 import os
 import sys
 
@@ -15,7 +15,7 @@ os.makedirs(f"{OUT}/csv", exist_ok=True)
 table = pq.read_table(f"{OUT}/responses.parquet")
 external_id = pc.binary_join_element_wise("acc_", pc.cast(table["account_id"], pa.string()), "")
 created_at = pc.strftime(table["created_at"], format="%Y-%m-%dT%H:%M:%SZ")
-out = pa.table({
+columns = {
     "survey_id": table["survey_id"],
     "external_id": external_id,
     "score": table["score"],
@@ -24,7 +24,10 @@ out = pa.table({
     "plan": table["plan"],
     "country": table["country"],
     "mrr": table["mrr"],
-})
+}
+if "churned_at" in table.column_names:
+    columns["churned_at"] = pc.strftime(table["churned_at"], format="%Y-%m-%d")
+out = pa.table(columns)
 for survey in sorted(set(out["survey_id"].to_pylist())):
     part = out.filter(pc.equal(out["survey_id"], survey)).drop_columns(["survey_id"])
     pcsv.write_csv(part, f"{OUT}/csv/survey-{survey}.csv")

@@ -492,4 +492,8 @@ pub struct BenchArgs {
     /// the largest survey's themes), its themes report and a ranked search.
     #[arg(long)]
     pub feedback: bool,
+    /// Also time the per-contact figures: personas, revenue by plan, churn and the at-risk
+    /// list, over every survey and over the largest.
+    #[arg(long)]
+    pub teams: bool,
 }

@@ -95,6 +95,9 @@ pub async fn bench(
     if args.feedback {
         super::bench_feedback::bench_feedback(store, workspace, &index, args.repetitions).await?;
     }
+    if args.teams {
+        super::bench_teams::bench_teams(store, workspace, &index, args.repetitions).await?;
+    }
     Ok(())
 }
 

@@ -76,7 +76,7 @@ pub async fn bench_feedback(
 }
 
 /// The median time of `run` over `repetitions` runs after one warm-up, in milliseconds.
-fn median_ms<E: std::error::Error + Send + Sync + 'static>(
+pub(super) fn median_ms<E: std::error::Error + Send + Sync + 'static>(
     repetitions: usize,
     mut run: impl FnMut() -> Result<(), E>,
 ) -> anyhow::Result<f64> {
