@@ -9,9 +9,11 @@
 //! weighs more). Emoji, emoticons, `!` and words in capitals add emphasis. Every
 //! word is matched folded (`vouch_core::text`), so "tres lent" reads as "très lent".
 //!
-//! The label: `mixed` when one clause is clearly positive and another clearly negative,
-//! `neutral` when the weighted sum is small, else the sum's sign. The score is VADER's
-//! normalised sum, `sum / sqrt(sum² + 15)`.
+//! The label is decided from the [`Evidence`] the pass gathers (the weighted sum, the most
+//! positive and most negative clause, how many clauses lean each way, a contrast, a question, a
+//! wish, negations, exclamations) by a small multinomial logistic regression trained
+//! offline (`bench/feedback/sentiment_decision.py`). The score is VADER's normalised sum,
+//! `sum / sqrt(sum² + 15)`.
 //!
 //! ```
 //! use vouch_core::language::Language;
@@ -23,10 +25,12 @@
 //! assert_eq!(analyse("", None).label, SentimentLabel::Neutral);
 //! ```
 
+mod decision;
 mod emoji;
 mod lexicon;
 mod scan;
 mod score;
+mod weights;
 mod words;
 
 #[cfg(test)]
@@ -39,6 +43,8 @@ use crate::detect::guess_folded;
 use lexicon::{Lexicon, NEGATED, Role, lexicon};
 use scan::{Break, Event, scan};
 use score::{Item, score};
+
+pub use decision::{Evidence, FEATURE_NAMES, FEATURES};
 
 /// What a comment's sentiment is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -108,6 +114,11 @@ impl Sentiment {
 /// The sentiment of `text`, read with the lexicon of `lang`. Without a language it is guessed
 /// from the text ([`crate::detect`]); when that fails too, the four lexicons are used together.
 pub fn analyse(text: &str, lang: Option<Language>) -> Sentiment {
+    evidence(text, lang).decide()
+}
+
+/// What the lexicon finds in `text` read as [`analyse`] reads it, before a label is decided.
+pub fn evidence(text: &str, lang: Option<Language>) -> Evidence {
     let mut folded = String::with_capacity(text.len() + 8);
     let mut ends = Vec::with_capacity(16);
     let mut events = Vec::with_capacity(24);
@@ -130,7 +141,7 @@ pub fn analyse(text: &str, lang: Option<Language>) -> Sentiment {
 pub fn analyse_words(folded: &[String], raw: &str, lang: Option<Language>) -> Sentiment {
     let mut events = Vec::with_capacity(folded.len() + 8);
     let emphasis = scan(raw, &mut events, |_| {});
-    analyse_scanned(folded, &events, emphasis, lang)
+    analyse_scanned(folded, &events, emphasis, lang).decide()
 }
 
 fn analyse_scanned<S: AsRef<str>>(
@@ -138,9 +149,9 @@ fn analyse_scanned<S: AsRef<str>>(
     events: &[Event],
     emphasis: scan::Emphasis,
     lang: Option<Language>,
-) -> Sentiment {
+) -> Evidence {
     if events.is_empty() {
-        return Sentiment::NEUTRAL;
+        return Evidence::default();
     }
     let lang = lang.or_else(|| guess_folded(folded));
     let lexicon = lexicon(lang);

@@ -1,9 +1,9 @@
 //! The scoring pass: valences summed clause by clause, with boosters, negation, contrast and
-//! emphasis applied as VADER does, then a label.
+//! emphasis applied as VADER does, then the evidence a label is decided from.
 
+use super::decision::Evidence;
 use super::lexicon::{NEGATED, Role};
 use super::scan::{Break, Emphasis};
-use super::{Sentiment, SentimentLabel};
 
 /// How many words after a negator it reaches.
 const NEGATION_SCOPE: usize = 3;
@@ -27,17 +27,8 @@ const AFTER_CONTRAST: f32 = 1.5;
 const CONCESSION: f32 = 0.5;
 /// What a wish after a contrast adds.
 const WISH_AFTER_CONTRAST: f32 = -0.8;
-/// VADER's normalisation: `sum / sqrt(sum² + ALPHA)`.
-const ALPHA: f32 = 15.0;
-/// Below this raw sum (either way) a comment is neutral.
-const NEUTRAL: f32 = 0.9;
-/// A clause at least this positive and another at least this negative make a comment mixed
-/// (a clause's polarity is as clear before a "but" as after it, so only weights above 1 count).
-const MIXED: f32 = 0.9;
-/// The same across a "but" or "although": "the price is fair but …" is mixed.
-const MIXED_CONTRASTED: f32 = 0.5;
-/// A comment whose strongest valence is weaker than this says nothing clear: neutral.
-const LUKEWARM: f32 = 0.9;
+/// A clause whose weighted sum reaches this (either way) counts as a clause of that polarity.
+const CLEAR_CLAUSE: f32 = 0.5;
 /// How many items after a remedy ("fixed", "résolu") the complaint it cancels may come.
 const REMEDY_SCOPE: usize = 3;
 /// What a wait for a long stretch of time adds ("took three weeks to get an answer").
@@ -108,10 +99,18 @@ struct Pass<'i> {
     long_at: Option<usize>,
     /// A delay was complained of in this clause: praise after it is what was waited for.
     delayed: bool,
+    /// What every positive valence added, and every negative one (as a magnitude).
+    praise: f32,
+    complaint: f32,
+    /// How many negators were met.
+    negations: u32,
+    /// A sentence asked a question; a wish was met.
+    questioned: bool,
+    wished: bool,
 }
 
-/// Scores the items of one comment.
-pub(super) fn score(items: &[Item], emphasis: Emphasis) -> Sentiment {
+/// Scores the items of one comment: the evidence its label is decided from.
+pub(super) fn score(items: &[Item], emphasis: Emphasis) -> Evidence {
     let mut pass = Pass {
         items,
         segments: Vec::with_capacity(8),
@@ -135,6 +134,11 @@ pub(super) fn score(items: &[Item], emphasis: Emphasis) -> Sentiment {
         wait_at: None,
         long_at: None,
         delayed: false,
+        praise: 0.0,
+        complaint: 0.0,
+        negations: 0,
+        questioned: false,
+        wished: false,
     };
     pass.open_segment(1.0);
     for at in 0..items.len() {
@@ -287,6 +291,12 @@ impl Pass<'_> {
             valence *= QUESTION;
         }
         self.strongest = self.strongest.max(valence.abs());
+        self.questioned |= item.question;
+        if valence > 0.0 {
+            self.praise += valence;
+        } else {
+            self.complaint -= valence;
+        }
         self.add(valence);
         self.last_valence = Some((at, self.segments.len() - 1, valence));
         self.last_negated = negating;
@@ -350,6 +360,7 @@ impl Pass<'_> {
     }
 
     fn negator(&mut self, at: usize, back: bool, long: bool, unused: f32) {
+        self.negations += 1;
         self.any_negator = Some(at);
         self.plain_negator = (!back).then_some(at);
         let recent = self.last_negator.is_some_and(|n| at - n <= NEGATION_SCOPE);
@@ -430,6 +441,7 @@ impl Pass<'_> {
     /// wish I could build my own").
     fn wish(&mut self) {
         self.wishing = true;
+        self.wished = true;
         if self.after_contrast {
             self.add(WISH_AFTER_CONTRAST);
             self.strongest = self.strongest.max(-WISH_AFTER_CONTRAST);
@@ -457,7 +469,7 @@ impl Pass<'_> {
         }
     }
 
-    fn finish(self, emphasis: Emphasis) -> Sentiment {
+    fn finish(self, emphasis: Emphasis) -> Evidence {
         let mut total: f32 = self.segments.iter().map(|s| s.sum * s.weight).sum();
         if total != 0.0 {
             total += total.signum() * EXCLAMATION * emphasis.exclamations.min(4) as f32;
@@ -465,24 +477,23 @@ impl Pass<'_> {
         if emphasis.exasperated {
             total += EXASPERATION;
         }
+        // A clause's polarity is as clear before a "but" as after it: only weights above 1 count.
         let sums = self.segments.iter().map(|s| s.sum * s.weight.max(1.0));
-        let most_positive = sums.clone().fold(0.0f32, f32::max);
-        let most_negative = sums.fold(0.0f32, f32::min);
-        let mixed = if self.contrasted {
-            MIXED_CONTRASTED
-        } else {
-            MIXED
-        };
-        let label = if most_positive >= mixed && -most_negative >= mixed {
-            SentimentLabel::Mixed
-        } else if total.abs() < NEUTRAL || self.strongest < LUKEWARM {
-            SentimentLabel::Neutral
-        } else if total > 0.0 {
-            SentimentLabel::Positive
-        } else {
-            SentimentLabel::Negative
-        };
-        let score = (total / (total * total + ALPHA).sqrt()).clamp(-1.0, 1.0);
-        Sentiment { label, score }
+        let count = |clear: fn(f32) -> bool| sums.clone().filter(|&sum| clear(sum)).count() as u32;
+        Evidence {
+            total,
+            most_positive: sums.clone().fold(0.0f32, f32::max),
+            most_negative: sums.clone().fold(0.0f32, f32::min),
+            strongest: self.strongest,
+            praise: self.praise,
+            complaint: self.complaint,
+            positive_clauses: count(|sum| sum >= CLEAR_CLAUSE),
+            negative_clauses: count(|sum| sum <= -CLEAR_CLAUSE),
+            contrasted: self.contrasted,
+            question: self.questioned,
+            wish: self.wished,
+            negations: self.negations,
+            exclamations: emphasis.exclamations,
+        }
     }
 }

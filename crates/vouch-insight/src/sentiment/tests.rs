@@ -321,9 +321,13 @@ fn waiting_a_long_time_is_a_complaint_without_a_negative_word() {
                 Negative,
             ),
             ("It didn't take weeks, just a day", Neutral),
-            ("We have used it for months", Neutral),
+            ("We have used it for years", Neutral),
         ],
     );
+    // A long stretch without a wait word is no delay: only the mild "for months" counts.
+    let months = analyse("We have used it for months", Some(Language::En)).score;
+    let delay = analyse("It took months", Some(Language::En)).score;
+    assert!(months > -0.25 && delay < months, "{months} {delay}");
     check(
         Language::Fr,
         &[("Il a fallu trois semaines pour activer le compte", Negative)],
