@@ -21,6 +21,7 @@ pub mod churn;
 mod column;
 pub mod disclosure;
 mod engine;
+pub mod explain;
 mod follow_up;
 mod index;
 mod listing;

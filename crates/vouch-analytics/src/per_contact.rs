@@ -146,6 +146,11 @@ impl ResponseIndex {
         attribute.value(attribute.codes[row as usize])
     }
 
+    /// The value of a code of a column (`None` for code 0, no value).
+    pub(crate) fn value_at_code(&self, column: usize, code: u32) -> Option<&AttributeValue> {
+        self.attributes[column].value(code)
+    }
+
     /// The number a row carries for a number column; 0 without one (the contract's rule for
     /// values).
     pub(crate) fn number_at(&self, column: usize, row: u32) -> f64 {

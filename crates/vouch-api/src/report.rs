@@ -26,8 +26,8 @@ pub(crate) fn routes(routes: Routes) -> Routes {
 }
 
 /// The parameters of the report, as the flags of `vouch report`.
-const REPORT_PARAMETERS: [&str; 8] = [
-    "by", "interval", "from", "to", "where", "text", "tag", "theme",
+const REPORT_PARAMETERS: [&str; 9] = [
+    "by", "interval", "from", "to", "where", "text", "tag", "theme", "explain",
 ];
 
 /// The NPS of a survey: its figures, filtered, grouped and over time.
@@ -48,6 +48,7 @@ const REPORT_PARAMETERS: [&str; 8] = [
         ("text" = Option<String>, Query, description = "A word the comment contains (case-insensitive, whole word)"),
         ("tag" = Option<Vec<String>>, Query, description = "Only responses carrying this tag; repeatable (any of them)", explode = true),
         ("theme" = Option<Vec<String>>, Query, description = "Only responses in this theme (an id from the themes report, or tag:NAME); repeatable (any of them)", explode = true),
+        ("explain" = Option<bool>, Query, description = "`true`: also `explain`, why the NPS moved from the period before (of the same length), split per segment into own change and mix"),
     ),
     responses((status = 200, description = "The report", body = ReportJson), ReadErrors),
     security(("api_key" = []))
@@ -63,14 +64,31 @@ async fn survey_report(
     let mut query = report_query(&state, &caller, &params, survey.id).await?;
     let rows = row_filter(&state, &caller, &params, Some(survey.id)).await?;
     let index = fresh_index(&state, caller.workspace).await?;
-    let report = {
+    let explain = match params.one("explain")? {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => {
+            return Err(ApiError::validation(
+                "explain",
+                "explain must be true or false",
+            ));
+        }
+    };
+    let json = {
         let index = index.read();
         query.rows = rows.rows(&index);
         let plan = index.plan(&query).map_err(query_error)?;
         let counts = index.run(&plan);
-        build_report(&index, &plan, &counts)
+        let mut json = ReportJson::from(&build_report(&index, &plan, &counts));
+        if explain {
+            let explained =
+                vouch_analytics::explain::explain(&index, &query, jiff::Timestamp::now())
+                    .map_err(|error| ApiError::validation("explain", error.to_string()))?;
+            json.explain = Some(vouch_web::wire_explain::ExplainJson::from(&explained));
+        }
+        json
     };
-    Ok(axum::Json(ReportJson::from(&report)).into_response())
+    Ok(axum::Json(json).into_response())
 }
 
 /// The `tag` and `theme` parameters, read from the store; an unknown one is a 422 naming it.

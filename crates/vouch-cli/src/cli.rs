@@ -145,6 +145,10 @@ pub struct ReportArgs {
     /// Also show the trend per week, month or quarter.
     #[arg(long, value_enum)]
     pub interval: Option<IntervalArg>,
+    /// Also say why the NPS moved from the period before (of the same length): the change
+    /// split per segment of each text attribute into its own change and the shift in mix.
+    #[arg(long)]
+    pub explain: bool,
     /// Which responses count.
     #[command(flatten)]
     pub selection: SelectionArgs,

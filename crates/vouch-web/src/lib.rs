@@ -26,6 +26,7 @@ pub mod survey_cache;
 pub mod survey_settings;
 pub mod widget_keys;
 pub mod wire;
+pub mod wire_explain;
 pub mod wire_teams;
 pub mod wire_themes;
 

@@ -71,6 +71,9 @@ pub struct ReportJson {
     /// eNPS only: how many groups and periods anonymity left out.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<u64>,
+    /// When asked: why the NPS moved from the period before.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<crate::wire_explain::ExplainJson>,
 }
 
 impl From<&Report> for ReportJson {
@@ -86,6 +89,7 @@ impl From<&Report> for ReportJson {
                 .as_ref()
                 .map(|trend| trend.iter().map(period_json).collect()),
             suppressed: report.suppressed,
+            explain: None,
         }
     }
 }

@@ -40,22 +40,27 @@ pub async fn bench_teams(
         let contacts = index.latest_per_contact(&plan).len();
         outln!("{name}: {contacts} contacts");
         let ms = median_ms(repetitions, || {
-            personas(index, query, DEFAULT_MIN_CONTACTS)
-                .map(|report| drop(std::hint::black_box(report)))
+            personas(index, query, DEFAULT_MIN_CONTACTS).map(|report| {
+                std::hint::black_box(report);
+            })
         })?;
         outln!("  personas: median {ms:.1} ms");
         let ms = median_ms(repetitions, || {
-            revenue(index, query, "mrr", Some("plan"))
-                .map(|report| drop(std::hint::black_box(report)))
+            revenue(index, query, "mrr", Some("plan")).map(|report| {
+                std::hint::black_box(report);
+            })
         })?;
         outln!("  revenue by plan: median {ms:.1} ms");
         let ms = median_ms(repetitions, || {
-            churn(index, query, DEFAULT_WITHIN_DAYS)
-                .map(|report| drop(std::hint::black_box(report)))
+            churn(index, query, DEFAULT_WITHIN_DAYS).map(|report| {
+                std::hint::black_box(report);
+            })
         })?;
         outln!("  churn: median {ms:.1} ms");
         let ms = median_ms(repetitions, || {
-            at_risk(index, query, None, "mrr").map(|list| drop(std::hint::black_box(list)))
+            at_risk(index, query, None, "mrr").map(|list| {
+                std::hint::black_box(list);
+            })
         })?;
         outln!("  accounts at risk: median {ms:.1} ms");
     }

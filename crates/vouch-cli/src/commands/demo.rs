@@ -78,6 +78,7 @@ pub async fn demo(
             json: false,
             by: by.map(str::to_owned),
             interval,
+            explain: false,
             selection: Default::default(),
         };
         super::report::report(store, &workspace, &report_args).await?;

@@ -4,6 +4,7 @@ use crate::{out, outln};
 use std::collections::BTreeMap;
 
 use jiff::tz::TimeZone;
+use vouch_analytics::explain::explain;
 use vouch_analytics::report::{Report, build_report};
 use vouch_analytics::selection::RowFilter;
 use vouch_analytics::{Query, ResponseIndex, sync};
@@ -11,6 +12,7 @@ use vouch_core::bands::{check_fits, parse_group_by};
 use vouch_core::{AttributeKind, AttributeValue, Interval, NpsFigures};
 use vouch_store::{AttributeDefinition, Store, Survey, Workspace};
 use vouch_web::wire::ReportJson;
+use vouch_web::wire_explain::ExplainJson;
 
 use super::import_csv::parse_instant;
 use super::survey_name::existing_survey;
@@ -36,13 +38,22 @@ pub async fn report(
     };
     let counts = index.run(&plan);
     let report = build_report(&index, &plan, &counts);
+    let explained = match args.explain {
+        false => None,
+        true => match explain(&index, &query, jiff::Timestamp::now()) {
+            Ok(explained) => Some(explained),
+            Err(error) => bad_input!("--explain: {error}"),
+        },
+    };
     if args.json {
-        outln!(
-            "{}",
-            serde_json::to_string_pretty(&ReportJson::from(&report))?
-        );
+        let mut json = ReportJson::from(&report);
+        json.explain = explained.as_ref().map(ExplainJson::from);
+        outln!("{}", serde_json::to_string_pretty(&json)?);
     } else {
         out!("{}", render_table(&survey, &report));
+        if let Some(explained) = &explained {
+            out!("{}", render_explanation(&ExplainJson::from(explained)));
+        }
     }
     Ok(())
 }
@@ -177,6 +188,35 @@ pub fn known_attribute(
             bad_input!("{flag}: {message}")
         }
     }
+}
+
+/// The change and its three largest parts per attribute, as lines of text.
+fn render_explanation(json: &ExplainJson) -> String {
+    let figure = |value: Option<f64>| value.map_or("–".to_owned(), |v| format!("{v:+.1}"));
+    let mut out = format!(
+        "\nchange from {} to {}: {} points ({})\n",
+        json.previous.from,
+        json.previous.to,
+        figure(json.change),
+        if json.significant {
+            "significant"
+        } else {
+            "not significant"
+        }
+    );
+    for attribute in &json.attributes {
+        for segment in attribute.segments.iter().take(3) {
+            out.push_str(&format!(
+                "  {}={}: {} (own {}, mix {})\n",
+                attribute.attribute,
+                segment.value.as_deref().unwrap_or("(no value)"),
+                figure(Some(segment.total)),
+                figure(Some(segment.own)),
+                figure(Some(segment.mix)),
+            ));
+        }
+    }
+    out
 }
 
 fn render_table(survey: &Survey, report: &Report) -> String {

@@ -478,3 +478,63 @@ fn bad_input_is_refused_naming_the_flag_and_changes_nothing() {
         fails_naming(&db, &["personas", "--survey", "Nope"], "Nope");
     }
 }
+
+#[test]
+fn report_explain_splits_the_change_into_own_change_and_mix() {
+    // January: 10 pro answering 10, 30 free answering 3; February: 30 pro and 10 free, with
+    // the same scores. NPS −50 → +50, all of it a shift in the mix of plans.
+    let mut csv = String::from("external_id,score,created_at,plan\n");
+    let mut add = |count: usize, score: u8, date: &str, plan: &str| {
+        for n in 0..count {
+            csv.push_str(&format!("{plan}-{date}-{n},{score},{date},{plan}\n"));
+        }
+    };
+    add(10, 10, "2026-01-10", "pro");
+    add(30, 3, "2026-01-10", "free");
+    add(30, 10, "2026-02-10", "pro");
+    add(10, 3, "2026-02-10", "free");
+    for db in backends() {
+        let file = db.file("moves.csv", &csv);
+        db.ok(&["import", "responses", arg(&file), "--survey", "Moves"]);
+        let report = db.report(&[
+            "--survey",
+            "Moves",
+            "--from",
+            "2026-02-01",
+            "--to",
+            "2026-03-01",
+            "--explain",
+        ]);
+        let explain = &report["explain"];
+        assert!(close(&explain["change"], 100.0), "{explain}");
+        assert_eq!(explain["previous"]["to"], "2026-02-01T00:00:00Z");
+        assert_eq!(explain["significant"], true);
+        let plan = &explain["attributes"][0];
+        assert_eq!(plan["attribute"], "plan");
+        let segments = plan["segments"].as_array().expect("segments");
+        let total: f64 = segments.iter().map(|s| s["total"].as_f64().unwrap()).sum();
+        assert!((total - 100.0).abs() < 1e-9);
+        for segment in segments {
+            assert!(close(&segment["own"], 0.0), "{segment}");
+            assert_eq!(segment["mix_significant"], true);
+        }
+        let pro = segments.iter().find(|s| s["value"] == "pro").expect("pro");
+        // Share 25 % → 75 %, average NPS 100: +50 points.
+        assert!(close(&pro["mix"], 50.0), "{pro}");
+        let staff = db.file("staff.csv", "external_id,score\ne1,9\ne2,3\n");
+        db.ok(&[
+            "import",
+            "responses",
+            arg(&staff),
+            "--survey",
+            "Staff",
+            "--kind",
+            "enps",
+        ]);
+        fails_naming(
+            &db,
+            &["report", "--survey", "Staff", "--explain"],
+            "--explain",
+        );
+    }
+}

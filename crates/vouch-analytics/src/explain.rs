@@ -1,0 +1,190 @@
+//! Why it moved: the change of a selection's NPS from the period before it (of the same
+//! length, just before) split, for each text or yes/no attribute its answers carry, into each
+//! value's own change and the shift in the mix of values (`vouch_core::movement`).
+//!
+//! Numbers and dates are left out: their quartile bands are cut on each period's answers, so
+//! the two periods' bands would not be the same segments.
+
+use jiff::{SignedDuration, Timestamp};
+use vouch_core::movement::{Movement, SegmentMove, decompose};
+use vouch_core::{AttributeKind, Histogram};
+
+use crate::index::ResponseIndex;
+use crate::query::{Query, QueryError};
+
+/// Attributes with more values than this (an e-mail, a company) are not segments.
+pub const MAX_SEGMENTS: usize = 200;
+
+/// The default length of the current period when the selection gives no start.
+pub const DEFAULT_DAYS: i64 = 90;
+
+/// Why a change cannot be explained.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ExplainError {
+    /// The selection includes anonymous (eNPS) answers, whose segments are not broken down
+    /// this way.
+    #[error("eNPS answers are anonymous: their change is not broken down by segment")]
+    Anonymous,
+    /// `from` is not before `to`.
+    #[error("the period must start before it ends")]
+    EmptyPeriod,
+    /// The selection could not be planned.
+    #[error(transparent)]
+    Query(#[from] QueryError),
+}
+
+/// One attribute's split of the change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttributeMovement {
+    /// The attribute.
+    pub attribute: String,
+    /// Per value (`None`: answers without one), the largest part first; they sum to the change.
+    pub segments: Vec<(Option<String>, SegmentMove)>,
+}
+
+/// The change of a selection and its split.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Explanation {
+    /// The current period, `[from, to)`.
+    pub current: (Timestamp, Timestamp),
+    /// The period before, of the same length.
+    pub previous: (Timestamp, Timestamp),
+    /// The current period's answers.
+    pub current_total: Histogram,
+    /// The previous period's answers.
+    pub previous_total: Histogram,
+    /// The whole change with its test (`None` unless both periods have answers).
+    pub movement: Option<Movement>,
+    /// Per attribute, the one whose largest part is largest first.
+    pub attributes: Vec<AttributeMovement>,
+}
+
+/// Explains the change of `query`'s selection (its `from`, else `to` minus
+/// [`DEFAULT_DAYS`]; its `to`, else `now`) from the period before.
+pub fn explain(
+    index: &ResponseIndex,
+    query: &Query,
+    now: Timestamp,
+) -> Result<Explanation, ExplainError> {
+    let to = query.to.unwrap_or(now);
+    let from = query
+        .from
+        .unwrap_or_else(|| to - SignedDuration::from_hours(24 * DEFAULT_DAYS));
+    if from >= to {
+        return Err(ExplainError::EmptyPeriod);
+    }
+    let previous = (from - to.duration_since(from), from);
+    let period = |(start, end): (Timestamp, Timestamp), by: Option<&str>| {
+        let mut each = query.clone();
+        (each.from, each.to) = (Some(start), Some(end));
+        each.group_by = by.map(|name| vec![name.to_owned()]).unwrap_or_default();
+        each.bands.clear();
+        each.interval = None;
+        each
+    };
+    let current_plan = index.plan(&period((from, to), None))?;
+    if current_plan.is_anonymous() {
+        return Err(ExplainError::Anonymous);
+    }
+    let current_total = index.run(&current_plan).total;
+    let previous_total = index.run(&index.plan(&period(previous, None))?).total;
+    let whole = decompose(&[(current_total, previous_total)]);
+    let mut attributes = Vec::new();
+    let surveys = match query.surveys.is_empty() {
+        true => index.survey_ids(),
+        false => query.surveys.clone(),
+    };
+    for (name, kind, _) in index.carried_attributes(&surveys) {
+        let column = index.attribute_column(name)?;
+        if !matches!(kind, AttributeKind::String | AttributeKind::Boolean)
+            || index.attributes[column].code_count() > MAX_SEGMENTS + 1
+        {
+            continue;
+        }
+        let now_plan = index.plan(&period((from, to), Some(name)))?;
+        let before_plan = index.plan(&period(previous, Some(name)))?;
+        let (now, before) = (index.run(&now_plan), index.run(&before_plan));
+        let slots: Vec<(Histogram, Histogram)> = now
+            .groups
+            .iter()
+            .zip(&before.groups)
+            .map(|(now, before)| (Histogram::from(*now), Histogram::from(*before)))
+            .collect();
+        let Some(movement) = decompose(&slots) else {
+            continue;
+        };
+        let mut segments: Vec<(Option<String>, SegmentMove)> = movement
+            .parts
+            .into_iter()
+            .enumerate()
+            .filter(|(_, part)| part.current.responses() + part.previous.responses() > 0)
+            .map(|(slot, part)| {
+                let key = index
+                    .value_at_code(column, slot as u32)
+                    .map(|v| v.canonical());
+                (key, part)
+            })
+            .collect();
+        segments.sort_by(|a, b| b.1.total().abs().total_cmp(&a.1.total().abs()));
+        attributes.push(AttributeMovement {
+            attribute: name.to_owned(),
+            segments,
+        });
+    }
+    let largest = |attribute: &AttributeMovement| {
+        attribute
+            .segments
+            .first()
+            .map_or(0.0, |(_, part)| part.total().abs())
+    };
+    attributes.sort_by(|a, b| largest(b).total_cmp(&largest(a)));
+    Ok(Explanation {
+        current: (from, to),
+        previous,
+        current_total,
+        previous_total,
+        movement: whole,
+        attributes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_rows::{answer, index_of};
+
+    #[test]
+    fn a_change_is_split_over_the_values_of_each_attribute() {
+        let mut answers = Vec::new();
+        let mut id = 0;
+        let mut add = |count: usize, score: u8, date: &str, plan: &str| {
+            for _ in 0..count {
+                id += 1;
+                answers.push(answer(id, id, score, date, &[("plan", plan)]));
+            }
+        };
+        // January: 10 pro (all 10s), 30 free (all 3s). February: 30 pro, 10 free, same scores.
+        add(10, 10, "2026-01-10", "pro");
+        add(30, 3, "2026-01-10", "free");
+        add(30, 10, "2026-02-10", "pro");
+        add(10, 3, "2026-02-10", "free");
+        let index = index_of(&answers);
+        let query = Query {
+            from: Some("2026-02-01T00:00:00Z".parse().expect("an instant")),
+            to: Some("2026-03-01T00:00:00Z".parse().expect("an instant")),
+            ..Query::default()
+        };
+        let explained = explain(&index, &query, Timestamp::now()).expect("explained");
+        let movement = explained.movement.expect("a movement");
+        assert!((movement.change - 100.0).abs() < 1e-9, "−50 → +50");
+        let plan = &explained.attributes[0];
+        assert_eq!(plan.attribute, "plan");
+        let total: f64 = plan.segments.iter().map(|(_, part)| part.total()).sum();
+        assert!((total - 100.0).abs() < 1e-9);
+        assert!(
+            plan.segments.iter().all(|(_, part)| part.own.abs() < 1e-9),
+            "all mix"
+        );
+        assert_eq!(explained.previous.1, query.from.expect("from"));
+    }
+}
