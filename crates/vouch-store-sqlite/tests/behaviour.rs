@@ -399,8 +399,5 @@ async fn a_new_database_is_a_write_ahead_logged_file_of_16_kib_pages() {
             row.get(0)
         })
         .expect("migrations recorded");
-    assert_eq!(
-        version, 7,
-        "the latest migration: 0007_tags_rules_themes.sql"
-    );
+    assert_eq!(version, 8, "the latest migration: 0008_revenue_rates.sql");
 }
