@@ -128,11 +128,7 @@ pub fn fit(design: &SlotRows, labels: &[bool], rows: &[u32], lambda: f64) -> Log
         let mut scale = 1.0;
         let mut accepted = None;
         for _ in 0..30 {
-            let candidate: Vec<f64> = beta
-                .iter()
-                .zip(&step)
-                .map(|(b, s)| b - scale * s)
-                .collect();
+            let candidate: Vec<f64> = beta.iter().zip(&step).map(|(b, s)| b - scale * s).collect();
             let value = penalised_loss(design, labels, rows, lambda, &candidate);
             if value <= objective + 1e-12 * objective.abs().max(1.0) {
                 accepted = Some((candidate, value));
@@ -350,7 +346,10 @@ mod tests {
         assert!(fit.converged, "{fit:?}");
         assert!((fit.weights[0] - 1.5).abs() < 0.1, "{fit:?}");
         // Only the flag's contrast is identified: its two levels differ by −1.
-        assert!((fit.weights[1] - fit.weights[2] + 1.0).abs() < 0.1, "{fit:?}");
+        assert!(
+            (fit.weights[1] - fit.weights[2] + 1.0).abs() < 0.1,
+            "{fit:?}"
+        );
         let probabilities: Vec<f64> = (0..design.rows())
             .map(|row| sigmoid(fit.log_odds(&design, row)))
             .collect();
@@ -377,7 +376,10 @@ mod tests {
         design.values = vec![-2.0, -1.0, 1.0, 2.0];
         let labels = [false, false, true, true];
         let fit = fit(&design, &labels, &[0, 1, 2, 3], 1.0);
-        assert!(fit.weights[0].is_finite() && fit.weights[0] > 0.5, "{fit:?}");
+        assert!(
+            fit.weights[0].is_finite() && fit.weights[0] > 0.5,
+            "{fit:?}"
+        );
     }
 
     #[test]
