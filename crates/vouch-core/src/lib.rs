@@ -22,6 +22,7 @@ pub mod email;
 pub mod histogram;
 pub mod language;
 pub mod limits;
+pub mod logistic;
 pub mod movement;
 pub mod nps;
 pub mod origin;
