@@ -165,18 +165,25 @@ pub fn observed_rates(index: &ResponseIndex, query: &Query) -> Option<Rates> {
     })
 }
 
-/// The rates to use: the workspace's saved ones, else those observed, else the defaults.
+/// The rates to use: the workspace's saved ones, else those observed in the selection, else
+/// the defaults (the churn pass behind the observed ones runs only without saved rates).
 pub fn choose_rates(
     saved: Option<Rates>,
     index: &ResponseIndex,
     query: &Query,
 ) -> (Rates, RatesSource) {
-    if let Some(rates) = saved {
-        return (rates, RatesSource::Saved);
+    match saved {
+        Some(_) => choose_between(saved, None),
+        None => choose_between(None, observed_rates(index, query)),
     }
-    match observed_rates(index, query) {
-        Some(rates) => (rates, RatesSource::Observed),
-        None => (Rates::DEFAULT, RatesSource::Default),
+}
+
+/// [`choose_rates`]'s rule for a caller that has the observed rates already.
+pub fn choose_between(saved: Option<Rates>, observed: Option<Rates>) -> (Rates, RatesSource) {
+    match (saved, observed) {
+        (Some(rates), _) => (rates, RatesSource::Saved),
+        (None, Some(rates)) => (rates, RatesSource::Observed),
+        (None, None) => (Rates::DEFAULT, RatesSource::Default),
     }
 }
 
