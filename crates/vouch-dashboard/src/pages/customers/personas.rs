@@ -40,8 +40,6 @@ pub(crate) struct PersonaLine {
     pub(crate) interval: String,
     /// True when the interval lies above 1.
     pub(crate) rises: bool,
-    /// True when it lies below 1.
-    pub(crate) falls: bool,
     /// NPS ± margin.
     pub(crate) headline: Headline,
 }
@@ -184,7 +182,6 @@ fn line(row: &PersonaRow) -> PersonaLine {
         lift: format!("{:.2}×", row.lift.lift),
         interval: format!("{:.2}–{:.2}×", row.lift.low, row.lift.high),
         rises: row.lift.low > 1.0,
-        falls: row.lift.high < 1.0,
         headline: Headline::new(&row.figures),
     }
 }
