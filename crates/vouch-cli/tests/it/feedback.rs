@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::helpers::{TestDb, arg, backends};
+use crate::helpers::{arg, backends, fails_naming};
 
 const RESPONSES: &str = "\
 external_id,score,comment,created_at,mrr
@@ -18,16 +18,6 @@ c7,1,\"Refund? never. Support ignored me\",2026-01-11,40
 
 fn last_line(output: &str) -> &str {
     output.lines().last().unwrap_or_default()
-}
-
-fn fails_naming(db: &TestDb, args: &[&str], named: &str) {
-    let output = db.vouch(args);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
-    assert!(
-        stderr.contains(named),
-        "{args:?} should name {named}: {stderr}"
-    );
 }
 
 #[test]

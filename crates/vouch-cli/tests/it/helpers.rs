@@ -39,6 +39,17 @@ fn sqlite() -> TestDb {
     }
 }
 
+/// Runs `vouch` with `args`, which must fail with exit code 2 and a message naming `named`.
+pub fn fails_naming(db: &TestDb, args: &[&str], named: &str) {
+    let output = db.vouch(args);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+    assert!(
+        stderr.contains(named),
+        "{args:?} should name {named}: {stderr}"
+    );
+}
+
 impl TestDb {
     /// Runs `vouch --database-url URL ARGS…` in the scratch directory.
     pub fn vouch(&self, args: &[&str]) -> Output {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::helpers::{TestDb, arg, backends};
+use crate::helpers::{TestDb, arg, backends, fails_naming};
 
 /// One imported answer.
 #[derive(Debug, Clone)]
@@ -382,16 +382,6 @@ fn at_risk_matches(db: &TestDb, rows: &[Row], latest: &BTreeMap<String, Vec<&Row
         })
         .count();
     assert_eq!(by_company["total"], expected, "{by_company}");
-}
-
-fn fails_naming(db: &TestDb, args: &[&str], named: &str) {
-    let output = db.vouch(args);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
-    assert!(
-        stderr.contains(named),
-        "{args:?} should name {named}: {stderr}"
-    );
 }
 
 #[test]
