@@ -173,6 +173,37 @@ pub(crate) fn known_attribute(
     })
 }
 
+/// The `value_attribute` parameter: the number attribute that is a contact's value — the one
+/// named, else `mrr` when the workspace has it as a number, else none
+/// (`vouch_core::revenue::value_attribute`).
+pub(crate) async fn value_attribute(
+    state: &vouch_web::ApiState,
+    caller: &vouch_web::auth::Caller,
+    params: &Params,
+) -> Result<Option<String>, ApiError> {
+    use vouch_core::revenue::{DEFAULT_VALUE_ATTRIBUTE, ValueAttributeError};
+    let given = params.one("value_attribute")?;
+    let asked = given.unwrap_or(DEFAULT_VALUE_ATTRIBUTE);
+    let kinds = state
+        .caches()
+        .attributes
+        .kinds(state.store(), caller.workspace, [asked])
+        .await?;
+    vouch_core::revenue::value_attribute(given, |name| kinds.get(name).copied()).map_err(|error| {
+        match &error {
+            ValueAttributeError::Unknown(name) => {
+                match known_attribute("value_attribute", name, &kinds) {
+                    Err(unknown) => unknown,
+                    Ok(_) => ApiError::validation("value_attribute", error.to_string()),
+                }
+            }
+            ValueAttributeError::NotANumber { .. } => {
+                ApiError::validation("value_attribute", error.to_string())
+            }
+        }
+    })
+}
+
 /// The one word of a `text` parameter.
 pub(crate) fn one_word(text: Option<&str>) -> Result<Option<String>, ApiError> {
     match text {

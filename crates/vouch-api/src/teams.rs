@@ -10,8 +10,7 @@ use vouch_analytics::churn::{DEFAULT_WITHIN_DAYS, check_window, churn};
 use vouch_analytics::personas::{DEFAULT_MIN_CONTACTS, personas};
 use vouch_analytics::revenue::revenue;
 use vouch_analytics::{Query, QueryError};
-use vouch_core::AttributeKind;
-use vouch_core::revenue::Rates;
+use vouch_core::revenue::{DEFAULT_VALUE_ATTRIBUTE, Rates};
 use vouch_store::Survey;
 use vouch_web::ApiState;
 use vouch_web::auth::{Caller, WriteCaller};
@@ -25,7 +24,7 @@ use vouch_web::wire_teams::{
 
 use crate::Routes;
 use crate::openapi::{ReadErrors, WriteErrors};
-use crate::params::{Params, known_attribute, query_error};
+use crate::params::{Params, known_attribute, query_error, value_attribute};
 use crate::report::{report_query, row_filter};
 use crate::surveys::find_survey;
 
@@ -81,28 +80,6 @@ fn number(params: &Params, name: &str, default: i64, range: (i64, i64)) -> Resul
                 "{name} must be a whole number from {} to {}",
                 range.0, range.1
             ),
-        )),
-    }
-}
-
-/// A parameter naming a number attribute (`mrr` by default, which may be absent: then every
-/// value is 0).
-async fn value_attribute(state: &ApiState, caller: &Caller, params: &Params) -> Result<String> {
-    let given = params.one("value_attribute")?;
-    let name = given.unwrap_or("mrr");
-    let kinds = state
-        .caches()
-        .attributes
-        .kinds(state.store(), caller.workspace, [name])
-        .await?;
-    if given.is_none() && !kinds.contains_key(name) {
-        return Ok(name.to_owned());
-    }
-    match known_attribute("value_attribute", name, &kinds)? {
-        AttributeKind::Number => Ok(name.to_owned()),
-        kind => Err(ApiError::validation(
-            "value_attribute",
-            format!("{name:?} is a {} attribute, not a number", kind.as_str()),
         )),
     }
 }
@@ -195,7 +172,9 @@ async fn survey_revenue(
     QueryPairs(pairs): QueryPairs,
 ) -> Result<Response> {
     let params = Params::new(pairs, &allowed(&["value_attribute", "by"]))?;
-    let value = value_attribute(&state, &caller, &params).await?;
+    let value = value_attribute(&state, &caller, &params)
+        .await?
+        .unwrap_or_else(|| DEFAULT_VALUE_ATTRIBUTE.to_owned());
     let by = attribute(&state, &caller, &params, "by").await?;
     let (_, mut query, rows) = selection(&state, &caller, &id, &params).await?;
     // `by` groups the revenue figures, not the selection.
@@ -297,7 +276,9 @@ async fn survey_at_risk(
     let own = ["account_attribute", "value_attribute", "limit"];
     let params = Params::new(pairs, &allowed(&own))?;
     let limit = number(&params, "limit", 1000, (1, MAX_AT_RISK_LIMIT as i64))? as usize;
-    let value = value_attribute(&state, &caller, &params).await?;
+    let value = value_attribute(&state, &caller, &params)
+        .await?
+        .unwrap_or_else(|| DEFAULT_VALUE_ATTRIBUTE.to_owned());
     let account = attribute(&state, &caller, &params, "account_attribute").await?;
     let (_, mut query, rows) = selection(&state, &caller, &id, &params).await?;
     let index = fresh_index(&state, caller.workspace).await?;

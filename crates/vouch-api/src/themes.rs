@@ -10,12 +10,11 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use vouch_analytics::theme_report::theme_report;
 use vouch_analytics::themes::{ThemeSet, ThemeSources, discover, promotion_rule};
-use vouch_core::AttributeKind;
 use vouch_store::{Survey, ThemeId};
 
 use crate::Routes;
 use crate::openapi::{ReadErrors, WriteErrors};
-use crate::params::{Params, known_attribute, query_error};
+use crate::params::{Params, query_error, value_attribute};
 use crate::report::{report_query, row_filter};
 use crate::surveys::find_survey;
 use vouch_web::ApiState;
@@ -175,27 +174,4 @@ async fn find_themes(state: &ApiState, caller: &Caller, survey: &Survey) -> Resu
     let comments = index.read().stats().comments;
     discover(state.store(), caller.workspace, survey.id, comments).await?;
     Ok(())
-}
-
-/// The `value_attribute` parameter: a known number attribute.
-async fn value_attribute(
-    state: &ApiState,
-    caller: &Caller,
-    params: &Params,
-) -> Result<Option<String>> {
-    let Some(name) = params.one("value_attribute")? else {
-        return Ok(None);
-    };
-    let kinds = state
-        .caches()
-        .attributes
-        .kinds(state.store(), caller.workspace, [name])
-        .await?;
-    match known_attribute("value_attribute", name, &kinds)? {
-        AttributeKind::Number => Ok(Some(name.to_owned())),
-        kind => Err(ApiError::validation(
-            "value_attribute",
-            format!("{name:?} is a {} attribute, not a number", kind.as_str()),
-        )),
-    }
 }

@@ -38,9 +38,10 @@ pub struct RevenueArgs {
     /// Also per value of this attribute (numbers and dates in quartile bands).
     #[arg(long)]
     pub by: Option<String>,
-    /// The number attribute that is each contact's value (0 for a contact without it).
-    #[arg(long, default_value = "mrr")]
-    pub value_attribute: String,
+    /// The number attribute that is each contact's value (0 for a contact without it);
+    /// `mrr` by default.
+    #[arg(long)]
+    pub value_attribute: Option<String>,
     /// Which responses count.
     #[command(flatten)]
     pub selection: SelectionArgs,
@@ -103,9 +104,9 @@ pub struct AtRiskArgs {
     /// Group contacts sharing this attribute (such as `company`) into one account.
     #[arg(long)]
     pub account_attribute: Option<String>,
-    /// The number attribute that is each account's value.
-    #[arg(long, default_value = "mrr")]
-    pub value_attribute: String,
+    /// The number attribute that is each account's value; `mrr` by default.
+    #[arg(long)]
+    pub value_attribute: Option<String>,
     /// List at most this many accounts (the total is always given).
     #[arg(long, default_value_t = 1000)]
     pub limit: usize,

@@ -1,7 +1,48 @@
 //! The revenue calculator's rule: what the detractors, passives and promoters' value means in
 //! money at risk and money to gain, with the rates that turn one into the other.
 
+use crate::attribute::AttributeKind;
 use crate::score::Category;
+
+/// The attribute read as a contact's value when none is named.
+pub const DEFAULT_VALUE_ATTRIBUTE: &str = "mrr";
+
+/// A value attribute that cannot be one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ValueAttributeError {
+    /// No contact carries it.
+    #[error("no attribute {0:?}")]
+    Unknown(String),
+    /// It holds something other than numbers.
+    #[error("{name:?} is a {kind} attribute, not a number", kind = .kind.as_str())]
+    NotANumber {
+        /// The attribute.
+        name: String,
+        /// What it holds.
+        kind: AttributeKind,
+    },
+}
+
+/// The attribute that is each contact's value: the one `given`, which must be a number
+/// attribute, else [`DEFAULT_VALUE_ATTRIBUTE`] when the workspace has it as a number; `None`
+/// when neither (every value then counts 0). `kind_of` says what an attribute holds.
+pub fn value_attribute(
+    given: Option<&str>,
+    kind_of: impl Fn(&str) -> Option<AttributeKind>,
+) -> Result<Option<String>, ValueAttributeError> {
+    let Some(name) = given else {
+        let is_number = kind_of(DEFAULT_VALUE_ATTRIBUTE) == Some(AttributeKind::Number);
+        return Ok(is_number.then(|| DEFAULT_VALUE_ATTRIBUTE.to_owned()));
+    };
+    match kind_of(name) {
+        Some(AttributeKind::Number) => Ok(Some(name.to_owned())),
+        Some(kind) => Err(ValueAttributeError::NotANumber {
+            name: name.to_owned(),
+            kind,
+        }),
+        None => Err(ValueAttributeError::Unknown(name.to_owned())),
+    }
+}
 
 /// The share of value expected to move per category: the detractors' and passives' churn,
 /// and the promoters' referral yield. Each in 0…1.
@@ -118,6 +159,27 @@ mod tests {
         assert_eq!(
             Rates::new(-0.1, 0.3, 0.3).expect_err("negative").category,
             "detractor"
+        );
+    }
+
+    #[test]
+    fn the_value_attribute_is_the_one_named_or_mrr_when_it_is_a_number() {
+        let kinds = |name: &str| match name {
+            "mrr" | "arr" => Some(AttributeKind::Number),
+            "plan" => Some(AttributeKind::String),
+            _ => None,
+        };
+        assert_eq!(value_attribute(None, kinds), Ok(Some("mrr".into())));
+        assert_eq!(value_attribute(Some("arr"), kinds), Ok(Some("arr".into())));
+        assert_eq!(value_attribute(None, |_| None), Ok(None));
+        let error = value_attribute(Some("plan"), kinds).expect_err("a text");
+        assert_eq!(
+            error.to_string(),
+            "\"plan\" is a string attribute, not a number"
+        );
+        assert_eq!(
+            value_attribute(Some("seats"), kinds),
+            Err(ValueAttributeError::Unknown("seats".into()))
         );
     }
 

@@ -191,6 +191,23 @@ pub fn known_attribute(
 }
 
 /// The change and its three largest parts per attribute, as lines of text.
+/// The number attribute that is a contact's value: `--value-attribute` (which must be a
+/// number attribute), else `mrr` when the workspace has it as a number, else none
+/// (`vouch_core::revenue::value_attribute`).
+pub fn value_attribute(
+    given: Option<&str>,
+    definitions: &[AttributeDefinition],
+) -> anyhow::Result<Option<String>> {
+    let kind_of = |name: &str| definitions.iter().find(|d| d.name == name).map(|d| d.kind);
+    match vouch_core::revenue::value_attribute(given, kind_of) {
+        Ok(value) => Ok(value),
+        Err(vouch_core::revenue::ValueAttributeError::Unknown(name)) => {
+            known_attribute("--value-attribute", &name, definitions).map(|_| None)
+        }
+        Err(error) => bad_input!("--value-attribute: {error}"),
+    }
+}
+
 fn render_explanation(json: &ExplainJson) -> String {
     let figure = |value: Option<f64>| value.map_or("–".to_owned(), |v| format!("{v:+.1}"));
     let mut out = format!(

@@ -6,15 +6,16 @@ use vouch_analytics::churn::{check_window, churn as churn_report};
 use vouch_analytics::personas::personas as persona_report;
 use vouch_analytics::revenue::revenue as revenue_report;
 use vouch_analytics::{Query, QueryError, ResponseIndex, sync};
-use vouch_core::AttributeKind;
-use vouch_core::revenue::Rates;
+use vouch_core::revenue::{DEFAULT_VALUE_ATTRIBUTE, Rates};
 use vouch_store::{AttributeDefinition, Store, Survey, Workspace};
 use vouch_web::wire_teams::{
     AtRiskJson, ChurnJson, PersonasJson, RevenueJson, choose_rates, contacts_named,
     refuse_anonymous,
 };
 
-use super::report::{known_attribute, selection_query, tag_and_theme_filters, workspace_time_zone};
+use super::report::{
+    known_attribute, selection_query, tag_and_theme_filters, value_attribute, workspace_time_zone,
+};
 use super::survey_name::existing_survey;
 use crate::cli::SelectionArgs;
 use crate::teams_cli::{AtRiskArgs, ChurnArgs, PersonasArgs, RevenueArgs, RevenueCommand};
@@ -53,19 +54,11 @@ impl Selection {
         })
     }
 
-    /// Checks that a flag names a number attribute, unless it is the default `mrr` and no
-    /// contact carries it (then every value is 0).
-    fn value_attribute(&self, flag: &str, name: &str) -> anyhow::Result<()> {
-        if name == "mrr" && !self.definitions.iter().any(|d| d.name == name) {
-            return Ok(());
-        }
-        match known_attribute(flag, name, &self.definitions)? {
-            AttributeKind::Number => Ok(()),
-            kind => bad_input!(
-                "{flag}: {name:?} is a {} attribute, not a number",
-                kind.as_str()
-            ),
-        }
+    /// The value attribute to read: the one named, else `mrr` (every value counts 0 when no
+    /// contact carries it).
+    fn value_attribute(&self, given: Option<&str>) -> anyhow::Result<String> {
+        Ok(value_attribute(given, &self.definitions)?
+            .unwrap_or_else(|| DEFAULT_VALUE_ATTRIBUTE.to_owned()))
     }
 }
 
@@ -148,20 +141,20 @@ pub async fn revenue(
         bad_input!("--survey: which survey's revenue?");
     };
     let selection = Selection::load(store, workspace, survey, &args.selection).await?;
-    selection.value_attribute("--value-attribute", &args.value_attribute)?;
+    let value = selection.value_attribute(args.value_attribute.as_deref())?;
     if let Some(by) = &args.by {
         known_attribute("--by", by, &selection.definitions)?;
     }
     let report = revenue_report(
         &selection.index,
         &selection.query,
-        &args.value_attribute,
+        &value,
         args.by.as_deref(),
     )
     .map_err(|error| query_failed("--by", error))?;
     let saved = store.revenue_rates(workspace.id).await?;
     let (rates, source) = choose_rates(saved, &selection.index, &selection.query);
-    let json = RevenueJson::new(&report, &args.value_attribute, rates, source);
+    let json = RevenueJson::new(&report, &value, rates, source);
     if args.json {
         outln!("{}", serde_json::to_string_pretty(&json)?);
         return Ok(());
@@ -291,7 +284,7 @@ pub async fn at_risk(
     args: &AtRiskArgs,
 ) -> anyhow::Result<()> {
     let selection = Selection::load(store, workspace, &args.survey, &args.selection).await?;
-    selection.value_attribute("--value-attribute", &args.value_attribute)?;
+    let value = selection.value_attribute(args.value_attribute.as_deref())?;
     if let Some(attribute) = &args.account_attribute {
         known_attribute("--account-attribute", attribute, &selection.definitions)?;
     }
@@ -299,7 +292,7 @@ pub async fn at_risk(
         &selection.index,
         &selection.query,
         args.account_attribute.as_deref(),
-        &args.value_attribute,
+        &value,
     );
     let accounts = match accounts {
         Ok(accounts) => accounts,

@@ -6,11 +6,10 @@ use vouch_analytics::rules::run_rule;
 use vouch_analytics::theme_report::theme_report;
 use vouch_analytics::themes::{ThemeSet, ThemeSources, discover, promotion_rule};
 use vouch_analytics::{ResponseIndex, sync};
-use vouch_core::AttributeKind;
 use vouch_store::{Store, Survey, ThemeId, Workspace};
 use vouch_web::wire_themes::ThemesJson;
 
-use super::report::{known_attribute, selection_query, tag_and_theme_filters, workspace_time_zone};
+use super::report::{selection_query, tag_and_theme_filters, value_attribute, workspace_time_zone};
 use super::survey_name::existing_survey;
 use crate::feedback_cli::ThemesArgs;
 use crate::{bad_input, out, outln, table};
@@ -24,15 +23,7 @@ pub async fn themes(
     let survey = existing_survey(store, workspace, &args.survey).await?;
     let definitions = store.attribute_definitions(workspace.id).await?;
     let mut query = selection_query(&args.selection, &survey, &definitions)?;
-    if let Some(attribute) = &args.value_attribute {
-        let kind = known_attribute("--value-attribute", attribute, &definitions)?;
-        if kind != AttributeKind::Number {
-            bad_input!(
-                "--value-attribute: {attribute:?} is a {} attribute, not a number",
-                kind.as_str()
-            );
-        }
-    }
+    let value = value_attribute(args.value_attribute.as_deref(), &definitions)?;
     let mut index = ResponseIndex::new(workspace_time_zone(workspace)?);
     sync::catch_up(store, workspace.id, Some(survey.id), &mut index).await?;
     find_themes_if_needed(store, workspace, &survey, &index, args.refresh).await?;
@@ -41,12 +32,7 @@ pub async fn themes(
     }
     query.rows = tag_and_theme_filters(store, &index, workspace, &survey, &args.selection).await?;
     let sources = ThemeSources::load(store, workspace.id, survey.id).await?;
-    let report = match theme_report(
-        &index,
-        &query,
-        sources.entries(&index),
-        args.value_attribute.as_deref(),
-    ) {
+    let report = match theme_report(&index, &query, sources.entries(&index), value.as_deref()) {
         Ok(report) => report,
         Err(error) => bad_input!("{error}"),
     };

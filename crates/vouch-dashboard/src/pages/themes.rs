@@ -18,21 +18,20 @@ use jiff::Timestamp;
 use vouch_analytics::ResponseIndex;
 use vouch_analytics::theme_report::{ThemesReport, theme_report};
 use vouch_analytics::themes::{ThemeSources, discover, promotion_rule};
-use vouch_core::{AttributeKind, Interval};
-use vouch_store::{AttributeDefinition, Survey, ThemeId};
+use vouch_core::Interval;
+use vouch_store::{Survey, ThemeId};
 
 use super::filter_bar::{BarOptions, FilterBar, bad_filter};
 use super::filters::selection::Selector;
-use super::filters::{FilterError, Filters, Preset, Range, one, query_pairs, with_query};
+use super::filters::{
+    FilterError, Filters, Preset, Range, one, query_pairs, value_attribute, with_query,
+};
 use super::fresh::Freshness;
 use super::theme_rows::{RowLinks, ThemeRow, ThemeSort, ThemeSortLink, sort_links, sort_themes};
 use super::{path_id, visible_survey};
 use crate::layout::{DashboardError, Frame, Nav, render};
 use crate::session::{Viewer, Writer};
 use vouch_web::state::AppState;
-
-/// The number attribute detractors' value sums by default.
-const DEFAULT_VALUE: &str = "mrr";
 
 /// `templates/dashboard/pages/themes.html`.
 #[derive(Debug, Template)]
@@ -174,27 +173,6 @@ pub(crate) async fn page(
 /// The survey's themes page.
 fn themes_path(survey: &Survey) -> String {
     format!("/app/surveys/{}/themes", survey.id.0)
-}
-
-/// The number attribute the detractors' value sums: `value=` (which must be a number
-/// attribute), else `mrr` when the workspace has it as a number, else none.
-fn value_attribute(
-    pairs: &[(String, String)],
-    definitions: &[AttributeDefinition],
-) -> Result<Option<String>, FilterError> {
-    let is_number = |name: &str| {
-        definitions
-            .iter()
-            .any(|d| d.name == name && d.kind == AttributeKind::Number)
-    };
-    match one(pairs, "value") {
-        Some(name) if is_number(name) => Ok(Some(name.to_owned())),
-        Some(name) => Err(FilterError {
-            field: "value",
-            message: format!("{name:?} is not a number attribute of this workspace"),
-        }),
-        None => Ok(is_number(DEFAULT_VALUE).then(|| DEFAULT_VALUE.to_owned())),
-    }
 }
 
 /// The range and the themes report of the survey's answers under the filters, per month.

@@ -12,6 +12,7 @@ use axum::response::Response;
 use vouch_analytics::QueryError;
 use vouch_analytics::at_risk::at_risk;
 use vouch_charts::format_count;
+use vouch_core::revenue::DEFAULT_VALUE_ATTRIBUTE;
 use vouch_web::wire_teams::{AtRiskJson, contacts_named};
 
 use super::{Loaded, Tab};
@@ -82,8 +83,8 @@ pub(crate) async fn page(
         Err(page) => return Ok(page),
     };
     let value = match loaded.value_attribute() {
-        Ok(value) => value.unwrap_or_else(|| "mrr".to_owned()),
-        Err((field, message)) => return Ok(loaded.refuse(field, message)),
+        Ok(value) => value.unwrap_or_else(|| DEFAULT_VALUE_ATTRIBUTE.to_owned()),
+        Err(error) => return Ok(loaded.refuse(error.field, error.message)),
     };
     let account = one(&loaded.pairs, "account").map(str::to_owned);
     if let Some(name) = &account

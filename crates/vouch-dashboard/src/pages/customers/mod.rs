@@ -27,7 +27,7 @@ use vouch_store::{AttributeDefinition, Survey};
 
 use super::filter_bar::{BarOptions, FilterBar, bad_filter};
 use super::filters::selection::Selector;
-use super::filters::{FilterError, Filters, Preset, Range, one, query_pairs};
+use super::filters::{FilterError, Filters, Preset, Range, one, query_pairs, value_attribute};
 use super::fresh::Freshness;
 use super::visible_survey;
 use crate::layout::{DashboardError, Frame, Nav, NavItem};
@@ -198,21 +198,8 @@ impl Loaded {
         bad_filter(self.frame, &self.path, FilterError { field, message })
     }
 
-    /// The number attribute named by `value=` (which must be one), else `mrr` when the
-    /// workspace has it as a number, else none.
-    pub(crate) fn value_attribute(&self) -> Result<Option<String>, (&'static str, String)> {
-        let is_number = |name: &str| {
-            self.definitions
-                .iter()
-                .any(|d| d.name == name && d.kind == vouch_core::AttributeKind::Number)
-        };
-        match one(&self.pairs, "value") {
-            Some(name) if is_number(name) => Ok(Some(name.to_owned())),
-            Some(name) => Err((
-                "value",
-                format!("{name:?} is not a number attribute of this workspace"),
-            )),
-            None => Ok(is_number("mrr").then(|| "mrr".to_owned())),
-        }
+    /// The value attribute of the page (`filters::value_attribute`).
+    pub(crate) fn value_attribute(&self) -> Result<Option<String>, FilterError> {
+        value_attribute(&self.pairs, &self.definitions)
     }
 }

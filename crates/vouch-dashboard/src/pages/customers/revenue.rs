@@ -15,8 +15,9 @@ use vouch_analytics::revenue::{ValueSplit, revenue};
 use vouch_analytics::themes::ThemeSources;
 use vouch_analytics::{Query, ResponseIndex};
 use vouch_charts::format_count;
+use vouch_core::revenue::DEFAULT_VALUE_ATTRIBUTE;
 use vouch_core::revenue::Rates;
-use vouch_web::wire_teams::{RatesSource, choose_rates, observed_rates};
+use vouch_web::wire_teams::{RatesSource, choose_between, observed_rates};
 
 use super::{Loaded, Tab};
 use crate::layout::{DashboardError, Frame, NavItem, render};
@@ -109,7 +110,7 @@ pub(crate) async fn page(
     };
     let value = match loaded.value_attribute() {
         Ok(value) => value,
-        Err((field, message)) => return Ok(loaded.refuse(field, message)),
+        Err(error) => return Ok(loaded.refuse(error.field, error.message)),
     };
     let by = one(&loaded.pairs, "by").map(str::to_owned);
     if let Some(by) = &by
@@ -121,7 +122,9 @@ pub(crate) async fn page(
     let store = state.store();
     let saved = store.revenue_rates(viewer.workspace()).await?;
     let sources = ThemeSources::load(store, viewer.workspace(), loaded.survey.id).await?;
-    let value_name = value.clone().unwrap_or_else(|| "mrr".to_owned());
+    let value_name = value
+        .clone()
+        .unwrap_or_else(|| DEFAULT_VALUE_ATTRIBUTE.to_owned());
     let figures = {
         let index = loaded.index.read();
         figures(
@@ -164,7 +167,8 @@ fn figures(
         }
         other => other?,
     };
-    let (rates, source) = choose_rates(saved, index, query);
+    let observed = observed_rates(index, query);
+    let (rates, source) = choose_between(saved, observed);
     let mut entries = sources.entries(index);
     entries.sort_by_key(|entry| std::cmp::Reverse(entry.rows.len()));
     let mut themes = Vec::new();
@@ -182,7 +186,7 @@ fn figures(
     Ok(Figures {
         rates,
         source,
-        observed: observed_rates(index, query),
+        observed,
         total: report.total,
         groups: report.groups,
         themes,

@@ -118,6 +118,28 @@ pub(crate) fn one<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a s
         .find(|value| !value.is_empty())
 }
 
+/// The number attribute that is a contact's value on a page: `value=` (which must be a number
+/// attribute of the workspace), else `mrr` when the workspace has it as a number, else none
+/// (`vouch_core::revenue::value_attribute`).
+pub(crate) fn value_attribute(
+    pairs: &[(String, String)],
+    definitions: &[vouch_store::AttributeDefinition],
+) -> Result<Option<String>, FilterError> {
+    let kind_of = |name: &str| definitions.iter().find(|d| d.name == name).map(|d| d.kind);
+    vouch_core::revenue::value_attribute(one(pairs, "value"), kind_of).map_err(|error| {
+        let message = match error {
+            vouch_core::revenue::ValueAttributeError::Unknown(name) => {
+                format!("{name:?} is not an attribute of this workspace")
+            }
+            other => other.to_string(),
+        };
+        FilterError {
+            field: "value",
+            message,
+        }
+    })
+}
+
 impl Filters {
     /// The same filters with the range made explicit: `period` set to `default` when neither
     /// a preset nor dates were given. Links to another page (whose default may differ) use it,
