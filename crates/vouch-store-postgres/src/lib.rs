@@ -69,6 +69,7 @@ mod follow_up;
 mod history;
 mod ids;
 mod jobs;
+mod leads;
 mod migrate;
 mod read;
 mod responses;

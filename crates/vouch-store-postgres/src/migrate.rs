@@ -16,6 +16,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("../migrations/0006_member_preferences.sql")),
     (7, include_str!("../migrations/0007_tags_rules_themes.sql")),
     (8, include_str!("../migrations/0008_revenue_rates.sql")),
+    (9, include_str!("../migrations/0009_lead_models.sql")),
 ];
 
 /// Applies the migrations the database has not seen yet, all in one transaction, and records

@@ -64,6 +64,7 @@ mod error;
 mod follow_up;
 mod history;
 mod jobs;
+mod leads;
 mod migrate;
 mod responses;
 mod row;

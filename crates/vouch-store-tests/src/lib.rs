@@ -177,7 +177,7 @@ pub const CHAPTERS: [(&str, Chapter); 6] = [
         "tags_rules_history_themes",
         boxed::tags_rules_history_themes,
     ),
-    ("revenue_rates_contacts_by_id", boxed::teams),
+    ("revenue_rates_contacts_lead_models", boxed::teams),
 ];
 
 /// The chapters as [`Chapter`]s.

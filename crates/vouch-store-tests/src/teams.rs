@@ -1,9 +1,10 @@
-//! The chapter of what the teams' tools keep: a workspace's revenue rates, and contacts read
-//! by id in bulk (the at-risk list names its accounts with them).
+//! The chapter of what the teams' tools keep: a workspace's revenue rates, contacts read by id
+//! in bulk (the at-risk list names its accounts with them), and each survey's lead model.
 
-use vouch_core::AttributeKind;
+use jiff::Timestamp;
 use vouch_core::revenue::Rates;
-use vouch_store::{ContactId, Store, StoreError, WorkspaceId};
+use vouch_core::{AttributeKind, SurveyKind};
+use vouch_store::{ContactId, NewSurvey, Store, StoreError, SurveyId, SurveySettings, WorkspaceId};
 
 use crate::fixtures::{attributes, definition, key, ok, text};
 
@@ -16,6 +17,59 @@ pub(crate) async fn chapter(store: &dyn Store, run: &str) {
     );
     revenue_rates(store, home.id, away.id).await;
     contacts_by_ids(store, home.id, away.id).await;
+    lead_models(store, home.id, away.id).await;
+}
+
+async fn lead_models(store: &dyn Store, home: WorkspaceId, away: WorkspaceId) {
+    let survey = ok(
+        store
+            .create_survey(
+                home,
+                NewSurvey {
+                    name: "Leads".to_owned(),
+                    kind: SurveyKind::Nps,
+                    question: "How likely are you to recommend us?".to_owned(),
+                    follow_up: "Why?".to_owned(),
+                    slug: None,
+                    settings: SurveySettings::default(),
+                },
+            )
+            .await,
+        "create_survey",
+    );
+    let none = ok(store.lead_model(home, survey.id).await, "lead_model");
+    assert_eq!(none, None, "a new survey has no lead model");
+    let first = Timestamp::from_millisecond(1_760_000_000_123).expect("time");
+    ok(
+        store
+            .save_lead_model(home, survey.id, r#"{"v":1}"#, first)
+            .await,
+        "save_lead_model",
+    );
+    let second = Timestamp::from_millisecond(1_760_086_400_456).expect("time");
+    ok(
+        store
+            .save_lead_model(home, survey.id, r#"{"v":2}"#, second)
+            .await,
+        "save_lead_model again",
+    );
+    let saved = ok(store.lead_model(home, survey.id).await, "lead_model");
+    let saved = saved.expect("the saved model");
+    assert_eq!(
+        (saved.survey, saved.model.as_str(), saved.trained_at),
+        (survey.id, r#"{"v":2}"#, second),
+        "the last model saved replaces the one before, to the millisecond"
+    );
+    let elsewhere = ok(store.lead_model(away, survey.id).await, "lead_model");
+    assert_eq!(elsewhere, None, "another workspace does not see the model");
+    for (workspace, id) in [(away, survey.id), (home, SurveyId(i64::MAX))] {
+        match store.save_lead_model(workspace, id, "{}", first).await {
+            Err(StoreError::NotFound(_)) => {}
+            other => panic!("save_lead_model of a survey not the workspace's: {other:?}"),
+        }
+    }
+    let kept = ok(store.lead_model(home, survey.id).await, "lead_model");
+    assert_eq!(kept.map(|model| model.model), Some(r#"{"v":2}"#.to_owned()));
 }
 
 async fn revenue_rates(store: &dyn Store, home: WorkspaceId, away: WorkspaceId) {

@@ -29,7 +29,7 @@ chapter_tests! {
     collection_campaigns_jobs => 2,
     accounts_follow_up_notes => 3,
     tags_rules_history_themes => 4,
-    revenue_rates_contacts_by_id => 5,
+    revenue_rates_contacts_lead_models => 5,
 }
 
 #[tokio::test]

@@ -16,6 +16,7 @@ mod collect;
 mod contacts;
 mod follow_up;
 mod jobs;
+mod leads;
 mod responses;
 mod slug;
 mod surveys;
@@ -31,6 +32,7 @@ pub use collect::*;
 pub use contacts::ContactStore;
 pub use follow_up::*;
 pub use jobs::*;
+pub use leads::{LeadModelStore, SavedLeadModel};
 pub use responses::{ResponseImport, ResponseStore};
 pub use slug::{MAX_SLUG_CHARS, check_slug, generate_slug, is_valid_slug};
 pub use surveys::SurveyStore;
@@ -42,8 +44,8 @@ pub use workspaces::WorkspaceStore;
 /// The area traits and [`Store`], for callers of a store: `use vouch_store::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        AccountStore, CollectStore, ContactStore, FollowUpStore, JobStore, ResponseImport,
-        ResponseStore, Store, SurveyStore, TagStore, ThemeStore, WorkspaceStore,
+        AccountStore, CollectStore, ContactStore, FollowUpStore, JobStore, LeadModelStore,
+        ResponseImport, ResponseStore, Store, SurveyStore, TagStore, ThemeStore, WorkspaceStore,
     };
 }
 
@@ -64,7 +66,6 @@ pub enum StoreError {
 /// The result of a store call.
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// Everything Vouch keeps. One implementation per database backend.
 /// Everything Vouch keeps: every area of the store. One implementation per database backend,
 /// which implements each area trait; this trait gathers them so that `Arc<dyn Store>` carries
 /// them all.
@@ -77,6 +78,7 @@ pub trait Store:
     + AccountStore
     + FollowUpStore
     + JobStore
+    + LeadModelStore
     + TagStore
     + ThemeStore
     + Send
@@ -94,6 +96,7 @@ impl<T> Store for T where
         + AccountStore
         + FollowUpStore
         + JobStore
+        + LeadModelStore
         + TagStore
         + ThemeStore
         + Send
