@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 use rayon::prelude::*;
-use vouch_core::logistic::{self, sigmoid};
+use vouch_core::logistic::{self, CalibrationBin, sigmoid};
 use vouch_core::period::day_of_date;
 use vouch_core::{AttributeKind, AttributeValue, Category};
 
@@ -34,6 +34,9 @@ pub const PENALTY: f64 = 1.0;
 
 /// How many factors a lead's score names.
 pub const LEAD_FACTORS: usize = 3;
+
+/// How many bins the calibration table cuts the cross-validated predictions into (deciles).
+pub const CALIBRATION_BINS: usize = 10;
 
 /// Why a lead model cannot be learnt, read back or applied.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -128,6 +131,8 @@ pub struct TrainedModel {
     pub auc: f64,
     /// Cross-validated Brier score (lower is better).
     pub brier: f64,
+    /// The cross-validated predictions by decile against how many were promoters.
+    pub calibration: Vec<CalibrationBin>,
 }
 
 /// A trained model as plain data, to be saved (as JSON, say) and read back with
@@ -142,6 +147,8 @@ pub struct LeadModelParts {
     pub auc: f64,
     /// Cross-validated Brier score.
     pub brier: f64,
+    /// The calibration table of the cross-validated predictions.
+    pub calibration: Vec<CalibrationBin>,
     /// The intercept, in log-odds.
     pub intercept: f64,
     /// The attributes, in feature order.
@@ -319,6 +326,7 @@ pub fn train(index: &ResponseIndex, query: &Query) -> Result<TrainedModel, LeadE
         promoters,
         auc: logistic::auc(&probabilities, &labels).unwrap_or(0.5),
         brier: logistic::brier(&probabilities, &labels).unwrap_or(0.25),
+        calibration: logistic::calibration(&probabilities, &labels, CALIBRATION_BINS),
     })
 }
 

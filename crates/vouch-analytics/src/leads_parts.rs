@@ -37,6 +37,7 @@ impl TrainedModel {
             promoters: self.promoters,
             auc: self.auc,
             brier: self.brier,
+            calibration: self.calibration.clone(),
             intercept: model.intercept,
             attributes,
         }
@@ -48,6 +49,14 @@ impl TrainedModel {
         let bad = |message: String| Err(LeadError::BadParts(message));
         if !parts.intercept.is_finite() {
             return bad("the intercept is not a finite number".into());
+        }
+        let in_unit = |x: f64| (0.0..=1.0).contains(&x);
+        if !parts
+            .calibration
+            .iter()
+            .all(|bin| in_unit(bin.predicted) && in_unit(bin.observed))
+        {
+            return bad("a calibration bin holds a share outside 0–1".into());
         }
         let mut names = HashSet::new();
         let mut blocks = Vec::new();
@@ -90,6 +99,7 @@ impl TrainedModel {
             promoters: parts.promoters,
             auc: parts.auc,
             brier: parts.brier,
+            calibration: parts.calibration,
         })
     }
 }

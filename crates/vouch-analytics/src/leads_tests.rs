@@ -169,6 +169,12 @@ fn a_saved_model_reads_back_and_scores_the_same() {
         Err(LeadError::BadParts(_))
     ));
     let mut parts = trained.to_parts();
+    parts.calibration[3].observed = 1.5;
+    assert!(matches!(
+        TrainedModel::from_parts(parts),
+        Err(LeadError::BadParts(_))
+    ));
+    let mut parts = trained.to_parts();
     parts.attributes[0].weights.pop();
     assert!(matches!(
         TrainedModel::from_parts(parts),
@@ -237,4 +243,47 @@ fn a_value_of_the_wrong_kind_names_the_attribute() {
     let mut numeric_plan = lead("free", 3.0);
     numeric_plan.insert("plan".into(), AttributeValue::Number(7.0));
     assert!(model.score(&numeric_plan, today()).is_ok());
+}
+
+#[test]
+fn the_calibration_table_holds_every_contact_in_deciles_that_rise() {
+    let index = index_of(&synthetic(2_000));
+    let trained = train(&index, &Query::default()).expect("a model");
+    let bins = &trained.calibration;
+    assert_eq!(bins.len(), CALIBRATION_BINS);
+    assert_eq!(
+        bins.iter().map(|bin| bin.rows).sum::<u64>(),
+        trained.contacts
+    );
+    assert!(
+        bins.windows(2)
+            .all(|pair| pair[0].predicted <= pair[1].predicted)
+    );
+    let promoters: f64 = bins.iter().map(|bin| bin.observed * bin.rows as f64).sum();
+    assert!((promoters - trained.promoters as f64).abs() < 1e-6);
+    // Drawn from a logistic model, the top decile is far more often promoters than the bottom.
+    assert!(bins[9].observed > bins[0].observed + 0.3, "{bins:?}");
+}
+
+#[test]
+fn a_model_saved_as_json_reads_back_whole() {
+    let index = index_of(&synthetic(800));
+    let trained = train(&index, &Query::default()).expect("a model");
+    let json = crate::leads_saved::to_json(&trained);
+    let back = crate::leads_saved::from_json(&json).expect("reads back");
+    assert_eq!(back, trained);
+    for broken in [
+        "{}",
+        "not json",
+        &json.replace("\"format\":1", "\"format\":2"),
+        &json.replace("\"kind\":\"number\"", "\"kind\":\"colour\""),
+    ] {
+        assert!(
+            matches!(
+                crate::leads_saved::from_json(broken),
+                Err(LeadError::BadParts(_))
+            ),
+            "{broken}"
+        );
+    }
 }

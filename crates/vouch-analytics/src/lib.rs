@@ -27,6 +27,7 @@ mod index;
 pub mod leads;
 pub mod leads_features;
 mod leads_parts;
+pub mod leads_saved;
 mod listing;
 pub mod live;
 mod per_contact;

@@ -308,6 +308,45 @@ pub fn brier(probabilities: &[f64], outcomes: &[bool]) -> Option<f64> {
     Some(sum / probabilities.len() as f64)
 }
 
+/// One bin of a calibration table: predictions of similar size, and how often the outcome
+/// happened among them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CalibrationBin {
+    /// Rows in the bin.
+    pub rows: u64,
+    /// The mean predicted probability of its rows.
+    pub predicted: f64,
+    /// The share of its rows whose outcome happened.
+    pub observed: f64,
+}
+
+/// The calibration table of probabilities against outcomes: the rows sorted by probability
+/// and cut into `bins` groups as equal in size as they can be (deciles for 10), lowest first.
+/// A well calibrated model's `observed` follows its `predicted`. Fewer bins when there are
+/// fewer rows than bins; none without rows.
+pub fn calibration(probabilities: &[f64], outcomes: &[bool], bins: usize) -> Vec<CalibrationBin> {
+    let rows = probabilities.len().min(outcomes.len());
+    let bins = bins.min(rows);
+    if bins == 0 {
+        return Vec::new();
+    }
+    let mut order: Vec<usize> = (0..rows).collect();
+    order.sort_by(|&a, &b| probabilities[a].total_cmp(&probabilities[b]));
+    (0..bins)
+        .map(|bin| {
+            let members = &order[bin * rows / bins..(bin + 1) * rows / bins];
+            let n = members.len() as f64;
+            let predicted: f64 = members.iter().map(|&i| probabilities[i]).sum();
+            let happened = members.iter().filter(|&&i| outcomes[i]).count() as f64;
+            CalibrationBin {
+                rows: members.len() as u64,
+                predicted: predicted / n,
+                observed: happened / n,
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -394,5 +433,22 @@ mod tests {
         let expected = (0.01 + 0.16 + 0.4225 + 0.04) / 4.0;
         assert!((brier - expected).abs() < 1e-12);
         assert_eq!(super::brier(&[], &[]), None);
+    }
+
+    #[test]
+    fn calibration_cuts_sorted_rows_into_near_equal_bins() {
+        let probabilities = [0.9, 0.1, 0.5, 0.3, 0.7];
+        let outcomes = [true, false, true, false, false];
+        let bins = calibration(&probabilities, &outcomes, 2);
+        // Sorted: 0.1 f, 0.3 f | 0.5 t, 0.7 f, 0.9 t.
+        assert_eq!(bins.len(), 2);
+        assert_eq!(bins[0].rows, 2);
+        assert!((bins[0].predicted - 0.2).abs() < 1e-12);
+        assert_eq!(bins[0].observed, 0.0);
+        assert_eq!(bins[1].rows, 3);
+        assert!((bins[1].predicted - 0.7).abs() < 1e-12);
+        assert!((bins[1].observed - 2.0 / 3.0).abs() < 1e-12);
+        assert_eq!(calibration(&probabilities, &outcomes, 10).len(), 5);
+        assert!(calibration(&[], &[], 10).is_empty());
     }
 }
