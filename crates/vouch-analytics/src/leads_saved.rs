@@ -1,5 +1,5 @@
-//! A survey's lead model as the store keeps it: JSON written and read here only, learnt and
-//! saved in one step, and when the nightly training is due.
+//! A survey's lead model as the store keeps it: JSON written and read here only, and when the
+//! nightly training is due.
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -8,8 +8,7 @@ use vouch_core::AttributeKind;
 use vouch_core::logistic::CalibrationBin;
 use vouch_store::{Store, StoreError, SurveyId, WorkspaceId};
 
-use crate::leads::{AttributeParts, LeadError, LeadModelParts, TrainedModel, train};
-use crate::{Query, ResponseIndex};
+use crate::leads::{AttributeParts, LeadError, LeadModelParts, TrainedModel};
 
 /// The version of the saved JSON: a model saved in another is learnt again rather than read.
 const FORMAT: u32 = 1;
@@ -54,17 +53,6 @@ pub struct SavedModel {
     pub trained: TrainedModel,
     /// When it was learnt.
     pub trained_at: Timestamp,
-}
-
-/// Why a model could not be learnt and saved, or read back.
-#[derive(Debug, thiserror::Error)]
-pub enum SavedModelError {
-    /// Learning failed (too few contacts, an eNPS survey…).
-    #[error(transparent)]
-    Lead(#[from] LeadError),
-    /// The store failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
 }
 
 /// The model as the JSON the store keeps.
@@ -151,21 +139,24 @@ pub fn from_json(text: &str) -> Result<TrainedModel, LeadError> {
     })
 }
 
-/// Learns the survey's model from the latest answer of each contact `query` selects, and
-/// saves it as the survey's model, learnt at `now`. Nothing is saved when learning fails.
-pub async fn learn_and_save(
+/// Now, to the millisecond the store keeps: the time a model is learnt at, so that it reads
+/// back the same.
+pub fn trained_now() -> Timestamp {
+    let now = Timestamp::now();
+    Timestamp::from_millisecond(now.as_millisecond()).unwrap_or(now)
+}
+
+/// Saves a model learnt at `trained_at` as the survey's, replacing the one before.
+pub async fn save(
     store: &dyn Store,
     workspace: WorkspaceId,
     survey: SurveyId,
-    index: &ResponseIndex,
-    query: &Query,
-    now: Timestamp,
-) -> Result<TrainedModel, SavedModelError> {
-    let trained = train(index, query)?;
+    trained: &TrainedModel,
+    trained_at: Timestamp,
+) -> Result<(), StoreError> {
     store
-        .save_lead_model(workspace, survey, &to_json(&trained), now)
-        .await?;
-    Ok(trained)
+        .save_lead_model(workspace, survey, &to_json(trained), trained_at)
+        .await
 }
 
 /// The survey's saved model, if one was learnt; a model that no longer reads back (saved by

@@ -8,6 +8,7 @@
 
 mod contacts;
 mod idempotency;
+mod leads;
 pub mod openapi;
 mod params;
 mod report;
@@ -68,6 +69,7 @@ impl Routes {
         let routes = tags::routes(routes);
         let routes = themes::routes(routes);
         let routes = teams::routes(routes);
+        let routes = leads::routes(routes);
         (routes.router, routes.listed)
     }
 

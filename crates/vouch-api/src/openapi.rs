@@ -59,6 +59,9 @@ use vouch_web::error::{ErrorBody, ErrorDetail};
         super::teams::get_rates,
         super::teams::put_rates,
         super::teams::delete_rates,
+        super::leads::train_leads,
+        super::leads::lead_model,
+        super::leads::score_leads,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerKey),
@@ -69,7 +72,7 @@ use vouch_web::error::{ErrorBody, ErrorDetail};
         (name = "reports", description = "NPS, margin of error, breakdowns and trends"),
         (name = "workspace", description = "The workspace of the key: its time zone and the brand respondents see"),
         (name = "tags", description = "Tags as a managed set, and keyword rules that tag responses by their comments"),
-        (name = "teams", description = "Per-contact figures for marketing, finance, executives and support: personas, revenue, churn, at-risk accounts"),
+        (name = "teams", description = "Per-contact figures for marketing, finance, executives and support: personas, lead scoring, revenue, churn, at-risk accounts"),
         (name = "meta", description = "This document"),
     )
 )]

@@ -27,6 +27,7 @@ pub mod survey_settings;
 pub mod widget_keys;
 pub mod wire;
 pub mod wire_explain;
+pub mod wire_leads;
 pub mod wire_teams;
 pub mod wire_themes;
 

@@ -6,6 +6,7 @@ mod errors;
 mod feedback;
 mod fuzz;
 mod helpers;
+mod leads;
 mod lists;
 mod story;
 mod teams;
