@@ -78,6 +78,9 @@ pub enum Command {
     Themes(crate::feedback_cli::ThemesArgs),
     /// Print which attribute values over-index among promoters (marketing's personas).
     Personas(crate::teams_cli::PersonasArgs),
+    /// Learn who looks like a promoter, and score leads with it (sales' lead scoring).
+    #[command(subcommand)]
+    Leads(crate::teams_cli::LeadsCommand),
     /// Print the revenue at risk and the referral potential (or save the rates used).
     Revenue(crate::teams_cli::RevenueArgs),
     /// Print the churn of promoters, passives and detractors (contacts with `churned_at`).

@@ -1,5 +1,5 @@
-//! The clap surface of the teams' tools: `vouch personas`, `vouch revenue`, `vouch churn` and
-//! `vouch accounts at-risk`. Each counts a contact once, with its latest answer.
+//! The clap surface of the teams' tools: `vouch personas`, `vouch leads`, `vouch revenue`,
+//! `vouch churn` and `vouch accounts at-risk`. Each counts a contact once, with its latest answer.
 
 use clap::{Args, Subcommand};
 
@@ -113,4 +113,42 @@ pub struct AtRiskArgs {
     /// Which responses count.
     #[command(flatten)]
     pub selection: SelectionArgs,
+}
+
+/// `vouch leads …`
+#[derive(Debug, Subcommand)]
+pub enum LeadsCommand {
+    /// Learn the survey's lead model from who answered 9–10, judge it by cross-validation and
+    /// save it.
+    Train(LeadsTrainArgs),
+    /// Score a CSV file of leads with the survey's saved model.
+    Score(LeadsScoreArgs),
+}
+
+/// Flags of `vouch leads train`.
+#[derive(Debug, Args)]
+pub struct LeadsTrainArgs {
+    /// The survey.
+    #[arg(long)]
+    pub survey: String,
+    /// Print one JSON object instead of tables.
+    #[arg(long)]
+    pub json: bool,
+    /// Which responses count.
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+}
+
+/// Flags of `vouch leads score`.
+#[derive(Debug, Args)]
+pub struct LeadsScoreArgs {
+    /// The CSV file of leads: one column per attribute (and `email`, `external_id`, `name` or
+    /// `id`, passed through).
+    pub file: std::path::PathBuf,
+    /// The survey whose model scores them.
+    #[arg(long)]
+    pub survey: String,
+    /// Write the scored file here instead of printing it.
+    #[arg(long)]
+    pub output: Option<std::path::PathBuf>,
 }

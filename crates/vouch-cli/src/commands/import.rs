@@ -332,7 +332,8 @@ fn kind_of(kind: KindArg) -> SurveyKind {
     }
 }
 
-fn describe_csv_error(error: &csv::Error) -> String {
+/// What is wrong with a CSV file, in words.
+pub(super) fn describe_csv_error(error: &csv::Error) -> String {
     match error.kind() {
         csv::ErrorKind::Utf8 { .. } => "not valid UTF-8 text: is this a CSV file?".into(),
         csv::ErrorKind::Io(io) => io.to_string(),

@@ -11,6 +11,7 @@ mod import_contacts;
 mod import_csv;
 mod jobs;
 mod keys;
+mod leads;
 mod report;
 mod rules;
 mod send;
@@ -102,6 +103,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Tags(command) => tags::tags(store, &workspace, command).await,
         Command::Themes(args) => themes::themes(store, &workspace, args).await,
         Command::Personas(args) => teams::personas(store, &workspace, args).await,
+        Command::Leads(command) => leads::leads(store, &workspace, command).await,
         Command::Revenue(args) => teams::revenue(store, &workspace, args).await,
         Command::Churn(args) => teams::churn(store, &workspace, args).await,
         Command::Accounts(crate::teams_cli::AccountsCommand::AtRisk(args)) => {

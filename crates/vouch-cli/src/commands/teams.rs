@@ -23,15 +23,16 @@ use crate::{bad_input, out, outln, table};
 
 /// The survey, its index and the selection's query, checked as every team command checks
 /// them: a survey of customers (eNPS answers are anonymous), filters that exist.
-struct Selection {
-    survey: Survey,
-    definitions: Vec<AttributeDefinition>,
-    index: ResponseIndex,
-    query: Query,
+pub(super) struct Selection {
+    pub(super) survey: Survey,
+    pub(super) definitions: Vec<AttributeDefinition>,
+    pub(super) index: ResponseIndex,
+    pub(super) query: Query,
 }
 
 impl Selection {
-    async fn load(
+    /// Loads and checks the selection of `--survey` and the filters.
+    pub(super) async fn load(
         store: &dyn Store,
         workspace: &Workspace,
         survey: &str,

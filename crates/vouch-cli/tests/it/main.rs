@@ -5,6 +5,7 @@ mod email;
 mod feedback;
 mod helpers;
 mod import_errors;
+mod leads;
 mod report;
 mod serve;
 mod teams;
