@@ -50,6 +50,7 @@ pub mod password_reset;
 pub mod plan;
 pub mod reminders;
 pub mod send_email;
+pub mod train_leads;
 pub mod worker;
 
 use std::time::Duration;

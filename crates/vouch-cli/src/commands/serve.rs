@@ -66,6 +66,10 @@ pub async fn serve(store: Arc<dyn Store>, mut settings: ServeSettings) -> anyhow
         Arc::clone(&store),
         stopped.clone(),
     ));
+    let nightly = tokio::spawn(vouch_jobs::train_leads::nightly_until_stopped(
+        Arc::clone(&store),
+        stopped.clone(),
+    ));
     // In-flight requests get DRAIN_SECONDS after the signal; then the process exits anyway.
     tokio::spawn(async move {
         if on_signal.await.is_ok() {
@@ -80,6 +84,7 @@ pub async fn serve(store: Arc<dyn Store>, mut settings: ServeSettings) -> anyhow
     drop(stopped);
     let _ = jobs.await;
     sweep.abort();
+    nightly.abort();
     served?;
     tracing::info!("stopped");
     Ok(())
