@@ -87,6 +87,14 @@ pub fn router() -> Router<AppState> {
             get(customers::personas::page),
         )
         .route(
+            "/app/surveys/{id}/customers/leads",
+            get(customers::leads::page),
+        )
+        .route(
+            "/app/surveys/{id}/customers/leads/train",
+            post(customers::leads::train),
+        )
+        .route(
             "/app/surveys/{id}/customers/revenue",
             get(customers::revenue::page),
         )

@@ -4,6 +4,8 @@
 //! | route | page |
 //! |---|---|
 //! | `GET /app/surveys/{id}/customers/personas` | [`personas`]: which attribute values over-index among promoters |
+//! | `GET /app/surveys/{id}/customers/leads` | [`leads`]: the lead model's quality and factors, and a lead scored |
+//! | `POST /app/surveys/{id}/customers/leads/train` | [`leads`]: learn the model again from the selection (members+) |
 //! | `GET /app/surveys/{id}/customers/revenue` | [`revenue`]: revenue at risk and referral potential, per segment |
 //! | `POST /app/surveys/{id}/customers/revenue/rates` | [`revenue`]: save or forget the rates (members+) |
 //! | `GET /app/surveys/{id}/customers/churn` | [`churn`]: churn of promoters, passives and detractors |
@@ -14,6 +16,8 @@
 
 pub(crate) mod at_risk;
 pub(crate) mod churn;
+pub(crate) mod leads;
+pub(crate) mod leads_view;
 pub(crate) mod personas;
 pub(crate) mod revenue;
 
@@ -43,6 +47,8 @@ const DEFAULT_RANGE: Preset = Preset::Months12;
 pub(crate) enum Tab {
     /// Promoter personas.
     Personas,
+    /// Lead scoring.
+    Leads,
     /// The revenue calculator.
     Revenue,
     /// Score against churn.
@@ -52,11 +58,18 @@ pub(crate) enum Tab {
 }
 
 impl Tab {
-    const ALL: [Tab; 4] = [Tab::Personas, Tab::Revenue, Tab::Churn, Tab::AtRisk];
+    const ALL: [Tab; 5] = [
+        Tab::Personas,
+        Tab::Leads,
+        Tab::Revenue,
+        Tab::Churn,
+        Tab::AtRisk,
+    ];
 
     fn slug(self) -> &'static str {
         match self {
             Tab::Personas => "personas",
+            Tab::Leads => "leads",
             Tab::Revenue => "revenue",
             Tab::Churn => "churn",
             Tab::AtRisk => "at-risk",
@@ -66,6 +79,7 @@ impl Tab {
     fn label(self) -> &'static str {
         match self {
             Tab::Personas => "Personas",
+            Tab::Leads => "Leads",
             Tab::Revenue => "Revenue",
             Tab::Churn => "Churn",
             Tab::AtRisk => "At risk",

@@ -3,6 +3,7 @@
 mod customers;
 mod enps;
 mod inbox;
+mod leads;
 mod overview;
 mod seed;
 mod settings;
