@@ -1,5 +1,6 @@
 //! `vouch bench --teams`: the per-contact figures — personas, revenue by plan, churn and the
-//! at-risk list — of the largest survey and of every survey, on the index already loaded.
+//! at-risk list — of the largest survey and of every survey, and the largest survey's lead
+//! model, on the index already loaded.
 
 use vouch_analytics::at_risk::at_risk;
 use vouch_analytics::churn::{DEFAULT_WITHIN_DAYS, churn};
@@ -63,6 +64,9 @@ pub async fn bench_teams(
             })
         })?;
         outln!("  accounts at risk: median {ms:.1} ms");
+        if !query.surveys.is_empty() {
+            super::bench_leads::bench_leads(index, query, repetitions)?;
+        }
     }
     Ok(())
 }

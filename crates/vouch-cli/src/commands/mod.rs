@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_feedback;
+mod bench_leads;
 mod bench_teams;
 mod campaigns;
 mod contacts;
