@@ -235,3 +235,78 @@ pub(crate) fn lead_result(score: &vouch_analytics::leads::LeadScore) -> LeadResu
         factors: score.factors.iter().map(FactorLine::of).collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use vouch_analytics::leads::AttributeParts;
+
+    use super::*;
+
+    fn parts() -> LeadModelParts {
+        let attribute = |name: &str, kind, values: &[&str]| AttributeParts {
+            name: name.into(),
+            kind,
+            values: values.iter().map(|value| (*value).to_owned()).collect(),
+            mean: 1.0,
+            scale: 1.0,
+            weights: Vec::new(),
+            averages: Vec::new(),
+        };
+        LeadModelParts {
+            contacts: 100,
+            promoters: 40,
+            auc: 0.8,
+            brier: 0.2,
+            calibration: Vec::new(),
+            intercept: 0.0,
+            attributes: vec![
+                attribute("plan", AttributeKind::String, &["free", "pro"]),
+                attribute("seats", AttributeKind::Number, &[]),
+                attribute("signed_up", AttributeKind::Date, &[]),
+            ],
+        }
+    }
+
+    fn pairs(given: &[(&str, &str)]) -> Vec<(String, String)> {
+        given
+            .iter()
+            .map(|(key, value)| ((*key).to_owned(), (*value).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn the_form_reads_each_attribute_as_its_kind_and_names_what_does_not_fit() {
+        let (fields, lead) = lead_fields(
+            &parts(),
+            &pairs(&[("lead.plan", " pro "), ("lead.seats", "12"), ("other", "x")]),
+        );
+        let kinds: Vec<&str> = fields.iter().map(|field| field.kind).collect();
+        assert_eq!(kinds, ["text", "number", "date"]);
+        assert_eq!(fields[0].options, ["free", "pro"]);
+        assert_eq!(fields[0].value, "pro");
+        let lead = lead.expect("a lead");
+        assert_eq!(
+            lead.get("plan"),
+            Some(&AttributeValue::String("pro".into()))
+        );
+        assert_eq!(lead.get("seats"), Some(&AttributeValue::Number(12.0)));
+        assert!(
+            !lead.contains_key("signed_up"),
+            "an empty field is a missing value"
+        );
+
+        let (fields, lead) = lead_fields(
+            &parts(),
+            &pairs(&[("lead.seats", "many"), ("lead.signed_up", "2026-13-01")]),
+        );
+        assert_eq!(lead, None, "a value that does not fit scores nothing");
+        assert!(
+            fields[1]
+                .error
+                .as_deref()
+                .is_some_and(|e| e.contains("many"))
+        );
+        assert!(fields[2].error.is_some());
+        assert!(fields[0].error.is_none());
+    }
+}
