@@ -101,6 +101,36 @@ pub fn revenue(
     Ok(RevenueReport { total, groups })
 }
 
+/// The revenue-weighted NPS of the selection's answers: each answer weighted by the value its
+/// contact carried when answering (`value_attribute`, a number; 0 when missing), as
+/// `vouch_core::revenue::weighted_nps`. `None` when no answer carries a value.
+pub fn revenue_weighted_nps(
+    index: &ResponseIndex,
+    query: &Query,
+    value_attribute: &str,
+) -> Result<Option<f64>, QueryError> {
+    let mut base = query.clone();
+    base.group_by.clear();
+    base.bands.clear();
+    base.interval = None;
+    base.sum_of = Some(value_attribute.to_owned());
+    let summed = |scores: std::ops::RangeInclusive<usize>| -> Result<f64, QueryError> {
+        let mut narrowed = base.clone();
+        let mut allowed = query.scores.unwrap_or([true; 11]);
+        for (score, keep) in allowed.iter_mut().enumerate() {
+            *keep &= scores.contains(&score);
+        }
+        narrowed.scores = Some(allowed);
+        Ok(index.run(&index.plan(&narrowed)?).total_sum)
+    };
+    let total = summed(0..=10)?;
+    let promoters = summed(9..=10)?;
+    let detractors = summed(0..=6)?;
+    Ok(vouch_core::revenue::weighted_nps(
+        promoters, detractors, total,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,5 +179,33 @@ mod tests {
         );
         let nothing = revenue(&index, &Query::default(), "arr", None).expect("revenue");
         assert_eq!(nothing.total.detractors.value, 0.0);
+    }
+
+    #[test]
+    fn the_weighted_nps_weighs_every_answer_by_its_value_then() {
+        let index = index_of(&[
+            answer(1, 1, 10, "2025-06-01", &[("mrr", "900")]),
+            answer(2, 1, 2, "2026-01-01", &[("mrr", "100")]),
+            answer(3, 2, 8, "2026-01-01", &[("mrr", "50")]),
+            answer(4, 3, 9, "2026-01-01", &[]),
+        ]);
+        // Every answer counts, with the value it carried: (900 − 100) / 1 050.
+        let nps = revenue_weighted_nps(&index, &Query::default(), "mrr").expect("figure");
+        assert!((nps.expect("a figure") - 100.0 * 800.0 / 1050.0).abs() < 1e-9);
+        // A score filter narrows it: detractors alone weigh −100.
+        let detractors = Query {
+            scores: Some(std::array::from_fn(|score| score <= 6)),
+            ..Query::default()
+        };
+        let nps = revenue_weighted_nps(&index, &detractors, "mrr").expect("figure");
+        assert_eq!(nps, Some(-100.0));
+        let none = Query {
+            scores: Some(std::array::from_fn(|score| score == 9)),
+            ..Query::default()
+        };
+        assert_eq!(
+            revenue_weighted_nps(&index, &none, "mrr").expect("figure"),
+            None
+        );
     }
 }

@@ -11,7 +11,9 @@ use vouch_core::bands::{check_fits, parse_group_by};
 
 use crate::Routes;
 use crate::openapi::ReadErrors;
-use crate::params::{Params, known_attribute, one_word, query_error, where_filters};
+use crate::params::{
+    Params, known_attribute, one_word, query_error, value_attribute, where_filters,
+};
 use crate::surveys::find_survey;
 use vouch_web::ApiState;
 use vouch_web::auth::Caller;
@@ -26,8 +28,17 @@ pub(crate) fn routes(routes: Routes) -> Routes {
 }
 
 /// The parameters of the report, as the flags of `vouch report`.
-const REPORT_PARAMETERS: [&str; 9] = [
-    "by", "interval", "from", "to", "where", "text", "tag", "theme", "explain",
+const REPORT_PARAMETERS: [&str; 10] = [
+    "by",
+    "interval",
+    "from",
+    "to",
+    "where",
+    "text",
+    "tag",
+    "theme",
+    "explain",
+    "value_attribute",
 ];
 
 /// The NPS of a survey: its figures, filtered, grouped and over time.
@@ -48,6 +59,7 @@ const REPORT_PARAMETERS: [&str; 9] = [
         ("text" = Option<String>, Query, description = "A word the comment contains (case-insensitive, whole word)"),
         ("tag" = Option<Vec<String>>, Query, description = "Only responses carrying this tag; repeatable (any of them)", explode = true),
         ("theme" = Option<Vec<String>>, Query, description = "Only responses in this theme (an id from the themes report, or tag:NAME); repeatable (any of them)", explode = true),
+        ("value_attribute" = Option<String>, Query, description = "The number attribute that weighs `revenue_weighted` (default mrr, when contacts carry it)"),
         ("explain" = Option<bool>, Query, description = "`true`: also `explain`, why the NPS moved from the period before (of the same length), split per segment into own change and mix"),
     ),
     responses((status = 200, description = "The report", body = ReportJson), ReadErrors),
@@ -74,12 +86,17 @@ async fn survey_report(
             ));
         }
     };
+    let value_attribute = value_attribute(&state, &caller, &params)
+        .await?
+        .filter(|_| !survey.kind.is_anonymous());
     let json = {
         let index = index.read();
         query.rows = rows.rows(&index);
         let plan = index.plan(&query).map_err(query_error)?;
         let counts = index.run(&plan);
         let mut json = ReportJson::from(&build_report(&index, &plan, &counts));
+        json.revenue_weighted =
+            vouch_web::wire::WeightedNpsJson::of(&index, &query, value_attribute.as_deref());
         if explain {
             let explained =
                 vouch_analytics::explain::explain(&index, &query, jiff::Timestamp::now())

@@ -140,6 +140,14 @@ impl RevenueFigures {
     }
 }
 
+/// The revenue-weighted NPS: each answer weighted by its contact's value, 100 × (promoters'
+/// value − detractors' value) / all answers' value. It says how much of the revenue, rather
+/// than of the people, recommends you. `None` when the answers carry no value.
+pub fn weighted_nps(promoter_value: f64, detractor_value: f64, total_value: f64) -> Option<f64> {
+    (total_value > 0.0 && total_value.is_finite())
+        .then(|| 100.0 * (promoter_value - detractor_value) / total_value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,5 +203,13 @@ mod tests {
         assert_eq!(figures.at_risk_long(&rates), 60.0);
         assert_eq!(figures.potential(&rates), 300.0);
         assert_eq!(rates.of(Category::Passive), 0.3);
+    }
+
+    #[test]
+    fn the_weighted_nps_counts_value_not_people() {
+        // One promoter worth 900, two detractors worth 50 each, a passive worth 0.
+        assert_eq!(weighted_nps(900.0, 100.0, 1000.0), Some(80.0));
+        assert_eq!(weighted_nps(0.0, 0.0, 0.0), None);
+        assert_eq!(weighted_nps(1.0, 0.0, f64::INFINITY), None);
     }
 }

@@ -74,6 +74,40 @@ pub struct ReportJson {
     /// When asked: why the NPS moved from the period before.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<crate::wire_explain::ExplainJson>,
+    /// Where answers carry a value (`mrr`): the NPS with each answer weighted by it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revenue_weighted: Option<WeightedNpsJson>,
+}
+
+/// The revenue-weighted NPS: 100 × (promoters' value − detractors' value) / all answers'
+/// value, each answer weighted by the value its contact carried then.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct WeightedNpsJson {
+    /// The number attribute that weighs each answer.
+    pub value_attribute: String,
+    /// The weighted NPS, unrounded.
+    pub nps: f64,
+}
+
+impl WeightedNpsJson {
+    /// The weighted NPS of a selection, when its answers carry `value_attribute` (chosen by
+    /// `vouch_core::revenue::value_attribute`); never for an anonymous (eNPS) selection.
+    pub fn of(
+        index: &vouch_analytics::ResponseIndex,
+        query: &vouch_analytics::Query,
+        value_attribute: Option<&str>,
+    ) -> Option<WeightedNpsJson> {
+        let value_attribute = value_attribute?;
+        if index.plan(query).ok()?.is_anonymous() {
+            return None;
+        }
+        let nps = vouch_analytics::revenue::revenue_weighted_nps(index, query, value_attribute)
+            .ok()??;
+        Some(WeightedNpsJson {
+            value_attribute: value_attribute.to_owned(),
+            nps,
+        })
+    }
 }
 
 impl From<&Report> for ReportJson {
@@ -90,6 +124,7 @@ impl From<&Report> for ReportJson {
                 .map(|trend| trend.iter().map(period_json).collect()),
             suppressed: report.suppressed,
             explain: None,
+            revenue_weighted: None,
         }
     }
 }

@@ -45,12 +45,27 @@ pub async fn report(
             Err(error) => bad_input!("--explain: {error}"),
         },
     };
+    let weighted = match survey.kind.is_anonymous() {
+        true => None,
+        false => {
+            let value = value_attribute(None, &definitions)?;
+            vouch_web::wire::WeightedNpsJson::of(&index, &query, value.as_deref())
+        }
+    };
     if args.json {
         let mut json = ReportJson::from(&report);
         json.explain = explained.as_ref().map(ExplainJson::from);
+        json.revenue_weighted = weighted;
         outln!("{}", serde_json::to_string_pretty(&json)?);
     } else {
         out!("{}", render_table(&survey, &report));
+        if let Some(weighted) = &weighted {
+            outln!(
+                "revenue-weighted NPS (each answer weighted by {}): {:.1}",
+                weighted.value_attribute,
+                weighted.nps
+            );
+        }
         if let Some(explained) = &explained {
             out!("{}", render_explanation(&ExplainJson::from(explained)));
         }

@@ -140,7 +140,27 @@ fn personas_revenue_churn_and_at_risk_equal_a_naive_reference() {
         revenue_matches(&db, &latest);
         churn_matches(&db, &latest);
         at_risk_matches(&db, &rows, &latest);
+        weighted_nps_matches(&db, &rows);
     }
+}
+
+/// The revenue-weighted NPS weighs every answer (not only the latest) by its `mrr`.
+fn weighted_nps_matches(db: &TestDb, rows: &[Row]) {
+    let value = |keep: &dyn Fn(u8) -> bool| -> f64 {
+        rows.iter()
+            .filter(|row| keep(row.score))
+            .map(|row| row.mrr)
+            .sum()
+    };
+    let total = value(&|_| true);
+    let expected = 100.0 * (value(&|s| s >= 9) - value(&|s| s <= 6)) / total;
+    let report = json(db, &["report", "--survey", "Customers", "--json"]);
+    assert_eq!(report["revenue_weighted"]["value_attribute"], "mrr");
+    assert!(
+        close(&report["revenue_weighted"]["nps"], expected),
+        "{} against {expected}",
+        report["revenue_weighted"]
+    );
 }
 
 fn json(db: &TestDb, args: &[&str]) -> Value {
