@@ -7,6 +7,7 @@ mod feedback;
 mod fuzz;
 mod helpers;
 mod lists;
+mod replies;
 mod story;
 mod teams;
 mod workspace;
