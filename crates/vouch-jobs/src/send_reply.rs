@@ -17,7 +17,8 @@ use askama::Template;
 use jiff::Timestamp;
 use lettre::Message;
 use lettre::message::{Mailbox, MultiPart};
-use vouch_core::reply::{ReplyTarget, reachable};
+use vouch_analytics::disclosure::{ForReply, answer_for_reply};
+use vouch_core::reply::{ReplyTarget, Unreachable, reachable};
 use vouch_store::{ReplyId, ReplyJob, ReplyStatus, SuppressionReason, WorkspaceId};
 
 use crate::email::sender_brand;
@@ -135,8 +136,13 @@ pub async fn run(context: &JobContext, workspace: WorkspaceId, job: ReplyJob) ->
     if reply.status == ReplyStatus::Sent {
         return Ok(());
     }
-    let Some(response) = store.response(workspace, reply.response).await? else {
-        return Ok(());
+    let response = match answer_for_reply(store.as_ref(), workspace, reply.response).await? {
+        None => return Ok(()), // erased, or replaced by an answer the reply moved to
+        Some(ForReply::Anonymous) => {
+            let why = Unreachable::Anonymous.to_string();
+            return failed(context, id, JobError::Permanent(why)).await;
+        }
+        Some(ForReply::Open(response)) => response,
     };
     let survey = store.survey(workspace, response.survey).await?;
     let contact = store.contact_by_id(workspace, response.contact).await?;

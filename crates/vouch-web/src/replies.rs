@@ -2,6 +2,7 @@
 //! replied to (`vouch_core::reply::reachable`, over what the store knows of it) and writing
 //! one, so that both surfaces refuse the same answers for the same reasons.
 
+use vouch_analytics::disclosure::{ForReply, answer_for_reply};
 use vouch_core::reply::{ReplyTarget, Unreachable, reachable};
 use vouch_store::{
     NewReply, Reply, ResponseId, Store, StoreResult, StoredResponse, SuppressionReason, WorkspaceId,
@@ -59,8 +60,10 @@ pub async fn write_reply(
     id: ResponseId,
     reply: &NewReply,
 ) -> Result<Reply, ReplyRefused> {
-    let Some(response) = store.response(workspace, id).await? else {
-        return Err(ReplyRefused::NoResponse(id.0));
+    let response = match answer_for_reply(store, workspace, id).await? {
+        None => return Err(ReplyRefused::NoResponse(id.0)),
+        Some(ForReply::Anonymous) => return Err(Unreachable::Anonymous.into()),
+        Some(ForReply::Open(response)) => response,
     };
     reply_possible(store, workspace, &response).await??;
     match store
