@@ -475,6 +475,36 @@ pub async fn answer(
     Ok(Some(Found { id, survey, answer }))
 }
 
+/// An answer as a reply to its author may use it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ForReply {
+    /// An answer to a customer survey, whole: its author is written to, quoting it.
+    Open(StoredResponse),
+    /// An answer to an anonymous (eNPS) survey: its author is never written to, and nothing
+    /// of it is read.
+    Anonymous,
+}
+
+/// The answer `id` for a reply to the person who gave it; `None` when there is no such answer.
+pub async fn answer_for_reply(
+    store: &dyn Store,
+    workspace: WorkspaceId,
+    id: ResponseId,
+) -> StoreResult<Option<ForReply>> {
+    let Some(response) = store.response(workspace, id).await? else {
+        return Ok(None);
+    };
+    let anonymous = store
+        .survey(workspace, response.survey)
+        .await?
+        .is_none_or(|survey| survey.kind.is_anonymous());
+    Ok(Some(if anonymous {
+        ForReply::Anonymous
+    } else {
+        ForReply::Open(response)
+    }))
+}
+
 /// A contact's answers to customer surveys, oldest first: answers to anonymous surveys are
 /// never shown beside who gave them.
 pub async fn contact_answers(

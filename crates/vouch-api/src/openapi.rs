@@ -33,6 +33,7 @@ use vouch_web::error::{ErrorBody, ErrorDetail};
         super::responses::get::list_responses,
         super::responses::history::response_history,
         super::responses::history::set_tags,
+        super::responses::replies::create_reply,
         super::contacts::write::upsert_contact,
         super::contacts::read::list_contacts,
         super::contacts::read::get_contact,

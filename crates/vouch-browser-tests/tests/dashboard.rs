@@ -1,8 +1,8 @@
 //! End to end in headless Chromium: the dashboard, signed in through its form. A server holds
 //! an NPS survey with 40 known answers and an eNPS survey with 12; each test signs a user in
 //! and drives the overview, the segments, the inbox, an answer's follow-up, the campaign
-//! pages (`campaigns`), the Tags page (`tags`), the Themes page (`themes`) and the Customers
-//! pages (`customers`), then checks
+//! pages (`campaigns`), a reply to a respondent (`replies`), the Tags page (`tags`), the
+//! Themes page (`themes`) and the Customers pages (`customers`), then checks
 //! the store. Every page is screenshotted and every page's console must stay free of errors
 //! (but for the statuses a test provokes on purpose).
 
@@ -10,6 +10,8 @@
 mod campaigns;
 #[path = "dashboard/customers.rs"]
 mod customers;
+#[path = "dashboard/replies.rs"]
+mod replies;
 #[path = "dashboard/tags.rs"]
 mod tags;
 #[path = "dashboard/theme_answers.rs"]

@@ -28,6 +28,7 @@ pub mod nps;
 pub mod origin;
 pub mod password;
 pub mod period;
+pub mod reply;
 pub mod revenue;
 pub mod sample;
 pub mod score;

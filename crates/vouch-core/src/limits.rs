@@ -15,6 +15,9 @@ pub const MAX_EXTERNAL_ID_CHARS: usize = 254;
 /// The longest comment on a response.
 pub const MAX_COMMENT_CHARS: usize = 10_000;
 
+/// The longest reply to a respondent ("close the loop"), in characters once trimmed.
+pub const MAX_REPLY_CHARS: usize = 5_000;
+
 /// The longest attribute name.
 pub const MAX_ATTRIBUTE_NAME_CHARS: usize = 64;
 

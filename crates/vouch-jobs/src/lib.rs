@@ -12,6 +12,7 @@
 //! | `RunCampaign` | `run_campaign` | `{"campaign": ID}` | [`campaign`] |
 //! | `CampaignReminders` | `campaign_reminders` | `{"campaign": ID}` | [`reminders`] |
 //! | `SendPasswordReset` | `send_password_reset` | `{"user": ID, "token": "…"}` | [`password_reset`] |
+//! | `SendReply` | `send_reply` | `{"reply": ID}` | [`send_reply`] |
 //!
 //! A job of a kind this version does not run, or whose payload its kind cannot read, fails for
 //! good at its first attempt, with an error that names the kind (and what is wrong with the
@@ -50,6 +51,7 @@ pub mod password_reset;
 pub mod plan;
 pub mod reminders;
 pub mod send_email;
+pub mod send_reply;
 pub mod train_leads;
 pub mod worker;
 

@@ -254,6 +254,7 @@ pub async fn dispatch(context: &JobContext, job: &Job) -> JobResult<()> {
         JobPayload::ApplyRule(apply) => {
             crate::apply_rule::run(context, workspace, RuleId(apply.rule)).await
         }
+        JobPayload::SendReply(reply) => crate::send_reply::run(context, workspace, reply).await,
         JobPayload::DiscoverThemes(_) => Err(JobError::Permanent(
             "finding themes is not run by this worker".into(),
         )),

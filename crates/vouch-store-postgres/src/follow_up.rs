@@ -51,6 +51,10 @@ pub(crate) const MOVE_FOLLOW_UP: &str = "
         UPDATE response_history SET response_id = $3
         WHERE response_id = $2 AND workspace_id = $1
     ),
+    replies AS (
+        UPDATE response_replies SET response_id = $3
+        WHERE response_id = $2 AND workspace_id = $1
+    ),
     workflow AS (
         UPDATE response_workflows SET response_id = $3
         WHERE response_id = $2 AND workspace_id = $1
@@ -66,6 +70,9 @@ pub(crate) const MOVE_FOLLOW_UP: &str = "
 pub(crate) const ERASE_FOLLOW_UP: &str = "
     WITH history AS (
         DELETE FROM response_history WHERE response_id = ANY($2) AND workspace_id = $1
+    ),
+    replies AS (
+        DELETE FROM response_replies WHERE response_id = ANY($2) AND workspace_id = $1
     ),
     workflows AS (
         DELETE FROM response_workflows WHERE response_id = ANY($2) AND workspace_id = $1

@@ -1,5 +1,5 @@
 //! The history of each response (`response_history`): every change to its tags, status or
-//! assignee, written in the transaction that makes it, by a writer holding the response `FOR
+//! assignee and every reply to its author, written in the transaction that makes it, by a writer holding the response `FOR
 //! SHARE` (see the `follow_up` module), so that no entry outlives an erasure.
 
 use deadpool_postgres::{ClientWrapper, Transaction};
@@ -7,6 +7,7 @@ use tokio_postgres::Row;
 use vouch_store::{Actor, HistoryChange, HistoryEntry, ResponseId, RuleId, StoreResult, UserId};
 
 use crate::error::{PgContext, other};
+use crate::replies::{REPLY_COLUMNS, reply_of_row};
 use crate::row::timestamp;
 
 /// How an actor is stored: its kind and id.
@@ -29,6 +30,8 @@ fn change_columns(change: &HistoryChange) -> (&'static str, Option<String>, Opti
         }
         HistoryChange::Status(status) => ("status", Some(status.clone()), None),
         HistoryChange::Assignee(user) => ("assignee", user.map(|user| user.0.to_string()), None),
+        // Written with its reply by `replies` only: a row without `reply_id` fails its CHECK.
+        HistoryChange::Reply(_) => ("reply", None, None),
     }
 }
 
@@ -95,11 +98,15 @@ pub(crate) async fn of_response(
 ) -> StoreResult<Vec<HistoryEntry>> {
     let rows = client
         .query(
-            "SELECT h.at, h.actor_kind, h.actor_id, u.name, h.change, h.value, h.previous
-             FROM response_history h
-             LEFT JOIN users u ON h.actor_kind = 'member' AND u.id = h.actor_id
-             WHERE h.response_id = $1 AND h.workspace_id = $2
-             ORDER BY h.at, h.id",
+            &format!(
+                "SELECT h.at, h.actor_kind, h.actor_id, u.name, h.change, h.value, h.previous,
+                        {REPLY_COLUMNS}
+                 FROM response_history h
+                 LEFT JOIN users u ON h.actor_kind = 'member' AND u.id = h.actor_id
+                 LEFT JOIN response_replies r ON r.id = h.reply_id
+                 WHERE h.response_id = $1 AND h.workspace_id = $2
+                 ORDER BY h.at, h.id"
+            ),
             &[&response.0, &workspace],
         )
         .await
@@ -136,6 +143,7 @@ fn entry(row: &Row) -> StoreResult<HistoryEntry> {
                 .transpose()
                 .map_err(|_| other("a stored assignee is not a user id"))?,
         ),
+        "reply" => HistoryChange::Reply(Box::new(reply_of_row(row, 7)?)),
         _ => return Err(other(format!("a stored change is unknown: {kind:?}"))),
     };
     Ok(HistoryEntry {

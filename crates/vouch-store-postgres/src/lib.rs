@@ -72,6 +72,7 @@ mod jobs;
 mod leads;
 mod migrate;
 mod read;
+mod replies;
 mod responses;
 mod row;
 #[cfg(test)]

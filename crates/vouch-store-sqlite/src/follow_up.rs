@@ -362,7 +362,7 @@ pub(crate) fn notes(
         .sql_context("failed to read the notes of a response")
 }
 
-/// Erases the follow-up (workflow, tags, notes) of every response of a contact, inside the
+/// Erases the follow-up (workflow, tags, notes, history, replies) of every response of a contact, inside the
 /// caller's transaction, before the responses themselves go.
 pub(crate) fn erase_of_contact(connection: &Connection, contact: i64) -> StoreResult<()> {
     for table in [
@@ -370,6 +370,7 @@ pub(crate) fn erase_of_contact(connection: &Connection, contact: i64) -> StoreRe
         "response_workflows",
         "response_notes",
         "response_history",
+        "response_replies",
     ] {
         connection
             .prepare_cached(&format!(
@@ -382,7 +383,7 @@ pub(crate) fn erase_of_contact(connection: &Connection, contact: i64) -> StoreRe
     Ok(())
 }
 
-/// Moves the follow-up (workflow, tags, notes) of a replaced response to the response that
+/// Moves the follow-up (workflow, tags, notes, history, replies) of a replaced response to the response that
 /// replaces it, inside the caller's transaction. Nothing about it changed, so `updated_at`
 /// stays.
 pub(crate) fn move_to(
@@ -395,6 +396,7 @@ pub(crate) fn move_to(
         "response_tags",
         "response_notes",
         "response_history",
+        "response_replies",
     ] {
         connection
             .prepare_cached(&format!(

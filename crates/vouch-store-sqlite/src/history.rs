@@ -1,10 +1,11 @@
 //! The history of each response (`response_history`): every change to its tags, status or
-//! assignee, written in the transaction that makes it.
+//! assignee, and every reply to its author, written in the transaction that makes it.
 
 use rusqlite::Connection;
 use vouch_store::{Actor, HistoryChange, HistoryEntry, ResponseId, RuleId, StoreResult, UserId};
 
 use crate::error::SqlContext;
+use crate::replies::{REPLY_COLUMNS, reply_of_row};
 use crate::row::{conversion_error, timestamp};
 
 /// How an actor is stored: its kind and id.
@@ -27,6 +28,8 @@ fn change_columns(change: &HistoryChange) -> (&'static str, Option<String>, Opti
         }
         HistoryChange::Status(status) => ("status", Some(status.clone()), None),
         HistoryChange::Assignee(user) => ("assignee", user.map(|user| user.0.to_string()), None),
+        // Written with its reply by `replies` only: a row without `reply_id` fails its CHECK.
+        HistoryChange::Reply(_) => ("reply", None, None),
     }
 }
 
@@ -90,13 +93,15 @@ pub(crate) fn of_response(
     response: ResponseId,
 ) -> StoreResult<Vec<HistoryEntry>> {
     connection
-        .prepare_cached(
-            "SELECT h.at, h.actor_kind, h.actor_id, u.name, h.change, h.value, h.previous
+        .prepare_cached(&format!(
+            "SELECT h.at, h.actor_kind, h.actor_id, u.name, h.change, h.value, h.previous,
+                        {REPLY_COLUMNS}
              FROM response_history h
              LEFT JOIN users u ON h.actor_kind = 'member' AND u.id = h.actor_id
+             LEFT JOIN response_replies r ON r.id = h.reply_id
              WHERE h.response_id = ?1 AND h.workspace_id = ?2
-             ORDER BY h.at, h.id",
-        )
+             ORDER BY h.at, h.id"
+        ))
         .and_then(|mut statement| {
             statement
                 .query_map((response.0, workspace), entry)
@@ -132,6 +137,7 @@ fn entry(row: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryEntry> {
                 .transpose()
                 .map_err(|_| conversion_error(5, "an assignee that is not an id"))?,
         ),
+        "reply" => HistoryChange::Reply(Box::new(reply_of_row(row, 7)?)),
         _ => return Err(conversion_error(4, format!("unknown change {kind:?}"))),
     };
     Ok(HistoryEntry {

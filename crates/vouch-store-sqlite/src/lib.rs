@@ -66,6 +66,7 @@ mod history;
 mod jobs;
 mod leads;
 mod migrate;
+mod replies;
 mod responses;
 mod row;
 mod surveys;

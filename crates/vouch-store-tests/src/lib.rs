@@ -149,7 +149,11 @@ use vouch_store::Store;
 ///   for another workspace's survey); `apply_rule` counts what it tagged and never moves
 ///   `through` back; a deleted rule is `NotFound`. Responses tagged without a workflow row
 ///   read and filter with their tags. `response_history` is `NotFound` through another
-///   workspace; erasing a contact erases it, a changed answer carries it.
+///   workspace; erasing a contact erases it, a changed answer carries it. Replies:
+///   `create_reply` writes the reply (`sending`), its history entry by its actor and its
+///   `send_reply` job (payload `{"reply":ID}`, 8 attempts, due at once); `reply` reads it
+///   back; `record_reply_status` replaces its state; another workspace's or an unknown
+///   response is `NotFound` and writes and queues nothing; erasure takes replies too.
 /// - Themes: `replace_themes` keeps the ids of themes it continues and retires the others
 ///   (`NotFound` for a survey of another workspace or a `continues` that is not current), the
 ///   run is recorded, and `themes(None)` lists every survey's.

@@ -7,6 +7,7 @@
 
 mod bulk;
 mod moves;
+mod replies;
 mod themes;
 
 use jiff::{SignedDuration, Timestamp};
@@ -33,7 +34,8 @@ pub(crate) async fn chapter(store: &dyn Store, run: &str) {
     tagging.applying_rules(&rules).await;
     tagging.rule_tags_without_a_workflow().await;
     tagging.history_of_other_workspaces().await;
-    tagging.erasure_takes_history().await;
+    let reply = tagging.replying().await;
+    tagging.erasure_takes_history(reply).await;
     tagging.changed_answer_keeps_history(run).await;
     tagging.themes().await;
 }

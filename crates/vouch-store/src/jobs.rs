@@ -58,6 +58,8 @@ const SEND_PASSWORD_RESET: &str = "send_password_reset";
 const APPLY_RULE: &str = "apply_rule";
 /// The kind stored for [`JobPayload::DiscoverThemes`].
 const DISCOVER_THEMES: &str = "discover_themes";
+/// The kind stored for [`JobPayload::SendReply`].
+const SEND_REPLY: &str = "send_reply";
 
 /// A job this version of Vouch runs, with its arguments.
 ///
@@ -73,6 +75,7 @@ const DISCOVER_THEMES: &str = "discover_themes";
 /// | [`SendPasswordReset`](JobPayload::SendPasswordReset) | `send_password_reset` | `{"user":ID,"token":"…"}` |
 /// | [`ApplyRule`](JobPayload::ApplyRule) | `apply_rule` | `{"rule":ID}` |
 /// | [`DiscoverThemes`](JobPayload::DiscoverThemes) | `discover_themes` | `{"survey":ID}` |
+/// | [`SendReply`](JobPayload::SendReply) | `send_reply` | `{"reply":ID}` |
 ///
 /// [`JobPayload::kind`] and [`JobPayload::to_payload_json`] give the two columns of a job to
 /// queue; [`JobPayload::parse`] (or [`Job::parse_payload`]) reads them back.
@@ -90,6 +93,15 @@ pub enum JobPayload {
     ApplyRule(RuleJob),
     /// Find a survey's themes again from all its comments.
     DiscoverThemes(ThemesJob),
+    /// Email a reply to the author of a response.
+    SendReply(ReplyJob),
+}
+
+/// The arguments of a [`JobPayload::SendReply`] job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplyJob {
+    /// The reply.
+    pub reply: i64,
 }
 
 /// The arguments of a [`JobPayload::ApplyRule`] job.
@@ -160,6 +172,7 @@ impl JobPayload {
             JobPayload::SendPasswordReset(_) => SEND_PASSWORD_RESET,
             JobPayload::ApplyRule(_) => APPLY_RULE,
             JobPayload::DiscoverThemes(_) => DISCOVER_THEMES,
+            JobPayload::SendReply(_) => SEND_REPLY,
         }
     }
 
@@ -174,6 +187,7 @@ impl JobPayload {
             JobPayload::SendPasswordReset(job) => serde_json::to_string(job),
             JobPayload::ApplyRule(job) => serde_json::to_string(job),
             JobPayload::DiscoverThemes(job) => serde_json::to_string(job),
+            JobPayload::SendReply(job) => serde_json::to_string(job),
         };
         // Structs of numbers, booleans and strings always serialise.
         written.expect("a job payload serialises to JSON")
@@ -195,6 +209,7 @@ impl JobPayload {
             }
             APPLY_RULE => fields(APPLY_RULE, payload).map(JobPayload::ApplyRule),
             DISCOVER_THEMES => fields(DISCOVER_THEMES, payload).map(JobPayload::DiscoverThemes),
+            SEND_REPLY => fields(SEND_REPLY, payload).map(JobPayload::SendReply),
             other => Err(JobPayloadError::UnknownKind(other.to_owned())),
         }
     }
@@ -347,6 +362,11 @@ mod tests {
                 }),
                 "send_password_reset",
                 r#"{"user":9,"token":"Ab3xYz"}"#,
+            ),
+            (
+                JobPayload::SendReply(ReplyJob { reply: 12 }),
+                "send_reply",
+                r#"{"reply":12}"#,
             ),
         ]
     }

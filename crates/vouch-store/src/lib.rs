@@ -2,7 +2,7 @@
 //!
 //! [`Store`] is what the rest of Vouch calls: it gathers one trait per area of the store
 //! ([`WorkspaceStore`], [`SurveyStore`], [`ResponseStore`], [`ContactStore`], [`CollectStore`],
-//! [`AccountStore`], [`FollowUpStore`], [`JobStore`]), and [`prelude`] brings them all into scope;
+//! [`AccountStore`], [`FollowUpStore`], [`JobStore`], [`ReplyStore`]…), and [`prelude`] brings them all into scope;
 //! `vouch-store-sqlite` and `vouch-store-postgres` implement it, each with its own migrations.
 //! Nothing outside those two crates writes SQL.
 //!
@@ -17,6 +17,7 @@ mod contacts;
 mod follow_up;
 mod jobs;
 mod leads;
+mod replies;
 mod responses;
 mod slug;
 mod surveys;
@@ -33,6 +34,7 @@ pub use contacts::ContactStore;
 pub use follow_up::*;
 pub use jobs::*;
 pub use leads::{LeadModelStore, SavedLeadModel};
+pub use replies::*;
 pub use responses::{ResponseImport, ResponseStore};
 pub use slug::{MAX_SLUG_CHARS, check_slug, generate_slug, is_valid_slug};
 pub use surveys::SurveyStore;
@@ -45,7 +47,8 @@ pub use workspaces::WorkspaceStore;
 pub mod prelude {
     pub use crate::{
         AccountStore, CollectStore, ContactStore, FollowUpStore, JobStore, LeadModelStore,
-        ResponseImport, ResponseStore, Store, SurveyStore, TagStore, ThemeStore, WorkspaceStore,
+        ReplyStore, ResponseImport, ResponseStore, Store, SurveyStore, TagStore, ThemeStore,
+        WorkspaceStore,
     };
 }
 
@@ -79,6 +82,7 @@ pub trait Store:
     + FollowUpStore
     + JobStore
     + LeadModelStore
+    + ReplyStore
     + TagStore
     + ThemeStore
     + Send
@@ -97,6 +101,7 @@ impl<T> Store for T where
         + FollowUpStore
         + JobStore
         + LeadModelStore
+        + ReplyStore
         + TagStore
         + ThemeStore
         + Send

@@ -108,6 +108,8 @@ pub enum HistoryChange {
     Status(String),
     /// It was assigned (to this user) or unassigned.
     Assignee(Option<UserId>),
+    /// Its author was replied to by email (written by `ReplyStore::create_reply` only).
+    Reply(Box<crate::Reply>),
 }
 
 /// One change to a response, with when and who.

@@ -21,6 +21,7 @@ pub mod indexes;
 pub mod ingest;
 pub mod json;
 pub mod observe;
+pub mod replies;
 pub mod state;
 pub mod survey_cache;
 pub mod survey_settings;

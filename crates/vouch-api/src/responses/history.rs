@@ -11,6 +11,7 @@ use vouch_core::tag::{MAX_TAGS, check_tag_name};
 use vouch_store::{Actor, HistoryChange, HistoryEntry, ResponseId, WorkflowChange, WorkspaceId};
 
 use super::anonymous_answers;
+use super::replies::ReplyJson;
 use crate::openapi::{ReadErrors, WriteErrors};
 use vouch_web::ApiState;
 use vouch_web::auth::{Caller, WriteCaller};
@@ -36,13 +37,16 @@ pub struct HistoryEntryJson {
     pub at: String,
     /// Who.
     pub actor: ActorJson,
-    /// `tag_added`, `tag_removed`, `tag_renamed`, `status` or `assignee`.
+    /// `tag_added`, `tag_removed`, `tag_renamed`, `status`, `assignee` or `reply`.
     pub change: String,
-    /// The tag added or removed, the new name, the new status, or the new assignee's user id
-    /// (null when unassigned).
+    /// The tag added or removed, the new name, the new status, the new assignee's user id
+    /// (null when unassigned), or a reply's text.
     pub value: Option<String>,
     /// The old name of a renamed tag.
     pub previous: Option<String>,
+    /// The reply, with its email's state (`reply` entries only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply: Option<ReplyJson>,
 }
 
 impl From<&HistoryEntry> for HistoryEntryJson {
@@ -61,6 +65,11 @@ impl From<&HistoryEntry> for HistoryEntryJson {
             }
             HistoryChange::Status(status) => ("status", Some(status.clone()), None),
             HistoryChange::Assignee(user) => ("assignee", user.map(|u| u.0.to_string()), None),
+            HistoryChange::Reply(reply) => ("reply", Some(reply.message.clone()), None),
+        };
+        let reply = match &entry.change {
+            HistoryChange::Reply(reply) => Some(ReplyJson::from(&**reply)),
+            _ => None,
         };
         HistoryEntryJson {
             at: entry.at.to_string(),
@@ -72,6 +81,7 @@ impl From<&HistoryEntry> for HistoryEntryJson {
             change: change.into(),
             value,
             previous,
+            reply,
         }
     }
 }
@@ -111,7 +121,8 @@ async fn open_response(state: &ApiState, workspace: WorkspaceId, id: &str) -> Re
     }
 }
 
-/// Read the changes made to a response's tags, status and assignee, oldest first.
+/// Read the changes made to a response's tags, status and assignee, and the replies to its
+/// author with their state, oldest first.
 #[utoipa::path(get, path = "/api/v1/responses/{id}/history", tag = "responses",
     params(("id" = i64, Path, description = "The response's id")),
     responses((status = 200, description = "Its history", body = HistoryJson), ReadErrors),

@@ -6,6 +6,7 @@
 pub(super) mod get;
 pub(super) mod history;
 pub(super) mod post;
+pub(super) mod replies;
 
 use std::collections::BTreeMap;
 
@@ -155,6 +156,7 @@ pub(crate) fn routes(routes: Routes) -> Routes {
         .add::<get::__path_list_responses, _, _>(get::list_responses)
         .add::<history::__path_response_history, _, _>(history::response_history)
         .add::<history::__path_set_tags, _, _>(history::set_tags)
+        .add::<replies::__path_create_reply, _, _>(replies::create_reply)
 }
 
 /// The 403 for reading eNPS answers one by one.

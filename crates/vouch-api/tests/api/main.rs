@@ -8,6 +8,7 @@ mod fuzz;
 mod helpers;
 mod leads;
 mod lists;
+mod replies;
 mod story;
 mod teams;
 mod workspace;

@@ -1,4 +1,5 @@
-//! The "History" of an answer's page: every change made to its tags, status and assignee
+//! The "History" of an answer's page: every change made to its tags, status and assignee, and
+//! every reply emailed to its author with the state of its email
 //! (`TagStore::response_history`), oldest first, each with who made it and when —
 //! "Tag “billing” added by Ana Lima · 3 Dec 14:02", "… by rule #3", "… by an API key",
 //! "… from the command line".
@@ -11,8 +12,8 @@
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use vouch_store::{
-    Actor, HistoryChange, HistoryEntry, Membership, ResponseId, ResponseStatus, Store, User,
-    WorkspaceId,
+    Actor, HistoryChange, HistoryEntry, Membership, ReplyStatus, ResponseId, ResponseStatus, Store,
+    User, WorkspaceId,
 };
 
 use super::filters::status_label;
@@ -32,6 +33,10 @@ pub(crate) struct HistoryLine {
     pub(crate) when: Option<String>,
     /// When, for `<time datetime>`.
     pub(crate) when_iso: String,
+    /// A reply's text.
+    pub(crate) message: Option<String>,
+    /// A reply's email: `sending`, `sent` or `failed: REASON`.
+    pub(crate) state: Option<String>,
 }
 
 /// The answer's history as listed, oldest first.
@@ -72,6 +77,22 @@ fn line(
             at.strftime(format).to_string()
         }),
         when_iso: at.timestamp().to_string(),
+        message: match &entry.change {
+            HistoryChange::Reply(reply) => Some(reply.message.clone()),
+            _ => None,
+        },
+        state: match &entry.change {
+            HistoryChange::Reply(reply) => Some(reply_state(&reply.status)),
+            _ => None,
+        },
+    }
+}
+
+/// The state of a reply's email, as shown: `sending`, `sent` or `failed: REASON`.
+fn reply_state(status: &ReplyStatus) -> String {
+    match status {
+        ReplyStatus::Failed(reason) => format!("failed: {reason}"),
+        other => other.as_str().to_owned(),
     }
 }
 
@@ -97,6 +118,7 @@ fn change_text(change: &HistoryChange, members: &[(User, Membership)]) -> String
             format!("Assigned to {}", member_name(members, *user))
         }
         HistoryChange::Assignee(None) => "Unassigned".to_owned(),
+        HistoryChange::Reply(_) => "Replied by email".to_owned(),
     }
 }
 
@@ -170,6 +192,11 @@ mod tests {
             "Unassigned"
         );
         assert_eq!(actor_text(Actor::ApiKey(4), None, &[]), "by an API key");
+        assert_eq!(reply_state(&ReplyStatus::Sent), "sent");
+        assert_eq!(
+            reply_state(&ReplyStatus::Failed("550 no such user".into())),
+            "failed: 550 no such user"
+        );
         assert_eq!(
             actor_text(Actor::Operator, None, &[]),
             "from the command line"

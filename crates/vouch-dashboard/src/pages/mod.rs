@@ -49,6 +49,7 @@ mod periods;
 pub(crate) mod response;
 mod response_forms;
 mod response_nav;
+mod response_reply;
 mod rules;
 pub(crate) mod script;
 pub(crate) mod segments;
@@ -119,6 +120,7 @@ pub fn router() -> Router<AppState> {
         .route("/app/inbox/{id}", get(response::page))
         .route("/app/inbox/{id}/workflow", post(response::change_workflow))
         .route("/app/inbox/{id}/notes", post(response::add_note))
+        .route("/app/inbox/{id}/replies", post(response_reply::send_reply))
         .route("/app/contacts/{id}", get(contact::page))
         .route("/app/tags", get(tags::page).post(tag_forms::create))
         .route("/app/tags/rename", post(tag_forms::rename))

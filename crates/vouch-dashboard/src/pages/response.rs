@@ -1,7 +1,8 @@
 //! `GET /app/inbox/{id}`: one response — score, comment, who and their attributes (never for
 //! eNPS), its follow-up (status, assignee, tags) and internal notes — with the forms that
-//! change them: `POST /app/inbox/{id}/workflow` and `POST /app/inbox/{id}/notes` — and its
-//! history (`history.rs`).
+//! change them: `POST /app/inbox/{id}/workflow` and `POST /app/inbox/{id}/notes` — a Reply box
+//! that emails its author (`response_reply.rs`; never offered for eNPS) — and its history
+//! (`history.rs`).
 //!
 //! The forms post the session's CSRF token as `csrf`; the POST handlers take a [`Writer`], so a
 //! viewer (whose forms are drawn disabled) or a forged form gets 403 and changes nothing. A
@@ -36,6 +37,7 @@ use super::response_nav::{self, Neighbours};
 use super::view::{AttributeRow, ScoreChip, attribute_rows, date_time, iso_date, shown_date};
 use crate::layout::{DashboardError, Frame, Nav, render_status};
 use crate::session::{Viewer, Writer};
+use vouch_web::replies::reply_possible;
 use vouch_web::state::AppState;
 
 /// The inbox parameters carried from the list to a response and back.
@@ -128,19 +130,26 @@ pub(crate) struct ResponsePage {
     pub(crate) workflow_action: String,
     /// Where the note form posts.
     pub(crate) notes_action: String,
+    /// Whether the Reply box is shown (its author may be written to).
+    pub(crate) reply_offered: bool,
+    /// Why the author may not be written to (never said for eNPS: no box at all).
+    pub(crate) reply_reason: Option<String>,
+    /// Where the reply form posts.
+    pub(crate) reply_action: String,
     /// Errors and values of a form sent back.
     pub(crate) form: FormState,
 }
 
 /// A response the viewer may see, as it may show, with its survey.
-struct Found {
-    id: ResponseId,
+pub(super) struct Found {
+    /// Its id.
+    pub(super) id: ResponseId,
     answer: Result<ShownAnswer, Withheld>,
     survey: Survey,
 }
 
 /// The response with this path id, if the viewer may see its survey; 404 otherwise.
-async fn find(
+pub(super) async fn find(
     state: &AppState,
     viewer: &Viewer,
     freshness: &Freshness,
@@ -166,7 +175,7 @@ async fn find(
 }
 
 /// The list parameters of a query string, to carry back to the inbox.
-fn list_pairs(query: Option<&str>) -> Vec<(String, String)> {
+pub(super) fn list_pairs(query: Option<&str>) -> Vec<(String, String)> {
     query_pairs(query)
         .into_iter()
         .filter(|(name, _)| LIST_PARAMETERS.contains(&name.as_str()))
@@ -187,6 +196,7 @@ pub(crate) async fn page(
     let saved = match one(&query_pairs(query.as_deref()), SAVED) {
         Some("follow-up") => Some("Follow-up saved."),
         Some("note") => Some("Note added."),
+        Some("reply") => Some("Reply sent: it is emailed in a moment, see the history."),
         _ => None,
     };
     let id = found.id;
@@ -273,14 +283,14 @@ pub(crate) async fn add_note(
 const SAVED: &str = "saved";
 
 /// 303 to the response's page, with the list's parameters and what was `saved`.
-fn back_to(id: ResponseId, pairs: &[(String, String)], saved: &str) -> Response {
+pub(super) fn back_to(id: ResponseId, pairs: &[(String, String)], saved: &str) -> Response {
     let mut pairs = pairs.to_vec();
     pairs.push((SAVED.to_owned(), saved.to_owned()));
     Redirect::to(&with_query(&format!("/app/inbox/{}", id.0), &pairs)).into_response()
 }
 
 /// The page of a response, with `form`'s errors and values.
-async fn build(
+pub(super) async fn build(
     state: &AppState,
     viewer: &Viewer,
     found: Found,
@@ -300,6 +310,10 @@ async fn build(
     let notes = store.notes(workspace, id).await?;
     let members = store.members(workspace).await?;
     let history = history_lines(store, workspace, id, &members, &zone, anonymous).await?;
+    let reachable = match &answer {
+        Ok(ShownAnswer::Open(response)) => Some(reply_possible(store, workspace, response).await?),
+        _ => None,
+    };
     let shown = match answer {
         Ok(ShownAnswer::Open(response)) => open_answer(store, workspace, response, &zone).await?,
         Ok(ShownAnswer::Anonymous(answer)) => anonymous_answer(answer),
@@ -351,6 +365,12 @@ async fn build(
         history,
         workflow_action: with_query(&format!("{path}/workflow"), pairs),
         notes_action: with_query(&format!("{path}/notes"), pairs),
+        reply_offered: matches!(reachable, Some(Ok(()))),
+        reply_reason: match reachable {
+            Some(Err(why)) if !anonymous => Some(format!("No reply possible: {why}.")),
+            _ => None,
+        },
+        reply_action: with_query(&format!("{path}/replies"), pairs),
         form,
     })
 }

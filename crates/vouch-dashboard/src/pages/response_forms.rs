@@ -1,4 +1,5 @@
-//! The checks of the answer page's forms: the follow-up (status, assignee, tags) and a note.
+//! The checks of the answer page's forms: the follow-up (status, assignee, tags) and a note
+//! (a reply's text is checked by `vouch_core::reply`).
 //! Each wrong field gets its sentence, shown beside it; a valid form becomes a change.
 
 use vouch_core::tag::{MAX_TAG_CHARS, MAX_TAGS, normalise_tags};
@@ -24,6 +25,10 @@ pub(crate) struct FormState {
     pub(crate) tags: Option<String>,
     /// The note as typed.
     pub(crate) note: String,
+    /// The error beside the reply field.
+    pub(crate) reply_error: Option<String>,
+    /// The reply as typed.
+    pub(crate) reply: String,
 }
 
 /// The change the workflow form asks for (a field left out changes nothing), with the error

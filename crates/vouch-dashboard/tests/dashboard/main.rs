@@ -8,5 +8,6 @@ mod admin;
 mod campaigns;
 mod helpers;
 mod pages;
+mod replies;
 mod sign_in;
 mod tags;

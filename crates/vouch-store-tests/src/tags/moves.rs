@@ -3,7 +3,7 @@
 
 use vouch_core::Score;
 use vouch_store::{
-    Actor, Answer, Attributes, Channel, NewInvitation, ResponseStatus, WorkflowChange,
+    Actor, Answer, Attributes, Channel, NewInvitation, ReplyId, ResponseStatus, WorkflowChange,
     WorkflowFilter,
 };
 
@@ -11,9 +11,9 @@ use super::{Tagging, assert_not_found, names, summary, time};
 use crate::fixtures::{at, key, ok};
 
 impl Tagging<'_> {
-    /// Erasing the contact of `r[0]` and `r[5]` erases their tags and history; the others
-    /// keep theirs.
-    pub(super) async fn erasure_takes_history(&self) {
+    /// Erasing the contact of `r[0]` and `r[5]` erases their tags, history and replies (`reply`
+    /// is one); the others keep theirs.
+    pub(super) async fn erasure_takes_history(&self, reply: ReplyId) {
         let (store, alpha, r) = (self.store, self.alpha, &self.r);
         assert_eq!(
             self.contacts[0], self.contacts[5],
@@ -32,6 +32,11 @@ impl Tagging<'_> {
             self.history(r[1]).await,
             kept,
             "other responses keep theirs"
+        );
+        assert_eq!(
+            ok(store.reply(reply).await, "reply"),
+            None,
+            "an erased response's replies go with it"
         );
         assert_eq!(self.tagged("urgent").await, vec![r[1], r[4]]);
         assert_eq!(
