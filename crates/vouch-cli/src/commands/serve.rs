@@ -1,5 +1,5 @@
-//! `vouch serve`: the API, the survey pages and the background job worker until SIGINT or
-//! SIGTERM; both stop together.
+//! `vouch serve`: the API, the survey pages, the background job worker and the weekly digest's
+//! schedule until SIGINT or SIGTERM; they stop together.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -66,6 +66,11 @@ pub async fn serve(store: Arc<dyn Store>, mut settings: ServeSettings) -> anyhow
         Arc::clone(&store),
         stopped.clone(),
     ));
+    let digests = tokio::spawn(vouch_jobs::digest_schedule::schedule_until_stopped(
+        Arc::clone(&store),
+        settings.jobs.clone(),
+        stopped.clone(),
+    ));
     // In-flight requests get DRAIN_SECONDS after the signal; then the process exits anyway.
     tokio::spawn(async move {
         if on_signal.await.is_ok() {
@@ -80,6 +85,7 @@ pub async fn serve(store: Arc<dyn Store>, mut settings: ServeSettings) -> anyhow
     drop(stopped);
     let _ = jobs.await;
     sweep.abort();
+    digests.abort();
     served?;
     tracing::info!("stopped");
     Ok(())
