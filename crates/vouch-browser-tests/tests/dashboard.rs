@@ -1,12 +1,15 @@
 //! End to end in headless Chromium: the dashboard, signed in through its form. A server holds
 //! an NPS survey with 40 known answers and an eNPS survey with 12; each test signs a user in
 //! and drives the overview, the segments, the inbox, an answer's follow-up, the campaign
-//! pages (`campaigns`), the Tags page (`tags`) and the Themes page (`themes`), then checks
+//! pages (`campaigns`), the Tags page (`tags`), the Themes page (`themes`) and the weekly
+//! digest page (`digest`), then checks
 //! the store. Every page is screenshotted and every page's console must stay free of errors
 //! (but for the statuses a test provokes on purpose).
 
 #[path = "dashboard/campaigns.rs"]
 mod campaigns;
+#[path = "dashboard/digest.rs"]
+mod digest;
 #[path = "dashboard/tags.rs"]
 mod tags;
 #[path = "dashboard/theme_answers.rs"]
