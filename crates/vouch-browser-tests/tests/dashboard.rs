@@ -2,7 +2,8 @@
 //! an NPS survey with 40 known answers and an eNPS survey with 12; each test signs a user in
 //! and drives the overview, the segments, the inbox, an answer's follow-up, the campaign
 //! pages (`campaigns`), a reply to a respondent (`replies`), the Tags page (`tags`), the
-//! Themes page (`themes`) and the Customers pages (`customers`), then checks
+//! Themes page (`themes`), the Customers pages (`customers`) and the weekly digest page
+//! (`digest`), then checks
 //! the store. Every page is screenshotted and every page's console must stay free of errors
 //! (but for the statuses a test provokes on purpose).
 
@@ -10,6 +11,8 @@
 mod campaigns;
 #[path = "dashboard/customers.rs"]
 mod customers;
+#[path = "dashboard/digest.rs"]
+mod digest;
 #[path = "dashboard/replies.rs"]
 mod replies;
 #[path = "dashboard/tags.rs"]

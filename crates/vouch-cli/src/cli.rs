@@ -65,6 +65,9 @@ pub enum Command {
     /// Inspect the background job queue.
     #[command(subcommand)]
     Jobs(JobsCommand),
+    /// The weekly digest e-mail: print it, or send it now.
+    #[command(subcommand)]
+    Digest(DigestCommand),
     /// Manage in-app widget keys.
     #[command(subcommand)]
     Widget(WidgetCommand),
@@ -310,6 +313,26 @@ pub enum JobsCommand {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
+    },
+}
+
+/// `vouch digest …`
+#[derive(Debug, Subcommand)]
+pub enum DigestCommand {
+    /// Send the workspace's digest of the last complete week now, to one address.
+    Send {
+        /// The address to send it to.
+        #[arg(long)]
+        to: String,
+        /// Where the SMTP server is and who sends.
+        #[command(flatten)]
+        outbound: OutboundArgs,
+    },
+    /// Print the text of the workspace's digest of the last complete week.
+    Preview {
+        /// The base of the links it carries, e.g. https://nps.example.com.
+        #[arg(long, env = "VOUCH_PUBLIC_URL")]
+        public_url: Option<String>,
     },
 }
 

@@ -18,6 +18,7 @@ pub mod account;
 pub mod attribute;
 pub mod bands;
 pub mod brand;
+pub mod digest;
 pub mod email;
 pub mod histogram;
 pub mod language;

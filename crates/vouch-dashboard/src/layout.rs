@@ -91,6 +91,8 @@ pub enum Nav {
     ApiKeys,
     /// The workspace's brand (admins).
     Brand,
+    /// The weekly digest's preview and the member's choice to receive it.
+    Digest,
     /// None of them (a page outside the navigation).
     None,
 }
@@ -198,7 +200,7 @@ impl Frame {
         };
         let in_settings = matches!(
             self.active,
-            Nav::Settings | Nav::Members | Nav::ApiKeys | Nav::Brand
+            Nav::Settings | Nav::Members | Nav::ApiKeys | Nav::Brand | Nav::Digest
         );
         [
             (Nav::Overview, "Overview", overview),
@@ -223,7 +225,14 @@ impl Frame {
     /// The tabs of the settings pages: the account, and for admins members, API keys and
     /// brand.
     pub fn settings_tabs(&self) -> Vec<NavItem> {
-        let mut tabs = vec![(Nav::Settings, "Your account", "/app/settings")];
+        let mut tabs = vec![
+            (Nav::Settings, "Your account", "/app/settings"),
+            (
+                Nav::Digest,
+                "Weekly digest",
+                vouch_jobs::digest::DIGEST_PATH,
+            ),
+        ];
         if self.is_admin {
             tabs.push((Nav::Members, "Members", "/app/settings/members"));
             tabs.push((Nav::ApiKeys, "API keys", "/app/settings/api-keys"));

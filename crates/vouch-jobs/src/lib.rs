@@ -21,6 +21,9 @@
 //! [`campaign_rules`] checks what a person typed (`vouch send`'s flags, the dashboard's send
 //! form) into a campaign's rules, once for both.
 //!
+//! The weekly digest is worded and rendered by [`digest`] and sent on time by
+//! [`digest_schedule`] (beside the worker, not as a queued job: its schedule is the calendar).
+//!
 //! Survey emails are rendered by [`email`] (the eleven score buttons are in the email itself)
 //! and sent over SMTP by [`mailer`].
 //!
@@ -45,6 +48,8 @@
 pub mod apply_rule;
 pub mod campaign;
 pub mod campaign_rules;
+pub mod digest;
+pub mod digest_schedule;
 pub mod email;
 pub mod mailer;
 pub mod password_reset;

@@ -265,8 +265,46 @@ pub(crate) async fn jobs(client: &ClientWrapper, query: &JobQuery) -> StoreResul
     rows.iter().map(job_of_row).collect()
 }
 
+/// Claims a workspace's digest of `week`: true when this call wrote the row (the primary key
+/// lets one of two concurrent claims through).
+pub(crate) async fn claim_digest_week(
+    client: &ClientWrapper,
+    workspace: WorkspaceId,
+    week: &str,
+    at: Timestamp,
+) -> StoreResult<bool> {
+    let written = client
+        .execute(
+            "INSERT INTO digest_sends (workspace_id, week, claimed_at)
+             SELECT id, $2, $3 FROM workspaces WHERE id = $1
+             ON CONFLICT (workspace_id, week) DO NOTHING",
+            &[&workspace.0, &week, &at.as_millisecond()],
+        )
+        .await
+        .pg_context("failed to claim a weekly digest")?;
+    if written == 0 {
+        let exists = client
+            .query_opt("SELECT 1 FROM workspaces WHERE id = $1", &[&workspace.0])
+            .await
+            .pg_context("failed to read a workspace")?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound(format!("workspace {}", workspace.0)));
+        }
+    }
+    Ok(written == 1)
+}
+
 #[async_trait]
 impl JobStore for PostgresStore {
+    async fn claim_digest_week(
+        &self,
+        workspace: WorkspaceId,
+        week: &str,
+        at: Timestamp,
+    ) -> StoreResult<bool> {
+        self::claim_digest_week(&*self.client().await?, workspace, week, at).await
+    }
+
     async fn enqueue_job(&self, workspace: WorkspaceId, job: NewJob) -> StoreResult<Job> {
         self::enqueue_job(&*self.client().await?, workspace, &job).await
     }

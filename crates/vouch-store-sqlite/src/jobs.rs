@@ -260,8 +260,40 @@ pub(crate) fn list(connection: &Connection, query: &JobQuery) -> StoreResult<Vec
         .sql_context("failed to list jobs")
 }
 
+/// Claims a workspace's digest of `week`: true when this call wrote the row.
+fn claim_digest(
+    connection: &Connection,
+    workspace: WorkspaceId,
+    week: &str,
+    at: i64,
+) -> StoreResult<bool> {
+    let written = connection
+        .execute(
+            "INSERT INTO digest_sends (workspace_id, week, claimed_at)
+             SELECT id, ?2, ?3 FROM workspaces WHERE id = ?1
+             ON CONFLICT (workspace_id, week) DO NOTHING",
+            (workspace.0, week, at),
+        )
+        .sql_context("failed to claim a weekly digest")?;
+    if written == 0 && !crate::workspaces::exists(connection, workspace)? {
+        return Err(StoreError::NotFound(format!("workspace {}", workspace.0)));
+    }
+    Ok(written == 1)
+}
+
 #[async_trait]
 impl JobStore for SqliteStore {
+    async fn claim_digest_week(
+        &self,
+        workspace: WorkspaceId,
+        week: &str,
+        at: Timestamp,
+    ) -> StoreResult<bool> {
+        let week = week.to_owned();
+        self.run(move |connection| claim_digest(connection, workspace, &week, at.as_millisecond()))
+            .await
+    }
+
     async fn enqueue_job(&self, workspace: WorkspaceId, job: NewJob) -> StoreResult<Job> {
         self.run(move |connection| enqueue(connection, workspace, &job))
             .await

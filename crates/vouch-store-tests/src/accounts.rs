@@ -344,8 +344,13 @@ impl Accounts<'_> {
             read(alpha.id, users.ann.id).await,
             MemberPreferences::default()
         );
+        assert!(
+            !read(alpha.id, users.ann.id).await.weekly_digest,
+            "the weekly digest is off until chosen"
+        );
         let chosen = MemberPreferences {
             inbox_columns: Some(vec!["plan".into(), "country".into()]),
+            weekly_digest: true,
         };
         ok(
             store

@@ -2044,7 +2044,7 @@ async fn jobs(store: &dyn Store, run: &str) {
 }
 
 /// Runs two futures at once and gives both outputs.
-async fn both<A: Future, B: Future>(left: A, right: B) -> (A::Output, B::Output) {
+pub(crate) async fn both<A: Future, B: Future>(left: A, right: B) -> (A::Output, B::Output) {
     let (mut left, mut right) = (pin!(left), pin!(right));
     let (mut left_done, mut right_done) = (None, None);
     std::future::poll_fn(|context| {

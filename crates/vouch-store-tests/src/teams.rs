@@ -1,5 +1,6 @@
 //! The chapter of what the teams' tools keep: a workspace's revenue rates, contacts read by id
-//! in bulk (the at-risk list names its accounts with them), and each survey's lead model.
+//! in bulk (the at-risk list names its accounts with them), each survey's lead model, and the
+//! weekly digests claimed.
 
 use jiff::Timestamp;
 use vouch_core::revenue::Rates;
@@ -18,6 +19,35 @@ pub(crate) async fn chapter(store: &dyn Store, run: &str) {
     revenue_rates(store, home.id, away.id).await;
     contacts_by_ids(store, home.id, away.id).await;
     lead_models(store, home.id, away.id).await;
+    digest_weeks(store, home.id, away.id).await;
+}
+
+/// A digest week is claimed once per workspace: the first claim wins, every later one (from
+/// any server) loses, other weeks and workspaces are apart; an unknown workspace is `NotFound`.
+async fn digest_weeks(store: &dyn Store, home: WorkspaceId, away: WorkspaceId) {
+    let at = Timestamp::from_second(1_000_000_000).expect("a time");
+    let claim = |workspace: WorkspaceId, week: &'static str| async move {
+        ok(
+            store.claim_digest_week(workspace, week, at).await,
+            "claim_digest_week",
+        )
+    };
+    assert!(claim(home, "2026-W49").await, "the first claim wins");
+    assert!(!claim(home, "2026-W49").await, "a second claim loses");
+    assert!(claim(home, "2026-W50").await, "another week is its own");
+    assert!(
+        claim(away, "2026-W49").await,
+        "another workspace is its own"
+    );
+    let (left, right) =
+        crate::collect::both(claim(home, "2026-W51"), claim(home, "2026-W51")).await;
+    assert!(left ^ right, "two claims at once: exactly one wins");
+    assert!(matches!(
+        store
+            .claim_digest_week(WorkspaceId(i64::MAX), "2026-W49", at)
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
 }
 
 async fn lead_models(store: &dyn Store, home: WorkspaceId, away: WorkspaceId) {

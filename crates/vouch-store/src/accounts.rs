@@ -132,6 +132,8 @@ pub struct MemberInvite {
 pub struct MemberPreferences {
     /// The attributes the inbox shows on each row, in order; `None`: the default choice.
     pub inbox_columns: Option<Vec<String>>,
+    /// Whether the member receives the weekly digest e-mail (off unless they opt in).
+    pub weekly_digest: bool,
 }
 
 impl MemberPreferences {

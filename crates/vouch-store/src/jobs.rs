@@ -320,6 +320,16 @@ pub trait JobStore: Send + Sync {
 
     /// Jobs matching the query, newest first.
     async fn jobs(&self, query: &JobQuery) -> StoreResult<Vec<Job>>;
+
+    /// Claims the weekly digest of `week` (an ISO week label, `2026-W49`) for the workspace:
+    /// true for the one caller that claims it first, false for every later one, whatever the
+    /// server; `NotFound` when the workspace does not exist.
+    async fn claim_digest_week(
+        &self,
+        workspace: WorkspaceId,
+        week: &str,
+        at: Timestamp,
+    ) -> StoreResult<bool>;
 }
 
 #[cfg(test)]

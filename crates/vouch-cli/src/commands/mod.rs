@@ -7,6 +7,7 @@ mod bench_teams;
 mod campaigns;
 mod contacts;
 mod demo;
+mod digest;
 mod import;
 mod import_contacts;
 mod import_csv;
@@ -99,6 +100,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             campaigns::list(store, &workspace, *json).await
         }
         Command::Jobs(command) => jobs::jobs(store, &workspace, command).await,
+        Command::Digest(command) => digest::digest(store, &workspace, command, &file).await,
         Command::Widget(command) => widget::widget(store, &workspace, command, &file).await,
         Command::Rules(command) => rules::rules(store, &workspace, command).await,
         Command::Tags(command) => tags::tags(store, &workspace, command).await,

@@ -1,5 +1,5 @@
-//! `vouch serve`: the API, the survey pages and the background job worker until SIGINT or
-//! SIGTERM; both stop together.
+//! `vouch serve`: the API, the survey pages, the background job worker and the weekly digest's
+//! schedule until SIGINT or SIGTERM; they stop together.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -66,6 +66,11 @@ pub async fn serve(store: Arc<dyn Store>, mut settings: ServeSettings) -> anyhow
         Arc::clone(&store),
         stopped.clone(),
     ));
+    let digests = tokio::spawn(vouch_jobs::digest_schedule::schedule_until_stopped(
+        Arc::clone(&store),
+        settings.jobs.clone(),
+        stopped.clone(),
+    ));
     let nightly = tokio::spawn(vouch_jobs::train_leads::nightly_until_stopped(
         Arc::clone(&store),
         stopped.clone(),
@@ -85,6 +90,7 @@ pub async fn serve(store: Arc<dyn Store>, mut settings: ServeSettings) -> anyhow
     let _ = jobs.await;
     sweep.abort();
     nightly.abort();
+    digests.abort();
     served?;
     tracing::info!("stopped");
     Ok(())

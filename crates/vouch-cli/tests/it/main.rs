@@ -1,6 +1,7 @@
 //! End-to-end tests of the `vouch` binary, on SQLite and (when configured) PostgreSQL.
 
 mod demo;
+mod digest;
 mod email;
 mod feedback;
 mod helpers;

@@ -35,6 +35,7 @@
 mod comments;
 pub(crate) mod contact;
 mod customers;
+mod digest;
 mod directory;
 mod filter_bar;
 pub(crate) mod filters;
@@ -117,6 +118,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/app/inbox", get(inbox::page))
         .route("/app/inbox/columns", post(inbox_columns::save))
+        .route(
+            vouch_jobs::digest::DIGEST_PATH,
+            get(digest::digest).post(digest::choose),
+        )
         .route("/app/inbox/{id}", get(response::page))
         .route("/app/inbox/{id}/workflow", post(response::change_workflow))
         .route("/app/inbox/{id}/notes", post(response::add_note))

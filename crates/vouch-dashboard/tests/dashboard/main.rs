@@ -6,6 +6,7 @@
 mod accounts;
 mod admin;
 mod campaigns;
+mod digest;
 mod helpers;
 mod pages;
 mod replies;

@@ -1,0 +1,8 @@
+-- The weekly digest sent for each workspace and reported week (`2026-W49`): a server claims
+-- the row before it sends, so the week is sent once however many servers share the database.
+CREATE TABLE digest_sends (
+    workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    week         TEXT    NOT NULL,
+    claimed_at   INTEGER NOT NULL,
+    PRIMARY KEY (workspace_id, week)
+);
