@@ -1,6 +1,6 @@
 //! (8) The Customers pages in Chromium. A third survey gets 72 contacts answering once:
 //! 30 on the enterprise plan (18 promoters, mrr 500) and 42 on starter (9 promoters, mrr 50).
-//! A member opens the personas (enterprise's lift (18/30)/(27/72) = 1.60× and the ideal
+//! A member reads the revenue-weighted NPS on the overview, opens the personas (enterprise's lift (18/30)/(27/72) = 1.60× and the ideal
 //! customer), the revenue calculator (saves rates through its form and sees revenue at risk
 //! change to the figure worked out from the seeds), churn and the at-risk list (linked to the
 //! inbox); on Leads, learns the model, reads its quality and calibration, and scores a lead
@@ -90,6 +90,17 @@ async fn a_member_reads_every_customers_page_and_scores_a_lead() {
     };
     sign_in(&mut browser, server, "mia@acme.example", false).await;
     let base = format!("/app/surveys/{}/customers", accounts.id.0);
+
+    // The overview puts the revenue-weighted NPS beside the plain one: promoters' mrr
+    // 18 × 500 + 9 × 50 = 9 450, detractors' 12 × 500 + 33 × 50 = 7 650, of 17 100 in all:
+    // 100 × 1 800 / 17 100 = 10.5; the plain NPS is 100 × (27 − 45) / 72 = −25.
+    browser
+        .goto(&server.url(&format!("/app/surveys/{}", accounts.id.0)))
+        .await;
+    let weighted = text(&browser, "#weighted-nps strong").await;
+    assert_eq!(weighted, "11");
+    let weighted_line = text(&browser, "#weighted-nps").await;
+    assert!(weighted_line.contains("mrr"), "{weighted_line}");
 
     browser.goto(&server.url(&format!("{base}/personas"))).await;
     assert_eq!(page_status(&browser).await, 200);

@@ -36,6 +36,7 @@ use vouch_charts::{
     format_nps_change, format_percent, segments, shown_nps_change, split_bar, trend, trend_table,
 };
 use vouch_web::state::AppState;
+use vouch_web::wire::WeightedNpsJson;
 
 /// How many comments the overview lists.
 const COMMENTS: usize = 5;
@@ -117,6 +118,8 @@ pub(crate) struct OverviewPage {
     pub(crate) bar: FilterBar,
     /// The figures, when there are answers to show.
     pub(crate) shown: Option<Shown>,
+    /// Where answers carry a value: the revenue-weighted NPS and the attribute that weighs it.
+    pub(crate) weighted: Option<(String, String)>,
     /// Why there are none.
     pub(crate) empty: Option<Empty>,
     /// The change from the previous period.
@@ -226,12 +229,26 @@ pub(crate) async fn page(
     };
     let bar = FilterBar::new(&path, &filters, &range, &definitions, options);
     let (change, change_note) = change(&counted, &range, anonymous);
+    let weighted = match anonymous || selection == 0 {
+        true => None,
+        false => {
+            let kind_of = |name: &str| definitions.iter().find(|d| d.name == name).map(|d| d.kind);
+            let value = vouch_core::revenue::value_attribute(None, kind_of)
+                .ok()
+                .flatten();
+            let query = filters.query(vec![survey.id], range.from, range.to);
+            let index = live.read();
+            WeightedNpsJson::of(&index, &query, value.as_deref())
+                .map(|weighted| (format_nps(weighted.nps), weighted.value_attribute))
+        }
+    };
     let pinned = filters.pinned(Preset::Days90);
     let page = OverviewPage {
         survey_name: survey.name.clone(),
         anonymous,
         range_label: range.label.clone(),
         shown: shown(&counted.current, &range, &zone),
+        weighted,
         empty: empty_state(&counted, &filters, &path, viewer.can_write()),
         change,
         change_note,
