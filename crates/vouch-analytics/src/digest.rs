@@ -14,7 +14,7 @@ use vouch_core::{Category, Histogram, NpsFigures, SurveyKind};
 use vouch_store::{Store, StoreResult, SurveyId, WorkspaceId};
 
 use crate::disclosure::ShownAnswer;
-use crate::explain::explain;
+use crate::explain::{explain, largest_parts};
 use crate::follow_up::FollowUp;
 use crate::index::ResponseIndex;
 use crate::query::Query;
@@ -68,18 +68,7 @@ impl DigestSources {
     }
 }
 
-/// One part of "why it moved": a segment's share of the change.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Mover {
-    /// The attribute, e.g. `plan`.
-    pub attribute: String,
-    /// Its value (`None`: answers without one).
-    pub value: Option<String>,
-    /// Its part of the change, in NPS points (its own change plus its shift in mix).
-    pub points: f64,
-    /// Whether its own change is significant at 95 %.
-    pub significant: bool,
-}
+pub use crate::explain::Mover;
 
 /// A theme whose share of the week's answers rose.
 #[derive(Debug, Clone, PartialEq)]
@@ -258,26 +247,7 @@ fn movers(index: &ResponseIndex, query: &Query, to: Timestamp, any: bool) -> Vec
     let Ok(explanation) = explain(index, query, to) else {
         return Vec::new();
     };
-    let mut movers: Vec<Mover> = explanation
-        .attributes
-        .into_iter()
-        .flat_map(|attribute| {
-            let name = attribute.attribute;
-            attribute
-                .segments
-                .into_iter()
-                .map(move |(value, part)| Mover {
-                    attribute: name.clone(),
-                    value,
-                    points: part.total(),
-                    significant: part.own_significant(),
-                })
-        })
-        .filter(|mover| mover.points.abs() >= 0.05)
-        .collect();
-    movers.sort_by(|a, b| b.points.abs().total_cmp(&a.points.abs()));
-    movers.truncate(TOP);
-    movers
+    largest_parts(&explanation, TOP)
 }
 
 /// The themes whose share of answers rose most from the week before, at most [`TOP`].

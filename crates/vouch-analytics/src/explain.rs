@@ -59,6 +59,40 @@ pub struct Explanation {
     pub attributes: Vec<AttributeMovement>,
 }
 
+/// One part of "why it moved": a segment's share of the change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mover {
+    /// The attribute, e.g. `plan`.
+    pub attribute: String,
+    /// Its value (`None`: answers without one).
+    pub value: Option<String>,
+    /// Its part of the change, in NPS points (its own change plus its shift in mix).
+    pub points: f64,
+    /// Whether its own change is significant at 95 %.
+    pub significant: bool,
+}
+
+/// The `top` largest parts of an explained change over every attribute, largest first;
+/// parts under 0.05 points are left out.
+pub fn largest_parts(explanation: &Explanation, top: usize) -> Vec<Mover> {
+    let mut movers: Vec<Mover> = explanation
+        .attributes
+        .iter()
+        .flat_map(|attribute| {
+            attribute.segments.iter().map(|(value, part)| Mover {
+                attribute: attribute.attribute.clone(),
+                value: value.clone(),
+                points: part.total(),
+                significant: part.own_significant(),
+            })
+        })
+        .filter(|mover| mover.points.abs() >= 0.05)
+        .collect();
+    movers.sort_by(|a, b| b.points.abs().total_cmp(&a.points.abs()));
+    movers.truncate(top);
+    movers
+}
+
 /// Explains the change of `query`'s selection (its `from`, else `to` minus
 /// [`DEFAULT_DAYS`]; its `to`, else `now`) from the period before.
 pub fn explain(

@@ -31,6 +31,7 @@ use super::view::Headline;
 use super::visible_survey;
 use crate::layout::{DashboardError, Frame, Nav, render};
 use crate::session::Viewer;
+use vouch_analytics::explain::{explain, largest_parts};
 use vouch_charts::{
     SegmentBar, TrendOptions, distribution, distribution_table, format_count, format_nps,
     format_nps_change, format_percent, segments, shown_nps_change, split_bar, trend, trend_table,
@@ -69,6 +70,43 @@ pub(crate) struct ResponseRate {
     /// `1,000`.
     pub(crate) sent: String,
 }
+
+/// One part of why the NPS moved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct MoverLine {
+    /// The attribute.
+    pub(crate) attribute: String,
+    /// `plan = pro`.
+    pub(crate) label: String,
+    /// `+4.2`.
+    pub(crate) points: String,
+    /// Whether the segment's own change is significant at 95 %.
+    pub(crate) significant: bool,
+}
+
+/// The three largest parts of the change from the period before, by segment
+/// (`analytics::explain`); none when it cannot be explained.
+fn why_it_moved(index: &ResponseIndex, query: &Query) -> Vec<MoverLine> {
+    let Ok(explanation) = explain(index, query, Timestamp::now()) else {
+        return Vec::new();
+    };
+    largest_parts(&explanation, WHY_PARTS)
+        .into_iter()
+        .map(|mover| MoverLine {
+            label: format!(
+                "{} = {}",
+                mover.attribute,
+                mover.value.as_deref().unwrap_or("(no value)")
+            ),
+            attribute: mover.attribute,
+            points: format!("{:+.1}", mover.points),
+            significant: mover.significant,
+        })
+        .collect()
+}
+
+/// How many parts of "why it moved" the overview lists.
+const WHY_PARTS: usize = 3;
 
 /// The figures of the selection, when there are some to show.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,6 +158,8 @@ pub(crate) struct OverviewPage {
     pub(crate) shown: Option<Shown>,
     /// Where answers carry a value: the revenue-weighted NPS and the attribute that weighs it.
     pub(crate) weighted: Option<(String, String)>,
+    /// Why the NPS moved from the period before: its largest parts, by segment.
+    pub(crate) movers: Vec<MoverLine>,
     /// Why there are none.
     pub(crate) empty: Option<Empty>,
     /// The change from the previous period.
@@ -229,6 +269,14 @@ pub(crate) async fn page(
     };
     let bar = FilterBar::new(&path, &filters, &range, &definitions, options);
     let (change, change_note) = change(&counted, &range, anonymous);
+    let movers = match anonymous || change.is_none() {
+        true => Vec::new(),
+        false => {
+            let query = filters.query(vec![survey.id], range.from, range.to);
+            let index = live.read();
+            why_it_moved(&index, &query)
+        }
+    };
     let weighted = match anonymous || selection == 0 {
         true => None,
         false => {
@@ -249,6 +297,7 @@ pub(crate) async fn page(
         range_label: range.label.clone(),
         shown: shown(&counted.current, &range, &zone),
         weighted,
+        movers,
         empty: empty_state(&counted, &filters, &path, viewer.can_write()),
         change,
         change_note,

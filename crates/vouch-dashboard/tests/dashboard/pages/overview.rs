@@ -385,3 +385,25 @@ async fn the_response_rate_counts_answered_emails_of_the_survey() {
     assert!(rate.contains("25.0%"), "{rate}");
     assert!(rate.contains("1 of 4 emails answered"), "{rate}");
 }
+
+#[tokio::test]
+async fn the_change_is_explained_by_segment_beside_it() {
+    let seeded = seeded().await;
+    let member = seeded
+        .browser("mia@acme.example", Role::Member, false)
+        .await;
+    let page = member
+        .get(&format!("/app/surveys/{}?{Q1}", seeded.nps.id.0))
+        .await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    // Late 2025: 100 free answers, NPS −40; Q1: 120 pro (41.7) and 180 free (0), NPS 16.7.
+    // The plans' parts add up to the whole change, +56.7.
+    let why = between(&page.text, "id=\"why-moved\">", "</div>");
+    let points = |label: &str| -> f64 {
+        let item = between(why, &format!("{label}: <strong>"), "</strong>");
+        item.replace('+', "").parse().expect("points")
+    };
+    let (pro, free) = (points("plan = pro"), points("plan = free"));
+    assert!((pro + free - 56.7).abs() < 0.2, "{why}");
+    assert!(pro > 0.0 && free > 0.0, "{why}");
+}
