@@ -61,6 +61,7 @@ mod tags;
 mod theme_rows;
 pub(crate) mod themes;
 mod view;
+mod why_moved;
 
 use std::sync::Arc;
 

@@ -29,9 +29,9 @@ use super::fresh::Freshness;
 use super::periods::trend_points;
 use super::view::Headline;
 use super::visible_survey;
+use super::why_moved::{MoverLine, why_it_moved};
 use crate::layout::{DashboardError, Frame, Nav, render};
 use crate::session::Viewer;
-use vouch_analytics::explain::{explain, largest_parts};
 use vouch_charts::{
     SegmentBar, TrendOptions, distribution, distribution_table, format_count, format_nps,
     format_nps_change, format_percent, segments, shown_nps_change, split_bar, trend, trend_table,
@@ -70,43 +70,6 @@ pub(crate) struct ResponseRate {
     /// `1,000`.
     pub(crate) sent: String,
 }
-
-/// One part of why the NPS moved.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct MoverLine {
-    /// The attribute.
-    pub(crate) attribute: String,
-    /// `plan = pro`.
-    pub(crate) label: String,
-    /// `+4.2`.
-    pub(crate) points: String,
-    /// Whether the segment's own change is significant at 95 %.
-    pub(crate) significant: bool,
-}
-
-/// The three largest parts of the change from the period before, by segment
-/// (`analytics::explain`); none when it cannot be explained.
-fn why_it_moved(index: &ResponseIndex, query: &Query) -> Vec<MoverLine> {
-    let Ok(explanation) = explain(index, query, Timestamp::now()) else {
-        return Vec::new();
-    };
-    largest_parts(&explanation, WHY_PARTS)
-        .into_iter()
-        .map(|mover| MoverLine {
-            label: format!(
-                "{} = {}",
-                mover.attribute,
-                mover.value.as_deref().unwrap_or("(no value)")
-            ),
-            attribute: mover.attribute,
-            points: format!("{:+.1}", mover.points),
-            significant: mover.significant,
-        })
-        .collect()
-}
-
-/// How many parts of "why it moved" the overview lists.
-const WHY_PARTS: usize = 3;
 
 /// The figures of the selection, when there are some to show.
 #[derive(Debug, Clone, PartialEq, Eq)]
