@@ -26,7 +26,7 @@ use crate::Routes;
 use crate::openapi::{ReadErrors, WriteErrors};
 use crate::params::{Params, query_error};
 use crate::report::{report_query, row_filter};
-use crate::surveys::find_survey;
+use crate::teams::customer_survey;
 
 /// The routes of lead scoring.
 pub(crate) fn routes(routes: Routes) -> Routes {
@@ -34,15 +34,6 @@ pub(crate) fn routes(routes: Routes) -> Routes {
         .add::<__path_train_leads, _, _>(train_leads)
         .add::<__path_lead_model, _, _>(lead_model)
         .add::<__path_score_leads, _, _>(score_leads)
-}
-
-/// The survey of a lead model, refused when its answers are anonymous; errors name `field`.
-async fn lead_survey(state: &ApiState, caller: &Caller, id: &str, field: &str) -> Result<Survey> {
-    let survey = find_survey(state, caller, id).await?;
-    if let Some(reason) = refuse_anonymous(&survey) {
-        return Err(ApiError::validation(field, reason));
-    }
-    Ok(survey)
 }
 
 /// Why a model could not be learnt, as a reply.
@@ -79,7 +70,7 @@ async fn train_leads(
     QueryPairs(pairs): QueryPairs,
 ) -> Result<Response> {
     let params = Params::new(pairs, &["from", "to", "where", "text", "tag", "theme"])?;
-    let survey = lead_survey(&state, &caller, &id, "id").await?;
+    let survey = customer_survey(&state, &caller, &id, "id").await?;
     let mut query = report_query(&state, &caller, &params, survey.id).await?;
     let rows = row_filter(&state, &caller, &params, Some(survey.id)).await?;
     let live = fresh_index(&state, caller.workspace).await?;
@@ -110,7 +101,7 @@ async fn lead_model(
     caller: Caller,
     PathId(id): PathId,
 ) -> Result<Response> {
-    let survey = lead_survey(&state, &caller, &id, "id").await?;
+    let survey = customer_survey(&state, &caller, &id, "id").await?;
     let saved = leads_saved::load(state.store(), caller.workspace, survey.id)
         .await?
         .ok_or_else(|| ApiError::not_found(no_model(&survey)))?;

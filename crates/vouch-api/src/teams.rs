@@ -58,13 +58,25 @@ async fn selection(
     id: &str,
     params: &Params,
 ) -> Result<(Survey, Query, vouch_analytics::selection::RowFilter)> {
-    let survey = find_survey(state, caller, id).await?;
-    if let Some(reason) = refuse_anonymous(&survey) {
-        return Err(ApiError::validation("survey_id", reason));
-    }
+    let survey = customer_survey(state, caller, id, "survey_id").await?;
     let query = report_query(state, caller, params, survey.id).await?;
     let rows = row_filter(state, caller, params, Some(survey.id)).await?;
     Ok((survey, query, rows))
+}
+
+/// The survey of the path, refused (naming `field`) when its answers are anonymous: nothing is
+/// counted per person of an eNPS survey.
+pub(crate) async fn customer_survey(
+    state: &ApiState,
+    caller: &Caller,
+    id: &str,
+    field: &str,
+) -> Result<Survey> {
+    let survey = find_survey(state, caller, id).await?;
+    if let Some(reason) = refuse_anonymous(&survey) {
+        return Err(ApiError::validation(field, reason));
+    }
+    Ok(survey)
 }
 
 /// A whole-number parameter in a range, or its default.
