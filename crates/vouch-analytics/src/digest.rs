@@ -14,12 +14,12 @@ use vouch_core::{Category, Histogram, NpsFigures, SurveyKind};
 use vouch_store::{Store, StoreResult, SurveyId, WorkspaceId};
 
 use crate::disclosure::ShownAnswer;
-use crate::explain::{explain, largest_parts};
+use crate::explain::{explain, largest_parts, largest_theme_parts, theme_parts};
 use crate::follow_up::FollowUp;
 use crate::index::ResponseIndex;
 use crate::query::Query;
 use crate::rates::{RatesSource, choose_rates};
-use crate::revenue::revenue;
+use crate::revenue::{revenue, revenue_weighted_nps};
 use crate::theme_report::ThemeEntry;
 use crate::themes::ThemeSet;
 
@@ -68,7 +68,7 @@ impl DigestSources {
     }
 }
 
-pub use crate::explain::Mover;
+pub use crate::explain::{Mover, MoverSource};
 
 /// A theme whose share of the week's answers rose.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,6 +96,17 @@ pub struct AtRisk {
     pub detractors: u64,
     /// Where the rates come from.
     pub source: RatesSource,
+}
+
+/// The NPS of both weeks with each answer weighted by its contact's value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WeightedWeeks {
+    /// The value attribute, e.g. `mrr`.
+    pub attribute: String,
+    /// The reported week's (`None` when none of its answers carries a value).
+    pub current: Option<f64>,
+    /// The week before's.
+    pub previous: Option<f64>,
 }
 
 /// One comment quoted.
@@ -126,8 +137,13 @@ pub struct Digest {
     pub previous: NpsFigures,
     /// The change and its test (`None` unless both weeks have answers).
     pub change: Option<Comparison>,
-    /// The largest parts of the change.
+    /// The largest parts of the change by segment.
     pub movers: Vec<Mover>,
+    /// The largest parts of the change by theme (answers naming it against all others).
+    pub theme_movers: Vec<Mover>,
+    /// The revenue-weighted NPS of both weeks (`None` without a value attribute or without
+    /// valued answers).
+    pub revenue_weighted: Option<WeightedWeeks>,
     /// The themes whose share rose most.
     pub themes: Vec<RisingTheme>,
     /// Value at risk (`None` without a value attribute or without answers).
@@ -163,7 +179,7 @@ pub fn figures(index: &ResponseIndex, sources: &DigestSources, week: DigestWeek)
         _ => Histogram::default(),
     };
     let (current, previous) = (total(&now_query), total(&before_query));
-    let digest = Digest {
+    let mut digest = Digest {
         week,
         surveys: sources
             .surveys
@@ -173,7 +189,9 @@ pub fn figures(index: &ResponseIndex, sources: &DigestSources, week: DigestWeek)
         current: NpsFigures::from_histogram(&current),
         previous: NpsFigures::from_histogram(&previous),
         change: compare(&current, &previous),
-        movers: movers(index, &now_query, to, current.responses() > 0),
+        movers: Vec::new(),
+        theme_movers: Vec::new(),
+        revenue_weighted: weighted(index, sources, &now_query, &before_query),
         themes: rising_themes(
             index,
             sources,
@@ -185,6 +203,9 @@ pub fn figures(index: &ResponseIndex, sources: &DigestSources, week: DigestWeek)
         at_risk: at_risk(index, sources, &now_query, current.responses() > 0),
         verbatims: Vec::new(),
     };
+    if current.responses() > 0 {
+        (digest.movers, digest.theme_movers) = movers(index, sources, &now_query, to);
+    }
     let listings = match current.responses() > 0 {
         true => verbatim_listings(index, &now_query),
         false => Vec::new(),
@@ -239,15 +260,67 @@ fn survey_name(sources: &DigestSources, id: SurveyId) -> String {
         .map_or_else(String::new, |(_, name)| name.clone())
 }
 
-/// The largest parts of the change over every text attribute, at most [`TOP`].
-fn movers(index: &ResponseIndex, query: &Query, to: Timestamp, any: bool) -> Vec<Mover> {
-    if !any || query.surveys.is_empty() {
-        return Vec::new();
+/// The largest parts of the change, at most [`TOP`] by segment and [`TOP`] by theme.
+fn movers(
+    index: &ResponseIndex,
+    sources: &DigestSources,
+    query: &Query,
+    to: Timestamp,
+) -> (Vec<Mover>, Vec<Mover>) {
+    if query.surveys.is_empty() {
+        return (Vec::new(), Vec::new());
     }
-    let Ok(explanation) = explain(index, query, to) else {
-        return Vec::new();
+    let Ok(mut explanation) = explain(index, query, to) else {
+        return (Vec::new(), Vec::new());
     };
-    largest_parts(&explanation, TOP)
+    let segments = largest_parts(&explanation, TOP);
+    let themes = match theme_parts(
+        index,
+        query,
+        &mut explanation,
+        &theme_entries(index, sources),
+    ) {
+        Ok(()) => largest_theme_parts(&explanation, TOP),
+        Err(_) => Vec::new(),
+    };
+    (segments, themes)
+}
+
+/// The automatic themes of every survey as entries over `index`.
+fn theme_entries(index: &ResponseIndex, sources: &DigestSources) -> Vec<ThemeEntry> {
+    sources
+        .themes
+        .themes()
+        .iter()
+        .zip(sources.themes.rows(index))
+        .map(|(theme, rows)| ThemeEntry {
+            id: theme.id.0.to_string(),
+            label: theme.label.clone(),
+            keywords: Vec::new(),
+            is_tag: false,
+            rows,
+        })
+        .collect()
+}
+
+/// The revenue-weighted NPS of both weeks, when contacts carry a value.
+fn weighted(
+    index: &ResponseIndex,
+    sources: &DigestSources,
+    now: &Query,
+    before: &Query,
+) -> Option<WeightedWeeks> {
+    let attribute = sources.value_attribute.as_deref()?;
+    if now.surveys.is_empty() {
+        return None;
+    }
+    let of = |query: &Query| revenue_weighted_nps(index, query, attribute).ok().flatten();
+    let (current, previous) = (of(now), of(before));
+    (current.is_some() || previous.is_some()).then(|| WeightedWeeks {
+        attribute: attribute.to_owned(),
+        current,
+        previous,
+    })
 }
 
 /// The themes whose share of answers rose most from the week before, at most [`TOP`].
@@ -262,19 +335,7 @@ fn rising_themes(
     if current.responses() == 0 {
         return Vec::new();
     }
-    let entries: Vec<ThemeEntry> = sources
-        .themes
-        .themes()
-        .iter()
-        .zip(sources.themes.rows(index))
-        .map(|(theme, rows)| ThemeEntry {
-            id: theme.id.0.to_string(),
-            label: theme.label.clone(),
-            keywords: Vec::new(),
-            is_tag: false,
-            rows,
-        })
-        .collect();
+    let entries = theme_entries(index, sources);
     let count = |query: &Query, entry: &ThemeEntry| {
         let mut narrowed = query.clone();
         narrowed.rows = Some(entry.rows.clone());

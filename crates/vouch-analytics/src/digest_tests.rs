@@ -59,7 +59,7 @@ fn the_week_against_the_week_before_with_its_test_and_parts() {
     assert!((change.difference - 100.0).abs() < 1e-9);
     assert!(change.significant);
     assert_eq!(digest.movers.len(), 2);
-    assert_eq!(digest.movers[0].attribute, "plan");
+    assert_eq!(digest.movers[0].label(), "plan = pro");
     let parts: f64 = digest.movers.iter().map(|mover| mover.points).sum();
     assert!((parts - 100.0).abs() < 1e-9, "the parts sum to the change");
     let at_risk = digest.at_risk.as_ref().expect("contacts carry mrr");
@@ -67,6 +67,15 @@ fn the_week_against_the_week_before_with_its_test_and_parts() {
     assert_eq!(at_risk.source, RatesSource::Default);
     assert!((at_risk.short - 10.0 * 100.0 * Rates::DEFAULT.detractor).abs() < 1e-9);
     assert_eq!(figures.listings.len(), 3, "one page per category");
+    assert_eq!(
+        digest.revenue_weighted,
+        Some(WeightedWeeks {
+            attribute: "mrr".to_owned(),
+            current: Some(50.0),
+            previous: Some(-50.0),
+        }),
+        "every contact carries the same value: weighted equals plain"
+    );
 }
 
 #[test]

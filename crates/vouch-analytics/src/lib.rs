@@ -31,6 +31,7 @@ mod leads_parts;
 pub mod leads_saved;
 mod listing;
 pub mod live;
+pub mod objections;
 mod per_contact;
 pub mod personas;
 mod query;

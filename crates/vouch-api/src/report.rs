@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Response};
 use vouch_analytics::Query;
 use vouch_analytics::report::build_report;
 use vouch_analytics::selection::{RowFilter, SelectionError};
+use vouch_analytics::themes::ThemeSources;
 use vouch_core::Interval;
 use vouch_core::bands::{check_fits, parse_group_by};
 
@@ -89,6 +90,10 @@ async fn survey_report(
     let value_attribute = value_attribute(&state, &caller, &params)
         .await?
         .filter(|_| !survey.kind.is_anonymous());
+    let themes = match explain {
+        true => Some(ThemeSources::load(state.store(), caller.workspace, survey.id).await?),
+        false => None,
+    };
     let json = {
         let index = index.read();
         query.rows = rows.rows(&index);
@@ -98,9 +103,14 @@ async fn survey_report(
         json.revenue_weighted =
             vouch_web::wire::WeightedNpsJson::of(&index, &query, value_attribute.as_deref());
         if explain {
-            let explained =
+            let mut explained =
                 vouch_analytics::explain::explain(&index, &query, jiff::Timestamp::now())
                     .map_err(|error| ApiError::validation("explain", error.to_string()))?;
+            if let Some(themes) = &themes {
+                let entries = themes.entries(&index);
+                vouch_analytics::explain::theme_parts(&index, &query, &mut explained, &entries)
+                    .map_err(query_error)?;
+            }
             json.explain = Some(vouch_web::wire_explain::ExplainJson::from(&explained));
         }
         json

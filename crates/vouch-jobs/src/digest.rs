@@ -77,8 +77,10 @@ pub struct DigestView {
     pub headline: String,
     /// The change and whether it is significant.
     pub change: String,
-    /// The largest parts of the change, one line each.
+    /// The largest parts of the change, by segment then by theme, one line each.
     pub movers: Vec<String>,
+    /// The revenue-weighted NPS and the week before's, when contacts carry a value.
+    pub weighted: Option<String>,
     /// The rising themes, one line each.
     pub themes: Vec<String>,
     /// The value at risk, when contacts carry a value.
@@ -138,7 +140,13 @@ impl DigestView {
             empty,
             headline,
             change: change_line(digest),
-            movers: digest.movers.iter().map(mover_line).collect(),
+            movers: digest
+                .movers
+                .iter()
+                .chain(&digest.theme_movers)
+                .map(mover_line)
+                .collect(),
+            weighted: digest.revenue_weighted.as_ref().and_then(weighted_line),
             themes: digest.themes.iter().map(theme_line).collect(),
             at_risk: digest.at_risk.as_ref().map(at_risk_line),
             verbatims: digest
@@ -154,6 +162,15 @@ impl DigestView {
                 .to_owned(),
             brand,
         }
+    }
+
+    /// The same digest sent once to an address on request (`vouch digest send --to`): its
+    /// last line says that nothing more follows, rather than how to stop a subscription.
+    pub fn sent_once(mut self) -> DigestView {
+        self.stop = "This digest was sent once, on request: no other will follow unless the \
+                     weekly digest is turned on, on the digest page:"
+            .to_owned();
+        self
     }
 
     /// The text part.
@@ -239,16 +256,27 @@ fn change_line(digest: &Digest) -> String {
 }
 
 fn mover_line(mover: &vouch_analytics::digest::Mover) -> String {
-    let value = mover.value.as_deref().unwrap_or("(none)");
     let significant = match mover.significant {
         true => ", its own change significant",
         false => "",
     };
     format!(
-        "{} = {value}: {} points of the change{significant}",
-        mover.attribute,
+        "{}: {} points of the change{significant}",
+        mover.label(),
         format_nps_change(mover.points)
     )
+}
+
+fn weighted_line(weeks: &vouch_analytics::digest::WeightedWeeks) -> Option<String> {
+    let now = format_nps(weeks.current?);
+    let before = match weeks.previous {
+        Some(before) => format!(", from {} the week before", format_nps(before)),
+        None => String::new(),
+    };
+    Some(format!(
+        "Revenue-weighted NPS {now} (each answer weighted by its contact's {}){before}.",
+        weeks.attribute
+    ))
 }
 
 fn theme_line(theme: &vouch_analytics::digest::RisingTheme) -> String {

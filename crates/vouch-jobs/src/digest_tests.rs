@@ -1,5 +1,5 @@
 use jiff::civil::Date;
-use vouch_analytics::digest::{AtRisk, Mover, RisingTheme, Verbatim};
+use vouch_analytics::digest::{AtRisk, Mover, MoverSource, RisingTheme, Verbatim, WeightedWeeks};
 use vouch_core::nps::compare;
 use vouch_core::{Histogram, NpsFigures, Score};
 use vouch_store::{Brand, WorkspaceId};
@@ -38,11 +38,26 @@ fn digest() -> Digest {
         previous: NpsFigures::from_histogram(&before),
         change: compare(&now, &before),
         movers: vec![Mover {
-            attribute: "plan".to_owned(),
-            value: Some("pro".to_owned()),
+            source: MoverSource::Segment {
+                attribute: "plan".to_owned(),
+                value: Some("pro".to_owned()),
+            },
             points: 60.0,
             significant: true,
         }],
+        theme_movers: vec![Mover {
+            source: MoverSource::Theme {
+                label: "Slow support".to_owned(),
+                is_tag: false,
+            },
+            points: -4.0,
+            significant: false,
+        }],
+        revenue_weighted: Some(WeightedWeeks {
+            attribute: "mrr".to_owned(),
+            current: Some(62.5),
+            previous: Some(10.0),
+        }),
         themes: vec![RisingTheme {
             label: "Billing".to_owned(),
             responses: 8,
@@ -79,6 +94,8 @@ fn both_parts_say_the_figures_the_links_and_how_to_stop() {
         "NPS 50 ±\u{a0}27, from 40 answers (promoters 30, passives 0, detractors 10)",
         "+100 points from \u{2212}50 the week before (40 answers): a significant change",
         "plan = pro: +60 points of the change, its own change significant",
+        "theme “Slow support”: \u{2212}4 points of the change",
+        "Revenue-weighted NPS 63 (each answer weighted by its contact's mrr), from 10 the week before",
         "Billing: 20 % of answers, up from 5 % (8 answers)",
         "1,234 of mrr at risk soon from 10 detractors",
         "Detractor, 3/10 (Customers, Sun 6 Dec): \"Invoices <b>late</b> again\"",
@@ -99,12 +116,23 @@ fn both_parts_say_the_figures_the_links_and_how_to_stop() {
 }
 
 #[test]
+fn a_digest_sent_once_does_not_speak_of_a_subscription() {
+    let view = DigestView::new(&digest(), &workspace(), "https://nps.example.com").sent_once();
+    let text = view.text();
+    assert!(
+        text.contains("This digest was sent once, on request"),
+        "{text}"
+    );
+    assert!(!text.contains("because you turned on"), "{text}");
+}
+
+#[test]
 fn an_empty_week_says_so_plainly() {
     let mut empty = digest();
     empty.current = NpsFigures::from_histogram(&Histogram::default());
     empty.change = None;
-    (empty.movers, empty.themes, empty.verbatims, empty.at_risk) =
-        (Vec::new(), Vec::new(), Vec::new(), None);
+    (empty.movers, empty.theme_movers, empty.themes) = (Vec::new(), Vec::new(), Vec::new());
+    (empty.verbatims, empty.at_risk, empty.revenue_weighted) = (Vec::new(), None, None);
     let view = DigestView::new(&empty, &workspace(), "https://nps.example.com");
     assert!(view.empty);
     assert_eq!(

@@ -1,5 +1,6 @@
 //! The JSON of "why it moved" (`vouch report --explain`, `explain=true` on the report
-//! endpoint): the change from the period before, split per segment into own change and mix.
+//! endpoint): the change from the period before, split per segment into own change and mix,
+//! and per theme (its answers against all the others).
 
 use serde::Serialize;
 use vouch_analytics::explain::Explanation;
@@ -53,6 +54,21 @@ pub struct AttributeMoveJson {
     pub segments: Vec<SegmentMoveJson>,
 }
 
+/// One theme's (or tag's) part of the change: its answers against all the others.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ThemeMoveJson {
+    /// `"12"` for an automatic theme, `"tag:billing"` for a tag.
+    pub id: String,
+    /// Its label.
+    pub label: String,
+    /// True for a tag.
+    pub is_tag: bool,
+    /// Its part, as a segment's (with `value` its label): own change, mix, their sum and
+    /// tests, shares and NPS.
+    #[serde(flatten)]
+    pub part: SegmentMoveJson,
+}
+
 /// Why the NPS moved from the previous period.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ExplainJson {
@@ -68,6 +84,9 @@ pub struct ExplainJson {
     pub significant: bool,
     /// Per text or yes/no attribute, the one with the largest part first.
     pub attributes: Vec<AttributeMoveJson>,
+    /// Per theme or tag of the survey with answers in either period, the largest part first.
+    /// Themes overlap, so these parts do not sum to the change.
+    pub themes: Vec<ThemeMoveJson>,
 }
 
 fn share(part: u64, whole: u64) -> f64 {
@@ -103,6 +122,15 @@ impl From<&Explanation> for ExplainJson {
             current_nps: NpsFigures::from_histogram(&part.current).nps,
             previous_nps: NpsFigures::from_histogram(&part.previous).nps,
         };
+        let theme = |theme: &vouch_analytics::explain::ThemeMovement| ThemeMoveJson {
+            id: theme.id.clone(),
+            label: theme.label.clone(),
+            is_tag: theme.is_tag,
+            part: SegmentMoveJson {
+                value: Some(theme.label.clone()),
+                ..segment(&(None, theme.part))
+            },
+        };
         let test = explained
             .movement
             .as_ref()
@@ -127,6 +155,7 @@ impl From<&Explanation> for ExplainJson {
                     segments: attribute.segments.iter().map(segment).collect(),
                 })
                 .collect(),
+            themes: explained.themes.iter().map(theme).collect(),
         }
     }
 }

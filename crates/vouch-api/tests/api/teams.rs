@@ -213,3 +213,85 @@ async fn personas_revenue_churn_and_at_risk_on_postgres() {
         story(app).await;
     }
 }
+
+/// January: 10 pro at 10, 30 free at 3; February: 30 pro at 10, 10 free at 3; the free answers
+/// tagged `slow`. The whole change (+100) is mix, by plan and by tag.
+async fn explained(app: TestApp) {
+    let survey = app.create_survey("Moves", "nps").await;
+    let mut contact = 0;
+    for (count, score, date, plan) in [
+        (10, 10, "2026-01-10", "pro"),
+        (30, 3, "2026-01-10", "free"),
+        (30, 10, "2026-02-10", "pro"),
+        (10, 3, "2026-02-10", "free"),
+    ] {
+        for _ in 0..count {
+            contact += 1;
+            let body = json!({"survey_id": survey, "score": score,
+                "created_at": format!("{date}T12:00:00Z"),
+                "contact": {"external_id": format!("c{contact}"), "attributes": {"plan": plan}}});
+            app.answer(&body).await;
+        }
+    }
+    let answers = app
+        .store
+        .responses_after(
+            app.workspace.id,
+            vouch_store::ResponseId(0),
+            Some(vouch_store::SurveyId(survey)),
+            1000,
+        )
+        .await
+        .expect("the answers");
+    let free: Vec<vouch_store::ResponseId> = answers
+        .iter()
+        .filter(|answer| answer.score.value() == 3)
+        .map(|answer| answer.id)
+        .collect();
+    app.store
+        .add_tag(
+            app.workspace.id,
+            "slow",
+            &free,
+            vouch_store::Actor::Operator,
+            jiff::Timestamp::now(),
+        )
+        .await
+        .expect("tagged");
+    let reply = app
+        .get(&format!(
+            "/api/v1/surveys/{survey}/report?from=2026-02-01&to=2026-03-01&explain=true"
+        ))
+        .await;
+    assert_eq!(reply.status, 200, "{:?}", reply.body);
+    let explain = &reply.body["explain"];
+    assert_eq!(explain["change"], 100.0, "{explain}");
+    assert_eq!(explain["attributes"][0]["attribute"], "plan");
+    let slow = &explain["themes"][0];
+    assert_eq!(slow["id"], "tag:slow", "{explain}");
+    assert_eq!(
+        (slow["is_tag"].clone(), slow["own"].clone()),
+        (json!(true), json!(0.0))
+    );
+    let mix = slow["mix"].as_f64().expect("mix");
+    assert!(
+        (mix - 50.0).abs() < 1e-9,
+        "share 75 % → 25 % at NPS −100: {slow}"
+    );
+    let bad = app
+        .get(&format!("/api/v1/surveys/{survey}/report?explain=maybe"))
+        .await;
+    assert_eq!(bad.body["error"]["field"], "explain", "{:?}", bad.body);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn report_explains_the_change_by_segment_and_theme_on_sqlite() {
+    explained(spawn_app().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn report_explains_the_change_by_segment_and_theme_on_postgres() {
+    if let Some(app) = spawn_postgres_app().await {
+        explained(app).await;
+    }
+}

@@ -66,7 +66,9 @@ async fn send(
         Ok(mailer) => mailer,
         Err(error) => bad_input!("{error}"),
     };
-    let view = view(store, workspace, &config.public_url).await?;
+    let view = view(store, workspace, &config.public_url)
+        .await?
+        .sent_once();
     view.send(&mailer, to.as_str()).await?;
     outln!("sent the digest of {} to {}", view.period, to.as_str());
     Ok(())

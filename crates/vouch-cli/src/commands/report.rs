@@ -4,9 +4,10 @@ use crate::{out, outln};
 use std::collections::BTreeMap;
 
 use jiff::tz::TimeZone;
-use vouch_analytics::explain::explain;
+use vouch_analytics::explain::{explain, theme_parts};
 use vouch_analytics::report::{Report, build_report};
 use vouch_analytics::selection::RowFilter;
+use vouch_analytics::themes::ThemeSources;
 use vouch_analytics::{Query, ResponseIndex, sync};
 use vouch_core::bands::{check_fits, parse_group_by};
 use vouch_core::{AttributeKind, AttributeValue, Interval, NpsFigures};
@@ -41,7 +42,11 @@ pub async fn report(
     let explained = match args.explain {
         false => None,
         true => match explain(&index, &query, jiff::Timestamp::now()) {
-            Ok(explained) => Some(explained),
+            Ok(mut explained) => {
+                let themes = ThemeSources::load(store, workspace.id, survey.id).await?;
+                theme_parts(&index, &query, &mut explained, &themes.entries(&index))?;
+                Some(explained)
+            }
             Err(error) => bad_input!("--explain: {error}"),
         },
     };
@@ -247,6 +252,16 @@ fn render_explanation(json: &ExplainJson) -> String {
                 figure(Some(segment.mix)),
             ));
         }
+    }
+    for theme in json.themes.iter().take(3) {
+        out.push_str(&format!(
+            "  {} \u{201c}{}\u{201d}: {} (own {}, mix {})\n",
+            if theme.is_tag { "tag" } else { "theme" },
+            theme.label,
+            figure(Some(theme.part.total)),
+            figure(Some(theme.part.own)),
+            figure(Some(theme.part.mix)),
+        ));
     }
     out
 }

@@ -493,10 +493,18 @@ fn bad_input_is_refused_naming_the_flag_and_changes_nothing() {
 fn report_explain_splits_the_change_into_own_change_and_mix() {
     // January: 10 pro answering 10, 30 free answering 3; February: 30 pro and 10 free, with
     // the same scores. NPS −50 → +50, all of it a shift in the mix of plans.
-    let mut csv = String::from("external_id,score,created_at,plan\n");
+    // Every free answer says support is too slow.
+    let mut csv = String::from("external_id,score,created_at,plan,comment\n");
     let mut add = |count: usize, score: u8, date: &str, plan: &str| {
+        let comment = if plan == "free" {
+            "support too slow"
+        } else {
+            ""
+        };
         for n in 0..count {
-            csv.push_str(&format!("{plan}-{date}-{n},{score},{date},{plan}\n"));
+            csv.push_str(&format!(
+                "{plan}-{date}-{n},{score},{date},{plan},{comment}\n"
+            ));
         }
     };
     add(10, 10, "2026-01-10", "pro");
@@ -506,6 +514,7 @@ fn report_explain_splits_the_change_into_own_change_and_mix() {
     for db in backends() {
         let file = db.file("moves.csv", &csv);
         db.ok(&["import", "responses", arg(&file), "--survey", "Moves"]);
+        db.ok(&["rules", "add", "--tag", "Slow", "--match", "slow"]);
         let report = db.report(&[
             "--survey",
             "Moves",
@@ -531,6 +540,16 @@ fn report_explain_splits_the_change_into_own_change_and_mix() {
         let pro = segments.iter().find(|s| s["value"] == "pro").expect("pro");
         // Share 25 % → 75 %, average NPS 100: +50 points.
         assert!(close(&pro["mix"], 50.0), "{pro}");
+        // The answers tagged Slow score −100 in both months; their share falls 75 % → 25 %.
+        let slow = &explain["themes"][0];
+        assert_eq!(slow["label"], "Slow", "{explain}");
+        assert_eq!(slow["is_tag"], true);
+        assert!(
+            close(&slow["own"], 0.0) && close(&slow["mix"], 50.0),
+            "{slow}"
+        );
+        assert_eq!(slow["mix_significant"], true);
+        assert!(close(&slow["previous_share"], 0.75), "{slow}");
         let staff = db.file("staff.csv", "external_id,score\ne1,9\ne2,3\n");
         db.ok(&[
             "import",

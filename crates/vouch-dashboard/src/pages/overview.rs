@@ -17,6 +17,7 @@ use std::sync::Arc;
 use vouch_analytics::disclosure::Verdict;
 use vouch_analytics::live::LiveIndex;
 use vouch_analytics::report::{Report, build_report};
+use vouch_analytics::themes::ThemeSources;
 use vouch_analytics::{Query, ResponseIndex};
 use vouch_core::{ANONYMITY_MIN_COMMENTS, ANONYMITY_MIN_RESPONSES, Histogram, compare};
 use vouch_store::{Survey, SurveyId, WorkspaceId};
@@ -29,7 +30,7 @@ use super::fresh::Freshness;
 use super::periods::trend_points;
 use super::view::Headline;
 use super::visible_survey;
-use super::why_moved::{MoverLine, why_it_moved};
+use super::why_moved::{WhyMoved, why_it_moved};
 use crate::layout::{DashboardError, Frame, Nav, render};
 use crate::session::Viewer;
 use vouch_charts::{
@@ -122,7 +123,7 @@ pub(crate) struct OverviewPage {
     /// Where answers carry a value: the revenue-weighted NPS and the attribute that weighs it.
     pub(crate) weighted: Option<(String, String)>,
     /// Why the NPS moved from the period before: its largest parts, by segment.
-    pub(crate) movers: Vec<MoverLine>,
+    pub(crate) movers: WhyMoved,
     /// Why there are none.
     pub(crate) empty: Option<Empty>,
     /// The change from the previous period.
@@ -233,11 +234,12 @@ pub(crate) async fn page(
     let bar = FilterBar::new(&path, &filters, &range, &definitions, options);
     let (change, change_note) = change(&counted, &range, anonymous);
     let movers = match anonymous || change.is_none() {
-        true => Vec::new(),
+        true => WhyMoved::default(),
         false => {
+            let sources = ThemeSources::load(store, workspace, survey.id).await?;
             let query = filters.query(vec![survey.id], range.from, range.to);
             let index = live.read();
-            why_it_moved(&index, &query)
+            why_it_moved(&index, &query, &sources.entries(&index))
         }
     };
     let weighted = match anonymous || selection == 0 {

@@ -1,6 +1,7 @@
 //! The overview, the survey list and segments: exact figures, filters, sorting, access.
 
-use vouch_store::Role;
+use jiff::Timestamp;
+use vouch_store::{Actor, ResponseId, Role};
 
 use super::seed::{Q1, between, seeded};
 
@@ -406,4 +407,44 @@ async fn the_change_is_explained_by_segment_beside_it() {
     let (pro, free) = (points("plan = pro"), points("plan = free"));
     assert!((pro + free - 56.7).abs() < 0.2, "{why}");
     assert!(pro > 0.0 && free > 0.0, "{why}");
+}
+
+#[tokio::test]
+async fn the_change_is_explained_by_theme_beside_it() {
+    let seeded = seeded().await;
+    let store = &seeded.app.store;
+    let workspace = seeded.app.acme.id;
+    let answers = store
+        .responses_after(workspace, ResponseId(0), Some(seeded.nps.id), 1000)
+        .await
+        .expect("the answers");
+    // The 60 ones of late 2025 and the 60 twos and 20 threes of Q1: every answer at 3 or less.
+    let low: Vec<ResponseId> = answers
+        .iter()
+        .filter(|answer| answer.score.value() <= 3)
+        .map(|answer| answer.id)
+        .collect();
+    assert_eq!(low.len(), 140);
+    store
+        .add_tag(
+            workspace,
+            "churn-risk",
+            &low,
+            Actor::Operator,
+            Timestamp::now(),
+        )
+        .await
+        .expect("tagged");
+    let member = seeded
+        .browser("mia@acme.example", Role::Member, false)
+        .await;
+    let page = member
+        .get(&format!("/app/surveys/{}?{Q1}", seeded.nps.id.0))
+        .await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    // The tagged answers score −100 in both periods, so all of their part is mix: their
+    // average NPS (−100) × the change of their share (60 % → 26.7 %) = +33.3 points.
+    let why = between(&page.text, "id=\"why-moved-themes\"", "</ul>");
+    let item = between(why, "tag “churn-risk”: <strong>", "</strong>");
+    assert_eq!(item, "+33.3", "{why}");
 }
