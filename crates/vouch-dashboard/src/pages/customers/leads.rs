@@ -12,7 +12,9 @@ use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use vouch_analytics::leads::{LeadError, train as train_model};
 use vouch_analytics::leads_saved;
+use vouch_analytics::themes::ThemeSources;
 
+use super::leads_objections::{ObjectionLine, lead_objections, objection_lines};
 use super::leads_view::{LeadField, LeadResult, ModelView, lead_fields, lead_result, model_view};
 use super::{Loaded, Tab};
 use crate::layout::{DashboardError, Frame, NavItem, render};
@@ -43,6 +45,10 @@ pub(crate) struct LeadsPage {
     pub(crate) result: Option<LeadResult>,
     /// True right after a training.
     pub(crate) trained: bool,
+    /// Per segment of the model's attributes, what its detractors object to.
+    pub(crate) objections: Vec<ObjectionLine>,
+    /// Those of the segments the scored lead belongs to.
+    pub(crate) lead_objections: Vec<ObjectionLine>,
 }
 
 /// `GET /app/surveys/{id}/customers/leads`.
@@ -68,20 +74,36 @@ pub(crate) async fn page(
     };
     let saved = leads_saved::load(state.store(), viewer.workspace(), loaded.survey.id).await?;
     let time_zone = loaded.index.read().time_zone().clone();
+    let sources = match &saved {
+        Some(_) => {
+            Some(ThemeSources::load(state.store(), viewer.workspace(), loaded.survey.id).await?)
+        }
+        None => None,
+    };
+    let (mut objections, mut for_lead) = (Vec::new(), Vec::new());
     let (model, fields, result) = match &saved {
         None => (None, Vec::new(), None),
         Some(saved) => {
             let view = model_view(&saved.trained, saved.trained_at, &time_zone);
-            let (fields, lead) = lead_fields(&saved.trained.to_parts(), &loaded.pairs);
+            let parts = saved.trained.to_parts();
+            if let Some(sources) = &sources {
+                let index = loaded.index.read();
+                objections =
+                    objection_lines(&index, &loaded.query, &parts, &sources.entries(&index));
+            }
+            let (fields, lead) = lead_fields(&parts, &loaded.pairs);
             let asked = one(&loaded.pairs, "score").is_some();
             let today = jiff::Timestamp::now().to_zoned(time_zone.clone()).date();
             let result = match lead {
-                Some(lead) if asked => saved
-                    .trained
-                    .model
-                    .score(&lead, today)
-                    .ok()
-                    .map(|score| lead_result(&score)),
+                Some(lead) if asked => {
+                    for_lead = lead_objections(&objections, &lead);
+                    saved
+                        .trained
+                        .model
+                        .score(&lead, today)
+                        .ok()
+                        .map(|score| lead_result(&score))
+                }
                 _ => None,
             };
             (Some(view), fields, result)
@@ -99,6 +121,8 @@ pub(crate) async fn page(
         fields,
         result,
         trained: one(&loaded.pairs, "trained").is_some(),
+        objections,
+        lead_objections: for_lead,
         frame: loaded.frame,
     };
     Ok(render(&page))

@@ -17,6 +17,7 @@
 pub(crate) mod at_risk;
 pub(crate) mod churn;
 pub(crate) mod leads;
+pub(crate) mod leads_objections;
 pub(crate) mod leads_view;
 pub(crate) mod personas;
 pub(crate) mod revenue;

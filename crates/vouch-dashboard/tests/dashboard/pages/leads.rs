@@ -112,3 +112,40 @@ async fn a_member_learns_the_model_and_scores_a_lead_with_it() {
         .await;
     assert_eq!(hr.get(&staff).await.status, 400);
 }
+
+#[tokio::test]
+async fn likely_objections_are_the_themes_a_segments_detractors_name() {
+    let seeded = seeded().await;
+    super::themes::tag_the_twos(&seeded).await;
+    let member = seeded
+        .browser("mia@acme.example", Role::Member, false)
+        .await;
+    let empty = member.get(&format!("{}?{Q1}", path(&seeded))).await;
+    let action = format!("{}/train?{Q1}", path(&seeded));
+    let trained = member
+        .post(&action, &[("csrf", empty.csrf().as_str())])
+        .await;
+    assert_eq!(trained.status, 303, "{}", trained.text);
+    let page = member
+        .get(&format!("{}?{Q1}&score=1&lead.plan=free", path(&seeded)))
+        .await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    // Q1's free detractors are the 60 twos, all tagged; no pro detractor is.
+    let table = between(&page.text, "id=\"leads-objections\"", "</table>");
+    let free = between(
+        table,
+        "data-attribute=\"plan\" data-value=\"free\"",
+        "</tr>",
+    );
+    assert!(free.contains("60 detractors"), "{table}");
+    assert!(free.contains("tag churn-risk (60, 100 %)"), "{table}");
+    assert!(
+        !table.contains("data-value=\"pro\""),
+        "no pro detractor names it"
+    );
+    let for_lead = between(&page.text, "id=\"lead-objections\"", "</ul>");
+    assert!(
+        for_lead.contains("plan = free: tag churn-risk"),
+        "{for_lead}"
+    );
+}

@@ -7,7 +7,7 @@ use vouch_store::{Actor, ResponseId, Role};
 use super::seed::{Q1, Seeded, between, seeded};
 
 /// Tags the 60 Q1 answers scoring 2 (all free-plan detractors) `churn-risk`.
-async fn tag_the_twos(seeded: &Seeded) {
+pub(super) async fn tag_the_twos(seeded: &Seeded) {
     let store = &seeded.app.store;
     let workspace = seeded.app.acme.id;
     let answers = store
