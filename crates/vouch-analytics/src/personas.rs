@@ -1,6 +1,7 @@
 //! Promoter personas: which attribute values over-index among promoters. Each contact counts
 //! once, with its latest answer in the selection and the attributes it had then.
 
+use rayon::prelude::*;
 use vouch_core::share::{Lift, lift};
 use vouch_core::{Category, Histogram, NpsFigures};
 
@@ -74,35 +75,23 @@ pub fn personas(
         .filter(|&&row| index.score_at(row).category() == Category::Promoter)
         .count() as u64;
     let contacts = rows.len() as u64;
-    let mut persona_rows = Vec::new();
     let mut attributes: Vec<(&String, &usize)> = index.attribute_by_name.iter().collect();
     attributes.sort();
-    for (name, &column) in attributes {
-        let groups = index.value_groups(column, rows);
-        let mut histograms = vec![Histogram::default(); groups.labels.len()];
-        for (&row, group) in rows.iter().zip(&groups.group_of_row) {
-            if let Some(group) = group {
-                histograms[*group].add(index.score_at(row));
-            }
-        }
-        for (label, histogram) in groups.labels.into_iter().zip(histograms) {
-            let n = histogram.responses();
-            if n == 0 || n < min_contacts {
-                continue;
-            }
-            let Some(lift) = lift(histogram.promoters(), n, promoters, contacts) else {
-                continue;
-            };
-            persona_rows.push(PersonaRow {
-                attribute: name.clone(),
-                value: label,
-                figures: NpsFigures::from_histogram(&histogram),
-                promoter_share: histogram.promoters() as f64 / n as f64,
-                histogram,
-                lift,
-            });
-        }
-    }
+    // Each attribute's rows are counted on their own, in parallel.
+    let per_attribute: Vec<Vec<PersonaRow>> = attributes
+        .par_iter()
+        .map(|&(name, &column)| {
+            attribute_rows(
+                index,
+                name,
+                column,
+                rows,
+                (promoters, contacts),
+                min_contacts,
+            )
+        })
+        .collect();
+    let mut persona_rows: Vec<PersonaRow> = per_attribute.into_iter().flatten().collect();
     persona_rows.sort_by(|a, b| {
         b.lift
             .lift
@@ -117,6 +106,44 @@ pub fn personas(
         promoter_share: (contacts > 0).then(|| promoters as f64 / contacts as f64),
         rows: persona_rows,
     })
+}
+
+/// The persona rows of one attribute over the contacts' latest `rows`, given the selection's
+/// `(promoters, contacts)`.
+fn attribute_rows(
+    index: &ResponseIndex,
+    name: &str,
+    column: usize,
+    rows: &[u32],
+    (promoters, contacts): (u64, u64),
+    min_contacts: u64,
+) -> Vec<PersonaRow> {
+    let groups = index.value_groups(column, rows);
+    let mut histograms = vec![Histogram::default(); groups.labels.len()];
+    for (&row, group) in rows.iter().zip(&groups.group_of_row) {
+        if let Some(group) = group {
+            histograms[*group].add(index.score_at(row));
+        }
+    }
+    let mut found = Vec::new();
+    for (label, histogram) in groups.labels.into_iter().zip(histograms) {
+        let n = histogram.responses();
+        if n == 0 || n < min_contacts {
+            continue;
+        }
+        let Some(lift) = lift(histogram.promoters(), n, promoters, contacts) else {
+            continue;
+        };
+        found.push(PersonaRow {
+            attribute: name.to_owned(),
+            value: label,
+            figures: NpsFigures::from_histogram(&histogram),
+            promoter_share: histogram.promoters() as f64 / n as f64,
+            histogram,
+            lift,
+        });
+    }
+    found
 }
 
 #[cfg(test)]
