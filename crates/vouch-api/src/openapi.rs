@@ -57,6 +57,7 @@ use vouch_web::error::{ErrorBody, ErrorDetail};
         super::teams::survey_revenue,
         super::teams::survey_churn,
         super::teams::survey_at_risk,
+        super::teams::survey_objections,
         super::teams::get_rates,
         super::teams::put_rates,
         super::teams::delete_rates,

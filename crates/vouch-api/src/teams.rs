@@ -7,8 +7,10 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use vouch_analytics::at_risk::at_risk;
 use vouch_analytics::churn::{DEFAULT_WITHIN_DAYS, check_window, churn};
+use vouch_analytics::objections::likely_objections;
 use vouch_analytics::personas::{DEFAULT_MIN_CONTACTS, personas};
 use vouch_analytics::revenue::revenue;
+use vouch_analytics::themes::ThemeSources;
 use vouch_analytics::{Query, QueryError};
 use vouch_core::revenue::{DEFAULT_VALUE_ATTRIBUTE, Rates};
 use vouch_store::Survey;
@@ -18,8 +20,8 @@ use vouch_web::error::{ApiError, Result};
 use vouch_web::fresh::fresh_index;
 use vouch_web::json::{ApiJson, PathId, QueryPairs};
 use vouch_web::wire_teams::{
-    AtRiskJson, ChurnJson, PersonasJson, RatesJson, RevenueJson, choose_rates, contacts_named,
-    refuse_anonymous,
+    AtRiskJson, ChurnJson, ObjectionsJson, PersonasJson, RatesJson, RevenueJson, choose_rates,
+    contacts_named, refuse_anonymous,
 };
 
 use crate::Routes;
@@ -35,6 +37,7 @@ pub(crate) fn routes(routes: Routes) -> Routes {
         .add::<__path_survey_revenue, _, _>(survey_revenue)
         .add::<__path_survey_churn, _, _>(survey_churn)
         .add::<__path_survey_at_risk, _, _>(survey_at_risk)
+        .add::<__path_survey_objections, _, _>(survey_objections)
         .add::<__path_get_rates, _, _>(get_rates)
         .add::<__path_put_rates, _, _>(put_rates)
         .add::<__path_delete_rates, _, _>(delete_rates)
@@ -42,6 +45,9 @@ pub(crate) fn routes(routes: Routes) -> Routes {
 
 /// The selection parameters every tool takes.
 const SELECTION: [&str; 6] = ["from", "to", "where", "text", "tag", "theme"];
+
+/// The most themes listed per segment of the likely objections.
+const MAX_OBJECTIONS_TOP: i64 = 20;
 
 /// The most accounts one at-risk answer lists.
 const MAX_AT_RISK_LIMIT: usize = 10_000;
@@ -391,4 +397,54 @@ async fn delete_rates(
         .set_revenue_rates(caller.workspace, None)
         .await?;
     Ok(axum::http::StatusCode::NO_CONTENT.into_response())
+}
+
+/// Likely objections: per value of `by` (default: every text or yes/no attribute the survey's
+/// answers carry), the themes and tags its detractors name most, with how many and their share
+/// of the segment's detractors; segments with fewer than 10 detractors, and themes named by
+/// fewer than two, left out.
+#[utoipa::path(
+    get,
+    path = "/api/v1/surveys/{id}/objections",
+    tag = "teams",
+    params(
+        ("id" = i64, Path, description = "The survey's id"),
+        ("by" = Option<String>, Query, description = "Only the segments of this attribute"),
+        ("top" = Option<u32>, Query, description = "Themes per segment, 1 to 20 (default 3)"),
+        ("from" = Option<String>, Query, description = "From this instant on"),
+        ("to" = Option<String>, Query, description = "Before this instant"),
+        ("where" = Option<Vec<String>>, Query, description = "ATTR=VALUE, repeatable", explode = true),
+        ("text" = Option<String>, Query, description = "A word the comment contains"),
+        ("tag" = Option<Vec<String>>, Query, description = "Only responses carrying this tag", explode = true),
+        ("theme" = Option<Vec<String>>, Query, description = "Only responses in this theme", explode = true),
+    ),
+    responses((status = 200, description = "The likely objections", body = ObjectionsJson), ReadErrors),
+    security(("api_key" = []))
+)]
+async fn survey_objections(
+    State(state): State<ApiState>,
+    caller: Caller,
+    PathId(id): PathId,
+    QueryPairs(pairs): QueryPairs,
+) -> Result<Response> {
+    let params = Params::new(pairs, &allowed(&["by", "top"]))?;
+    let top = number(&params, "top", 3, (1, MAX_OBJECTIONS_TOP))? as usize;
+    let by = attribute(&state, &caller, &params, "by").await?;
+    let (survey, mut query, rows) = selection(&state, &caller, &id, &params).await?;
+    let sources = ThemeSources::load(state.store(), caller.workspace, survey.id).await?;
+    let index = fresh_index(&state, caller.workspace).await?;
+    let index = index.read();
+    query.rows = rows.rows(&index);
+    let attributes: Vec<&str> = match &by {
+        Some(by) => vec![by.as_str()],
+        None => index
+            .carried_attributes(&[survey.id])
+            .into_iter()
+            .map(|(name, ..)| name)
+            .collect(),
+    };
+    let entries = sources.entries(&index);
+    let found =
+        likely_objections(&index, &query, &attributes, &entries, top).map_err(query_error)?;
+    Ok(axum::Json(ObjectionsJson::from(found.as_slice())).into_response())
 }

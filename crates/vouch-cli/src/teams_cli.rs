@@ -123,6 +123,28 @@ pub enum LeadsCommand {
     Train(LeadsTrainArgs),
     /// Score a CSV file of leads with the survey's saved model.
     Score(LeadsScoreArgs),
+    /// Print the likely objections: per segment, the themes its detractors name most.
+    Objections(LeadsObjectionsArgs),
+}
+
+/// Flags of `vouch leads objections`.
+#[derive(Debug, Args)]
+pub struct LeadsObjectionsArgs {
+    /// The survey.
+    #[arg(long)]
+    pub survey: String,
+    /// Only the segments of this attribute (default: every text or yes/no attribute).
+    #[arg(long)]
+    pub by: Option<String>,
+    /// Themes listed per segment, 1 to 20.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub top: u32,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Which responses count.
+    #[command(flatten)]
+    pub selection: SelectionArgs,
 }
 
 /// Flags of `vouch leads train`.

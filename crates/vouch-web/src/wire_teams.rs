@@ -347,3 +347,62 @@ impl AtRiskJson {
         }
     }
 }
+
+/// One theme a segment's detractors name.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ObjectionJson {
+    /// The theme's label or the tag's name.
+    pub label: String,
+    /// True for a tag.
+    pub is_tag: bool,
+    /// The segment's detractors naming it.
+    pub detractors: u64,
+    /// Their share of the segment's detractors, 0–1.
+    pub share: f64,
+}
+
+/// A segment and its likely objections.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct SegmentObjectionsJson {
+    /// The attribute, e.g. `plan`.
+    pub attribute: String,
+    /// Its value.
+    pub value: String,
+    /// The segment's detractors in the selection.
+    pub detractors: u64,
+    /// The themes and tags its detractors name most, most named first.
+    pub objections: Vec<ObjectionJson>,
+}
+
+/// Likely objections per segment.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ObjectionsJson {
+    /// Segments with at least 10 detractors and a theme named by two of them, the most
+    /// detractors first.
+    pub segments: Vec<SegmentObjectionsJson>,
+}
+
+impl From<&[vouch_analytics::objections::SegmentObjections]> for ObjectionsJson {
+    fn from(found: &[vouch_analytics::objections::SegmentObjections]) -> ObjectionsJson {
+        ObjectionsJson {
+            segments: found
+                .iter()
+                .map(|segment| SegmentObjectionsJson {
+                    attribute: segment.attribute.clone(),
+                    value: segment.value.clone(),
+                    detractors: segment.detractors,
+                    objections: segment
+                        .objections
+                        .iter()
+                        .map(|objection| ObjectionJson {
+                            label: objection.label.clone(),
+                            is_tag: objection.is_tag,
+                            detractors: objection.detractors,
+                            share: objection.share,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}

@@ -282,6 +282,24 @@ async fn explained(app: TestApp) {
         .get(&format!("/api/v1/surveys/{survey}/report?explain=maybe"))
         .await;
     assert_eq!(bad.body["error"]["field"], "explain", "{:?}", bad.body);
+
+    // Likely objections: the 40 free detractors all carry `slow`; pro has no detractor.
+    let objections = app
+        .get(&format!("/api/v1/surveys/{survey}/objections"))
+        .await;
+    assert_eq!(objections.status, 200, "{:?}", objections.body);
+    assert_eq!(
+        objections.body["segments"],
+        json!([{"attribute": "plan", "value": "free", "detractors": 40,
+            "objections": [{"label": "slow", "is_tag": true, "detractors": 40, "share": 1.0}]}])
+    );
+    for (query, field) in [("by=nope", "by"), ("top=0", "top"), ("top=x", "top")] {
+        let reply = app
+            .get(&format!("/api/v1/surveys/{survey}/objections?{query}"))
+            .await;
+        assert_eq!(reply.status, 422, "{query}: {:?}", reply.body);
+        assert_eq!(reply.body["error"]["field"], field, "{:?}", reply.body);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -38,6 +38,7 @@ pub async fn leads(
     match command {
         LeadsCommand::Train(args) => train(store, workspace, args).await,
         LeadsCommand::Score(args) => score(store, workspace, args).await,
+        LeadsCommand::Objections(args) => super::teams::objections(store, workspace, args).await,
     }
 }
 

@@ -1,15 +1,18 @@
-//! `vouch personas`, `vouch revenue`, `vouch churn` and `vouch accounts at-risk`: the teams'
-//! figures, each contact counted once with its latest answer in the selection.
+//! `vouch personas`, `vouch revenue`, `vouch churn`, `vouch accounts at-risk` and `vouch leads
+//! objections`: the teams' figures, each contact counted once with its latest answer in the
+//! selection (objections count the selection's detractors).
 
 use vouch_analytics::at_risk::at_risk as accounts_at_risk;
 use vouch_analytics::churn::{check_window, churn as churn_report};
+use vouch_analytics::objections::likely_objections;
 use vouch_analytics::personas::personas as persona_report;
 use vouch_analytics::revenue::revenue as revenue_report;
+use vouch_analytics::themes::ThemeSources;
 use vouch_analytics::{Query, QueryError, ResponseIndex, sync};
 use vouch_core::revenue::{DEFAULT_VALUE_ATTRIBUTE, Rates};
 use vouch_store::{AttributeDefinition, Store, Survey, Workspace};
 use vouch_web::wire_teams::{
-    AtRiskJson, ChurnJson, PersonasJson, RevenueJson, choose_rates, contacts_named,
+    AtRiskJson, ChurnJson, ObjectionsJson, PersonasJson, RevenueJson, choose_rates, contacts_named,
     refuse_anonymous,
 };
 
@@ -326,6 +329,71 @@ pub async fn at_risk(
     out!(
         "{}",
         table::render(&header, &rows, &[false, true, true, true, false])
+    );
+    Ok(())
+}
+
+/// Runs `vouch leads objections`.
+pub async fn objections(
+    store: &dyn Store,
+    workspace: &Workspace,
+    args: &crate::teams_cli::LeadsObjectionsArgs,
+) -> anyhow::Result<()> {
+    let selection = Selection::load(store, workspace, &args.survey, &args.selection).await?;
+    if let Some(by) = &args.by {
+        known_attribute("--by", by, &selection.definitions)?;
+    }
+    let sources = ThemeSources::load(store, workspace.id, selection.survey.id).await?;
+    let index = &selection.index;
+    let attributes: Vec<&str> = match &args.by {
+        Some(by) => vec![by.as_str()],
+        None => index
+            .carried_attributes(&[selection.survey.id])
+            .into_iter()
+            .map(|(name, ..)| name)
+            .collect(),
+    };
+    let found = likely_objections(
+        index,
+        &selection.query,
+        &attributes,
+        &sources.entries(index),
+        args.top as usize,
+    )
+    .map_err(|error| query_failed("--where", error))?;
+    let json = ObjectionsJson::from(found.as_slice());
+    if args.json {
+        outln!("{}", serde_json::to_string_pretty(&json)?);
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = json
+        .segments
+        .iter()
+        .map(|segment| {
+            let themes: Vec<String> = segment
+                .objections
+                .iter()
+                .map(|o| format!("{} ({}, {:.0}%)", o.label, o.detractors, o.share * 100.0))
+                .collect();
+            vec![
+                format!("{} = {}", segment.attribute, segment.value),
+                segment.detractors.to_string(),
+                themes.join("; "),
+            ]
+        })
+        .collect();
+    outln!(
+        "{}: likely objections (segments with {} detractors or more)",
+        selection.survey.name,
+        vouch_analytics::objections::MIN_DETRACTORS
+    );
+    out!(
+        "{}",
+        table::render(
+            &["segment", "detractors", "likely objections"],
+            &rows,
+            &[false, true, false]
+        )
     );
     Ok(())
 }

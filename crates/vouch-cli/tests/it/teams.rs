@@ -550,6 +550,26 @@ fn report_explain_splits_the_change_into_own_change_and_mix() {
         );
         assert_eq!(slow["mix_significant"], true);
         assert!(close(&slow["previous_share"], 0.75), "{slow}");
+        // Likely objections: the 40 free detractors all say it is slow.
+        let objections: Value =
+            serde_json::from_str(&db.ok(&["leads", "objections", "--survey", "Moves", "--json"]))
+                .expect("JSON");
+        let free = &objections["segments"][0];
+        assert_eq!(
+            (free["value"].clone(), free["detractors"].clone()),
+            (Value::from("free"), Value::from(40))
+        );
+        assert_eq!(free["objections"][0]["label"], "Slow", "{objections}");
+        let table = db.ok(&["leads", "objections", "--survey", "Moves"]);
+        assert!(
+            table.contains("plan = free") && table.contains("Slow (40, 100%)"),
+            "{table}"
+        );
+        fails_naming(
+            &db,
+            &["leads", "objections", "--survey", "Moves", "--by", "nope"],
+            "--by",
+        );
         let staff = db.file("staff.csv", "external_id,score\ne1,9\ne2,3\n");
         db.ok(&[
             "import",
