@@ -16,8 +16,12 @@ use vouch_web::{ApiState, favicon, health, observe};
 
 pub use vouch_web::{AppState, Limits, ServerConfig};
 
-/// Every route of the server, with its middleware (request ids, logs, metrics, body limit).
+pub mod headers;
+
+/// Every route of the server, with its middleware (request ids, logs, metrics, body limit,
+/// security headers).
 pub fn router(state: AppState) -> Router {
+    let https = state.config().public_url.starts_with("https://");
     // The survey pages and the widget share the API's caches (surveys, attribute kinds, index
     // freshness).
     let api_state = ApiState::new(state.clone());
@@ -33,6 +37,9 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(
             state.limits().body_bytes,
         ))
+        .layer(axum::middleware::from_fn(move |request, next| {
+            headers::add_security_headers(https, request, next)
+        }))
         .layer(axum::middleware::from_fn(observe::record_request))
         .layer(observe::request_id_layers())
         .with_state(state)

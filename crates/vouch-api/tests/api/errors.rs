@@ -425,3 +425,32 @@ async fn nothing_of_another_workspace_is_visible() {
     app.send(erase).await.assert_error(404, "not_found", None);
     assert_eq!(app.report(survey, "").await["responses"], 1, "untouched");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replies_are_never_sniffed_nor_cached_and_https_asks_for_strict_transport() {
+    let app = spawn_app().await;
+    let listed = app.get("/api/v1/surveys").await;
+    assert_eq!(listed.status, 200);
+    assert_eq!(listed.headers["x-content-type-options"], "nosniff");
+    assert_eq!(listed.headers["cache-control"], "no-store");
+    let refused = app.send(app.client.get(app.url("/api/v1/surveys"))).await;
+    assert_eq!(refused.headers["cache-control"], "no-store", "errors too");
+    assert!(
+        listed.headers.get("strict-transport-security").is_none(),
+        "not over plain HTTP"
+    );
+    let health = reqwest::get(app.url("/healthz")).await.expect("a reply");
+    assert_eq!(health.headers()["x-content-type-options"], "nosniff");
+
+    let storage = vouch_test_kit::storage::Storage::sqlite().await;
+    let secure = vouch_test_kit::server::TestServer::start(storage, |_| vouch_http::ServerConfig {
+        public_url: "https://nps.example.com".to_owned(),
+        ..vouch_test_kit::server::test_config()
+    })
+    .await;
+    let reply = reqwest::get(secure.url("/healthz")).await.expect("a reply");
+    assert_eq!(
+        reply.headers()["strict-transport-security"],
+        vouch_http::headers::HSTS
+    );
+}
