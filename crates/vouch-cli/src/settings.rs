@@ -69,6 +69,10 @@ pub struct ServerSection {
 #[serde(deny_unknown_fields)]
 pub struct LimitsSection {
     body_bytes: Option<usize>,
+    form_body_bytes: Option<usize>,
+    max_connections: Option<usize>,
+    header_read_seconds: Option<u64>,
+    body_read_seconds: Option<u64>,
     comment_chars: Option<usize>,
     attributes: Option<usize>,
     attribute_name_chars: Option<usize>,
@@ -116,6 +120,12 @@ pub fn serve_settings(args: &ServeArgs, file: &FileSettings) -> anyhow::Result<S
     let limits = limits(&file.limits);
     if limits.default_page_size == 0 || limits.default_page_size > limits.max_page_size {
         bad_input!("limits.default_page_size must be between 1 and limits.max_page_size");
+    }
+    if limits.max_connections == 0 {
+        bad_input!("limits.max_connections must be at least 1");
+    }
+    if limits.header_read_seconds == 0 || limits.body_read_seconds == 0 {
+        bad_input!("limits.header_read_seconds and limits.body_read_seconds must be at least 1");
     }
     let refresh_ms = file.server.index_refresh_ms.unwrap_or(1_000);
     if refresh_ms == 0 {
@@ -207,6 +217,10 @@ fn limits(section: &LimitsSection) -> Limits {
     let d = Limits::default();
     Limits {
         body_bytes: section.body_bytes.unwrap_or(d.body_bytes),
+        form_body_bytes: section.form_body_bytes.unwrap_or(d.form_body_bytes),
+        max_connections: section.max_connections.unwrap_or(d.max_connections),
+        header_read_seconds: section.header_read_seconds.unwrap_or(d.header_read_seconds),
+        body_read_seconds: section.body_read_seconds.unwrap_or(d.body_read_seconds),
         comment_chars: section.comment_chars.unwrap_or(d.comment_chars),
         attributes: section.attributes.unwrap_or(d.attributes),
         attribute_name_chars: section

@@ -16,6 +16,7 @@ use vouch_web::{ApiState, favicon, health, observe};
 
 pub use vouch_web::{AppState, Limits, ServerConfig};
 
+pub mod connections;
 pub mod headers;
 
 /// Every route of the server, with its middleware (request ids, logs, metrics, body limit,
@@ -26,14 +27,16 @@ pub fn router(state: AppState) -> Router {
     // freshness).
     let api_state = ApiState::new(state.clone());
     let api = vouch_api::router_for(api_state.clone());
-    let collect = vouch_collect::router(api_state);
+    // Forms and public pages are read before anyone is known: their bodies are kept small.
+    let form_limit = axum::extract::DefaultBodyLimit::max(state.limits().form_body_bytes);
+    let collect = vouch_collect::router(api_state).layer(form_limit);
     Router::new()
         .merge(health::router())
         .merge(favicon::router())
         .merge(observe::metrics_router())
         .merge(api)
         .merge(collect)
-        .merge(vouch_dashboard::router(state.clone()))
+        .merge(vouch_dashboard::router(state.clone()).layer(form_limit))
         .layer(axum::extract::DefaultBodyLimit::max(
             state.limits().body_bytes,
         ))
@@ -58,10 +61,19 @@ pub async fn serve(
     let metrics = observe::install_recorder()?;
     let state = AppState::new(store, config, metrics);
     let refresher = state.indexes().refresh_every(state.config().index_refresh);
-    let app = router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let outcome = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let limits = state.limits();
+    let connection_limits = connections::ConnectionLimits {
+        max_connections: limits.max_connections,
+        header_read: std::time::Duration::from_secs(limits.header_read_seconds),
+        body_read: std::time::Duration::from_secs(limits.body_read_seconds),
+    };
+    let outcome = connections::serve_connections(
+        listener,
+        router(state.clone()),
+        connection_limits,
+        shutdown,
+    )
+    .await;
     refresher.abort();
     outcome.map_err(anyhow::Error::from)
 }

@@ -15,6 +15,16 @@ use crate::ingest::IngestQueue;
 pub struct Limits {
     /// The largest request body, in bytes (413 beyond).
     pub body_bytes: usize,
+    /// The largest body of a form or a public page (survey pages, the widget, the
+    /// dashboard's forms), read before anyone is known, in bytes (413 beyond).
+    pub form_body_bytes: usize,
+    /// Connections served at once; beyond, new ones wait until one closes.
+    pub max_connections: usize,
+    /// Seconds for a request's headers to arrive, which is also how long a kept-alive
+    /// connection may stay idle.
+    pub header_read_seconds: u64,
+    /// Seconds for a request's whole body to arrive after its headers.
+    pub body_read_seconds: u64,
     /// The longest comment, in characters.
     pub comment_chars: usize,
     /// The most attributes one contact may be given in one request.
@@ -59,6 +69,10 @@ impl Default for Limits {
     fn default() -> Limits {
         Limits {
             body_bytes: limits::DEFAULT_BODY_BYTES,
+            form_body_bytes: DEFAULT_FORM_BODY_BYTES,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            header_read_seconds: 10,
+            body_read_seconds: 30,
             comment_chars: limits::MAX_COMMENT_CHARS,
             attributes: limits::MAX_ATTRIBUTES_PER_REQUEST,
             attribute_name_chars: limits::MAX_ATTRIBUTE_NAME_CHARS,
@@ -78,6 +92,14 @@ impl Default for Limits {
         }
     }
 }
+
+/// The default largest form body: a comment of the longest length, every character four
+/// bytes of UTF-8 and percent-encoded (×3), with room for the other fields.
+pub const DEFAULT_FORM_BODY_BYTES: usize = 4 * 3 * limits::MAX_COMMENT_CHARS + 16 * 1024;
+
+/// The default cap on connections served at once: well under the usual limit of 1 024 open
+/// files, which the store and the logs share.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
 
 // `key_chars` bounds both keys of a contact with one number.
 const _: () = assert!(limits::MAX_EMAIL_CHARS == limits::MAX_EXTERNAL_ID_CHARS);

@@ -2,6 +2,7 @@
 //! spoken to over HTTP. The contract story runs on SQLite, and on PostgreSQL when
 //! `VOUCH_TEST_DATABASE_URL` names a server.
 
+mod connections;
 mod errors;
 mod feedback;
 mod fuzz;
