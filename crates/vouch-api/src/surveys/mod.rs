@@ -121,7 +121,7 @@ pub struct NewSurveyBody {
     #[serde(default)]
     pub slug: Option<String>,
     /// Brand, languages, per-category follow-ups, throttle window, public link switch.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vouch_web::json::object_only")]
     pub settings: Option<SurveySettingsJson>,
 }
 
@@ -142,7 +142,7 @@ pub struct SurveyPatch {
     #[serde(default)]
     pub slug: Option<String>,
     /// New settings, replacing the old ones whole (fields left out take their defaults).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vouch_web::json::object_only")]
     pub settings: Option<SurveySettingsJson>,
 }
 

@@ -454,3 +454,33 @@ async fn replies_are_never_sniffed_nor_cached_and_https_asks_for_strict_transpor
         vouch_http::headers::HSTS
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_are_an_object_or_nothing_and_a_refused_change_keeps_them() {
+    let app = spawn_app().await;
+    let created = app
+        .post(
+            "/api/v1/surveys",
+            &json!({"name": "Checkout", "settings": {"throttle_days": 30, "brand_name": "Acme"}}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{:?}", created.body);
+    let id = created.body["id"].as_i64().expect("an id");
+    for settings in [json!([]), json!("x"), json!(3)] {
+        let patch = app
+            .client
+            .patch(app.url(&format!("/api/v1/surveys/{id}")))
+            .bearer_auth(&app.write_key)
+            .json(&json!({"settings": settings}));
+        let reply = app.send(patch).await;
+        assert_eq!(reply.status, 422, "{settings}: {:?}", reply.body);
+        assert_eq!(reply.body["error"]["field"], "settings", "{:?}", reply.body);
+    }
+    let kept = app.get(&format!("/api/v1/surveys/{id}")).await;
+    assert_eq!(
+        kept.body["settings"]["throttle_days"], 30,
+        "{:?}",
+        kept.body
+    );
+    assert_eq!(kept.body["settings"]["brand_name"], "Acme");
+}
