@@ -182,6 +182,33 @@ pub fn path_id(text: &str, what: &str) -> Result<i64, ApiError> {
         .ok_or_else(|| ApiError::not_found(format!("no {what} with id {text:?}")))
 }
 
+/// Reads an optional field that must be a JSON object (or `null`): serde would otherwise read
+/// an array into a struct by position, so that `"settings": []` meant "every default".
+/// For `#[serde(default, deserialize_with = "object_only")]`.
+pub fn object_only<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    use serde::Deserialize;
+    use serde::de::Error;
+    match serde_json::Value::deserialize(deserializer)? {
+        serde_json::Value::Null => Ok(None),
+        object @ serde_json::Value::Object(_) => serde_json::from_value(object)
+            .map(Some)
+            .map_err(D::Error::custom),
+        other => Err(D::Error::custom(format!(
+            "must be a JSON object, not {}",
+            match other {
+                serde_json::Value::Array(_) => "an array",
+                serde_json::Value::String(_) => "a string",
+                serde_json::Value::Number(_) => "a number",
+                _ => "a boolean",
+            }
+        ))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
@@ -277,32 +304,5 @@ mod tests {
                 StatusCode::NOT_FOUND
             );
         }
-    }
-}
-
-/// Reads an optional field that must be a JSON object (or `null`): serde would otherwise read
-/// an array into a struct by position, so that `"settings": []` meant "every default".
-/// For `#[serde(default, deserialize_with = "object_only")]`.
-pub fn object_only<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: DeserializeOwned,
-{
-    use serde::Deserialize;
-    use serde::de::Error;
-    match serde_json::Value::deserialize(deserializer)? {
-        serde_json::Value::Null => Ok(None),
-        object @ serde_json::Value::Object(_) => serde_json::from_value(object)
-            .map(Some)
-            .map_err(D::Error::custom),
-        other => Err(D::Error::custom(format!(
-            "must be a JSON object, not {}",
-            match other {
-                serde_json::Value::Array(_) => "an array",
-                serde_json::Value::String(_) => "a string",
-                serde_json::Value::Number(_) => "a number",
-                _ => "a boolean",
-            }
-        ))),
     }
 }
