@@ -38,7 +38,7 @@ import_all() {
   started=$(date +%s.%N)
   for file in "$OUT"/csv/survey-*.csv; do
     survey=$(basename "$file" .csv); survey=${survey#survey-}
-    "$VOUCH" --database-url "$url" import responses "$file" --survey "$survey" > /dev/null
+    "$VOUCH" --database-url "$url" import responses "$file" --survey "$survey" --create > /dev/null
   done
   ended=$(date +%s.%N)
   echo "import into $url: $ROWS rows in $(echo "$ended - $started" | bc) s = $(echo "$ROWS / ($ended - $started)" | bc) rows/s"

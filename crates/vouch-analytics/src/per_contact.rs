@@ -117,7 +117,9 @@ impl ResponseIndex {
         (self.created_ms[a], self.ids[a]) > (self.created_ms[b], self.ids[b])
     }
 
-    /// One part's latest and previous row per key ([`NONE`] without).
+    /// One part's latest and previous row per key ([`NONE`] without). The answer times of
+    /// both are kept beside them, so that a row is compared with what its key holds without
+    /// reading the index's columns at random.
     fn scan_keys(
         &self,
         rows: &[u32],
@@ -126,17 +128,25 @@ impl ResponseIndex {
     ) -> (Vec<u32>, Vec<u32>) {
         let mut latest = vec![NONE; keys];
         let mut previous = vec![NONE; keys];
+        let mut latest_ms = vec![i64::MIN; keys];
+        let mut previous_ms = vec![i64::MIN; keys];
+        let created = &self.created_ms[..];
+        // (time, id) order, reading ids only when the times are equal.
+        let after = |ms: i64, row: u32, other_ms: i64, other: u32| {
+            ms > other_ms || (ms == other_ms && self.ids[row as usize] > self.ids[other as usize])
+        };
         for &row in rows {
             let Some(key) = key_of(row) else { continue };
             let key = key as usize;
+            let ms = created[row as usize];
             let best = latest[key];
             if best == NONE {
-                latest[key] = row;
-            } else if self.later(row, best) {
-                previous[key] = best;
-                latest[key] = row;
-            } else if previous[key] == NONE || self.later(row, previous[key]) {
-                previous[key] = row;
+                (latest[key], latest_ms[key]) = (row, ms);
+            } else if after(ms, row, latest_ms[key], best) {
+                (previous[key], previous_ms[key]) = (best, latest_ms[key]);
+                (latest[key], latest_ms[key]) = (row, ms);
+            } else if previous[key] == NONE || after(ms, row, previous_ms[key], previous[key]) {
+                (previous[key], previous_ms[key]) = (row, ms);
             }
         }
         (latest, previous)
