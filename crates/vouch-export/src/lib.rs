@@ -59,3 +59,51 @@ impl ExportError {
 
 /// What an export returns.
 pub type ExportResult<T> = Result<T, ExportError>;
+
+/// An export of either kind, written the same way.
+pub enum Export {
+    /// A survey's answers.
+    Responses(Box<ResponseExport>),
+    /// The workspace's contacts.
+    Contacts(contacts::ContactExport),
+}
+
+impl Export {
+    /// The columns, in order.
+    pub fn columns(&self) -> &[table::Column] {
+        match self {
+            Export::Responses(export) => export.columns(),
+            Export::Contacts(export) => export.columns(),
+        }
+    }
+
+    /// The next page of rows; `None` once all are out.
+    pub async fn next_page(
+        &mut self,
+        store: &dyn vouch_store::Store,
+    ) -> ExportResult<Option<Vec<Vec<table::Cell>>>> {
+        match self {
+            Export::Responses(export) => export.next_page(store).await,
+            Export::Contacts(export) => export.next_page(store).await,
+        }
+    }
+
+    /// Writes every row to `destination` in `format` (a file only once complete); returns the
+    /// number of rows written.
+    pub async fn write(
+        mut self,
+        store: &dyn vouch_store::Store,
+        format: Format,
+        destination: &Destination,
+    ) -> ExportResult<u64> {
+        let mut output = destination.open(format)?;
+        let mut sink = format.sink(self.columns().to_vec(), output.take_writer())?;
+        let mut rows = 0u64;
+        while let Some(page) = self.next_page(store).await? {
+            rows += page.len() as u64;
+            sink.write(&page)?;
+        }
+        output.commit(sink.finish()?)?;
+        Ok(rows)
+    }
+}

@@ -94,7 +94,13 @@ fn array(rows: &[Vec<Cell>], at: usize, kind: ColumnType) -> ArrayRef {
         }
         ColumnType::Bool => {
             let mut b = BooleanBuilder::with_capacity(rows.len());
-            cells.for_each(|c| b.append_option(if let Cell::Bool(v) = c { Some(*v) } else { None }));
+            cells.for_each(|c| {
+                b.append_option(if let Cell::Bool(v) = c {
+                    Some(*v)
+                } else {
+                    None
+                })
+            });
             Arc::new(b.finish())
         }
         ColumnType::Timestamp | ColumnType::Date => {
@@ -114,11 +120,19 @@ fn array(rows: &[Vec<Cell>], at: usize, kind: ColumnType) -> ArrayRef {
 }
 
 fn int(cell: &Cell) -> Option<i64> {
-    if let Cell::Int(n) = cell { Some(*n) } else { None }
+    if let Cell::Int(n) = cell {
+        Some(*n)
+    } else {
+        None
+    }
 }
 
 fn text(cell: &Cell) -> Option<&str> {
-    if let Cell::Text(t) = cell { Some(t.as_str()) } else { None }
+    if let Cell::Text(t) = cell {
+        Some(t.as_str())
+    } else {
+        None
+    }
 }
 
 fn matches_float(cell: &Cell) -> Option<f64> {
@@ -137,7 +151,10 @@ fn text_lists(rows: &[Vec<Cell>], at: usize) -> ArrayRef {
             _ => &[],
         })
         .collect();
-    let values: StringArray = lists.iter().flat_map(|list| list.iter().map(Some)).collect();
+    let values: StringArray = lists
+        .iter()
+        .flat_map(|list| list.iter().map(Some))
+        .collect();
     let offsets = OffsetBuffer::from_lengths(lists.iter().map(|list| list.len()));
     Arc::new(ListArray::new(text_item(), offsets, Arc::new(values), None))
 }
@@ -165,7 +182,12 @@ fn theme_lists(rows: &[Vec<Cell>], at: usize) -> ArrayRef {
         None,
     );
     let offsets = OffsetBuffer::from_lengths(lists.iter().map(|list| list.len()));
-    Arc::new(ListArray::new(theme_item(), offsets, Arc::new(values), None))
+    Arc::new(ListArray::new(
+        theme_item(),
+        offsets,
+        Arc::new(values),
+        None,
+    ))
 }
 
 /// Writes pages of rows as row groups.

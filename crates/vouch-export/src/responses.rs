@@ -97,7 +97,7 @@ impl ResponseExport {
     /// `vouch_core::ANONYMITY_MIN_RESPONSES` answers, as the disclosure rules list them.
     pub async fn prepare(
         store: &dyn Store,
-        workspace: &vouch_store::Workspace,
+        workspace: WorkspaceId,
         survey: Survey,
         selection: Selection,
         time_zone: jiff::tz::TimeZone,
@@ -115,7 +115,7 @@ impl ResponseExport {
             || selection.rows.is_active();
         let plan = if anonymous || narrowed {
             let mut index = ResponseIndex::new(time_zone);
-            sync::catch_up(store, workspace.id, Some(survey.id), &mut index).await?;
+            sync::catch_up(store, workspace, Some(survey.id), &mut index).await?;
             query.rows = selection.rows.rows(&index);
             let plan = index
                 .plan(&query)
@@ -137,7 +137,7 @@ impl ResponseExport {
         };
         let attributes = match anonymous {
             true => Vec::new(),
-            false => store.attribute_definitions(workspace.id).await?,
+            false => store.attribute_definitions(workspace).await?,
         };
         let mut columns = fixed_columns(anonymous);
         let fixed = columns.clone();
@@ -148,8 +148,8 @@ impl ResponseExport {
             )
         }));
         Ok(ResponseExport {
-            workspace: workspace.id,
-            themes: ThemeSet::load(store, workspace.id, Some(survey.id)).await?,
+            workspace,
+            themes: ThemeSet::load(store, workspace, Some(survey.id)).await?,
             survey,
             attributes,
             columns,
@@ -200,7 +200,11 @@ impl ResponseExport {
                     (ShownAnswer::Open(response), extras)
                 })
                 .collect(),
-            Plan::Chosen { ids, index, verdict } => {
+            Plan::Chosen {
+                ids,
+                index,
+                verdict,
+            } => {
                 let mut kept = Vec::new();
                 for response in page {
                     while self.next_chosen < ids.len() && ids[self.next_chosen] < response.id {
