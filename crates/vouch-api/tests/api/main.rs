@@ -3,6 +3,7 @@
 //! `VOUCH_TEST_DATABASE_URL` names a server.
 
 mod errors;
+mod export;
 mod feedback;
 mod fuzz;
 mod helpers;
