@@ -82,7 +82,12 @@ async fn survey_export(
         .read()
         .time_zone()
         .clone();
-    let selection = Selection { query, rows, since };
+    let selection = Selection {
+        query,
+        rows,
+        since,
+        chosen: None,
+    };
     let name = file_name(&survey.name, format);
     let export = ResponseExport::prepare(
         state.store(),

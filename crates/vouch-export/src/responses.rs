@@ -36,16 +36,20 @@ pub struct Selection {
     pub rows: RowFilter,
     /// Only answers given at or after this instant (with `query.from`, the later of both).
     pub since: Option<Timestamp>,
+    /// Only these answers, chosen already on a live index by a view with filters of its own
+    /// (the inbox's status and assignee); `query` and `rows` then select nothing more. Never
+    /// for an eNPS survey, whose exports follow the disclosure rules of the whole survey.
+    pub chosen: Option<Vec<ResponseId>>,
 }
 
 /// How answers are chosen and cut.
 enum Plan {
     /// Every answer of the survey in the time range, whole.
     Stream,
-    /// These answers (sorted ids), whole or cut as `verdict` says, on `index`.
+    /// These answers (sorted ids), whole or cut as `verdict` says, on `index` (`None`: whole).
     Chosen {
         ids: Vec<ResponseId>,
-        index: Box<ResponseIndex>,
+        index: Option<Box<ResponseIndex>>,
         verdict: Verdict,
     },
 }
@@ -113,7 +117,22 @@ impl ResponseExport {
             || query.text.is_some()
             || query.scores.is_some()
             || selection.rows.is_active();
-        let plan = if anonymous || narrowed {
+        let plan = if let Some(mut ids) = selection.chosen {
+            if anonymous {
+                return Err(ExportError::invalid(
+                    "survey",
+                    "an eNPS survey's answers are exported whole, by vouch export, not from a \
+                     filtered list",
+                ));
+            }
+            ids.sort_unstable();
+            ids.dedup();
+            Plan::Chosen {
+                ids,
+                index: None,
+                verdict: Verdict::Open,
+            }
+        } else if anonymous || narrowed {
             let mut index = ResponseIndex::new(time_zone);
             sync::catch_up(store, workspace, Some(survey.id), &mut index).await?;
             query.rows = selection.rows.rows(&index);
@@ -129,7 +148,7 @@ impl ResponseExport {
             let ids = index.selected_ids(&plan);
             Plan::Chosen {
                 ids,
-                index: Box::new(index),
+                index: Some(Box::new(index)),
                 verdict,
             }
         } else {
@@ -214,7 +233,11 @@ impl ResponseExport {
                         continue;
                     }
                     let extras = StoredResponseExtras::of(&response);
-                    if let Some(shown) = index.cut_for_export(response, *verdict) {
+                    let shown = match index {
+                        Some(index) => index.cut_for_export(response, *verdict),
+                        None => Some(ShownAnswer::Open(response)),
+                    };
+                    if let Some(shown) = shown {
                         kept.push((shown, extras));
                     }
                 }

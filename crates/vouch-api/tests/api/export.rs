@@ -59,14 +59,20 @@ async fn story(app: TestApp) {
 
     let (status, content_type, body) =
         download(&app, Some(&app.read_key), &format!("{base}?format=jsonl")).await;
-    assert_eq!((status, content_type.as_str()), (200, "application/x-ndjson"));
+    assert_eq!(
+        (status, content_type.as_str()),
+        (200, "application/x-ndjson")
+    );
     let rows: Vec<Value> = String::from_utf8(body)
         .unwrap()
         .lines()
         .map(|line| serde_json::from_str(line).unwrap())
         .collect();
     // The same values as the responses API gives for each answer.
-    let listed = app.get(&format!("/api/v1/responses?survey_id={survey}")).await.body;
+    let listed = app
+        .get(&format!("/api/v1/responses?survey_id={survey}"))
+        .await
+        .body;
     for row in &rows {
         let api = listed["data"]
             .as_array()
@@ -102,10 +108,20 @@ async fn story(app: TestApp) {
     assert_eq!(text.lines().count(), 1, "{text}");
     assert!(text.contains("\"external_id\":\"c3\""), "{text}");
 
-    let (status, content_type, body) =
-        download(&app, Some(&app.write_key), &format!("{base}?format=parquet")).await;
-    assert_eq!((status, content_type.as_str()), (200, "application/vnd.apache.parquet"));
-    assert!(body.starts_with(b"PAR1") && body.ends_with(b"PAR1"), "a whole Parquet file");
+    let (status, content_type, body) = download(
+        &app,
+        Some(&app.write_key),
+        &format!("{base}?format=parquet"),
+    )
+    .await;
+    assert_eq!(
+        (status, content_type.as_str()),
+        (200, "application/vnd.apache.parquet")
+    );
+    assert!(
+        body.starts_with(b"PAR1") && body.ends_with(b"PAR1"),
+        "a whole Parquet file"
+    );
 
     // Refusals.
     assert_eq!(download(&app, None, &base).await.0, 401);
@@ -118,7 +134,11 @@ async fn story(app: TestApp) {
     ] {
         let reply = app.get(&format!("{base}?{query}")).await;
         assert_eq!(reply.status, 422, "{query}: {:?}", reply.body);
-        assert_eq!(reply.body["error"]["field"], field, "{query}: {:?}", reply.body);
+        assert_eq!(
+            reply.body["error"]["field"], field,
+            "{query}: {:?}",
+            reply.body
+        );
     }
     assert_eq!(app.get("/api/v1/surveys/999999/export").await.status, 404);
     let anonymous = app.get(&format!("/api/v1/surveys/{staff}/export")).await;

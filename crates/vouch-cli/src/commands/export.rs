@@ -39,7 +39,12 @@ async fn responses(
         },
     };
     let rows = load_row_filter(store, workspace, &survey, &args.selection).await?;
-    let selection = Selection { query, rows, since };
+    let selection = Selection {
+        query,
+        rows,
+        since,
+        chosen: None,
+    };
     let time_zone = workspace_time_zone(workspace)?;
     let prepared = ResponseExport::prepare(store, workspace.id, survey, selection, time_zone).await;
     let export = Export::Responses(Box::new(input_errors(prepared)?));
