@@ -88,3 +88,51 @@ impl Output {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_appears_only_once_committed_and_parquet_needs_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        let destination = Destination::of(Some(&path));
+        let mut output = destination.open(Format::Csv).unwrap();
+        let mut writer = output.take_writer();
+        writer.write_all(b"id\n1\n").unwrap();
+        assert!(!path.exists(), "nothing at the name before the commit");
+        output.commit(writer).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "id\n1\n");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary left"
+        );
+
+        let abandoned = dir.path().join("abandoned.csv");
+        let mut output = Destination::of(Some(&abandoned)).open(Format::Csv).unwrap();
+        output.take_writer().write_all(b"half").unwrap();
+        drop(output);
+        assert!(!abandoned.exists());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+
+        assert_eq!(Destination::of(Some(Path::new("-"))), Destination::Stdout);
+        let refused = Destination::Stdout.open(Format::Parquet).err().unwrap();
+        assert!(matches!(
+            refused,
+            ExportError::Invalid {
+                field: "output",
+                ..
+            }
+        ));
+        let nowhere = Destination::of(Some(&dir.path().join("no/such/out.csv")));
+        assert!(matches!(
+            nowhere.open(Format::Csv).err().unwrap(),
+            ExportError::Invalid {
+                field: "output",
+                ..
+            }
+        ));
+    }
+}

@@ -118,3 +118,41 @@ pub(crate) fn date_micros(date: Date) -> i64 {
     date.to_zoned(jiff::tz::TimeZone::UTC)
         .map_or(0, |zoned| zoned.timestamp().as_microsecond())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_midnight_utc_in_microseconds() {
+        assert_eq!(date_micros(Date::constant(1970, 1, 1)), 0);
+        assert_eq!(date_micros(Date::constant(1970, 1, 2)), 86_400_000_000);
+        assert_eq!(date_micros(Date::constant(1969, 12, 31)), -86_400_000_000);
+    }
+
+    #[test]
+    fn attribute_values_fit_their_column_or_are_left_out() {
+        let number = AttributeValue::Number(3.5);
+        assert_eq!(
+            Cell::of_attribute(Some(&number), ColumnType::Float),
+            Cell::Float(3.5)
+        );
+        assert_eq!(
+            Cell::of_attribute(Some(&number), ColumnType::Text),
+            Cell::Text("3.5".into()),
+            "a text column keeps any value as its canonical text"
+        );
+        assert_eq!(
+            Cell::of_attribute(Some(&number), ColumnType::Bool),
+            Cell::Null
+        );
+        assert_eq!(Cell::of_attribute(None, ColumnType::Float), Cell::Null);
+    }
+
+    #[test]
+    fn an_attribute_named_like_a_fixed_column_is_prefixed() {
+        let fixed = [Column::new("email", ColumnType::Text)];
+        assert_eq!(attribute_column_name("plan", &fixed), "plan");
+        assert_eq!(attribute_column_name("email", &fixed), "attribute_email");
+    }
+}
