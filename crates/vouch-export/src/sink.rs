@@ -128,8 +128,7 @@ mod tests {
         let mut sink = format.sink(columns, Box::new(shared.clone())).unwrap();
         sink.write(&rows).unwrap();
         sink.finish().unwrap();
-        let bytes = shared.0.lock().unwrap().clone();
-        bytes
+        shared.0.lock().unwrap().clone()
     }
 
     #[test]
