@@ -215,7 +215,11 @@ impl ResponseExport {
                 .into_iter()
                 .filter(in_range)
                 .map(|response| {
-                    let extras = StoredResponseExtras::of(&response);
+                    // Its sentiment is computed with the row, in parallel.
+                    let extras = StoredResponseExtras {
+                        contact: response.contact,
+                        sentiment: None,
+                    };
                     (ShownAnswer::Open(response), extras)
                 })
                 .collect(),
@@ -232,7 +236,13 @@ impl ResponseExport {
                     if ids.get(self.next_chosen) != Some(&response.id) {
                         continue;
                     }
-                    let extras = StoredResponseExtras::of(&response);
+                    let extras = match index {
+                        Some(_) => StoredResponseExtras::of(&response),
+                        None => StoredResponseExtras {
+                            contact: response.contact,
+                            sentiment: None,
+                        },
+                    };
                     let shown = match index {
                         Some(index) => index.cut_for_export(response, *verdict),
                         None => Some(ShownAnswer::Open(response)),
@@ -266,8 +276,9 @@ fn withheld(why: Withheld) -> ExportError {
     }
 }
 
-/// What a row needs of the stored answer before it is cut: the contact and the sentiment
-/// (computed from the whole answer, with its language attribute).
+/// What a row needs of the stored answer before it is cut: the contact and, for an answer that
+/// is cut, the sentiment (computed from the whole answer, with its language attribute; an
+/// answer shown whole has it computed with its row).
 struct StoredResponseExtras {
     contact: ContactId,
     sentiment: Option<(&'static str, f64)>,
@@ -277,11 +288,7 @@ impl StoredResponseExtras {
     fn of(response: &StoredResponse) -> StoredResponseExtras {
         StoredResponseExtras {
             contact: response.contact,
-            sentiment: comment_sentiment(response).map(|sentiment| {
-                // The score as the API prints it (an f32's shortest digits), not widened.
-                let score = sentiment.score.to_string().parse().unwrap_or(0.0);
-                (sentiment.label.as_str(), score)
-            }),
+            sentiment: sentiment(response),
         }
     }
 }
@@ -370,7 +377,10 @@ impl ResponseExport {
             row.push(Cell::text(external_id));
             row.push(Cell::text(email));
         }
-        let sentiment = extras.sentiment.filter(|_| shows_comment || open.is_some());
+        let sentiment = match &open {
+            Some(response) => sentiment(response),
+            None => extras.sentiment.filter(|_| shows_comment),
+        };
         row.push(Cell::TextList(match open.is_some() || shows_comment {
             true => tags,
             false => Vec::new(),
@@ -388,6 +398,15 @@ impl ResponseExport {
         }
         row
     }
+}
+
+/// A response's sentiment label and score; `None` without a comment.
+fn sentiment(response: &StoredResponse) -> Option<(&'static str, f64)> {
+    comment_sentiment(response).map(|sentiment| {
+        // The score as the API prints it (an f32's shortest digits), not widened.
+        let score = sentiment.score.to_string().parse().unwrap_or(0.0);
+        (sentiment.label.as_str(), score)
+    })
 }
 
 /// The category's name, as the API writes it.
