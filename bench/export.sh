@@ -15,7 +15,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
 mkdir -p "$OUT"
 
-if [ ! -x "$HERE/.venv/bin/python" ]; then
+# VOUCH_BENCH_PYTHON: an interpreter that already has numpy and pyarrow.
+if [ -z "${VOUCH_BENCH_PYTHON:-}" ] && [ ! -x "$HERE/.venv/bin/python" ]; then
   python3 -m venv "$HERE/.venv"
   "$HERE/.venv/bin/pip" install --quiet numpy pyarrow duckdb polars
 fi
