@@ -275,6 +275,37 @@ impl ResponseIndex {
     }
 }
 
+impl ResponseIndex {
+    /// A stored answer as an export may carry it under `verdict` (from [`ResponseIndex::verdict`]
+    /// over the exported selection): whole for a customer survey; for an anonymous one cut as a
+    /// listing cuts it (no contact, attribute or channel, the comment only from
+    /// [`ANONYMITY_MIN_COMMENTS`] answers, the date coarsened). `None` when it may not show, or
+    /// when the index does not hold an anonymous answer.
+    pub fn cut_for_export(
+        &self,
+        response: StoredResponse,
+        verdict: Verdict,
+    ) -> Option<ShownAnswer> {
+        if verdict == Verdict::Open {
+            return Some(ShownAnswer::Open(response));
+        }
+        let day = self.day_of(response.id)?;
+        ShownAnswer::cut(response, verdict, day)
+    }
+}
+
+impl ShownDate {
+    /// The first day of the period shown (a month, a quarter, a year); `None` when withheld.
+    pub fn first_day(&self) -> Option<Date> {
+        match *self {
+            ShownDate::Month(date) => Some(date),
+            ShownDate::Quarter(year, quarter) => Date::new(year, (quarter - 1) * 3 + 1, 1).ok(),
+            ShownDate::Year(year) => Date::new(year, 1, 1).ok(),
+            ShownDate::Withheld => None,
+        }
+    }
+}
+
 /// The surveys a listing may show with their verdicts, and those withheld with why.
 type Verdicts = (HashMap<SurveyId, Verdict>, Vec<(SurveyId, Withheld)>);
 

@@ -325,6 +325,16 @@ impl ResponseIndex {
         per_chunk.concat()
     }
 
+    /// The ids of the responses the plan selects, in id order (what an export of the selection
+    /// reads from the store).
+    pub fn selected_ids(&self, plan: &QueryPlan) -> Vec<vouch_store::ResponseId> {
+        self.selected_rows(plan)
+            .into_iter()
+            .filter(|&row| !self.deleted.contains(row))
+            .map(|row| vouch_store::ResponseId(self.ids[row as usize]))
+            .collect()
+    }
+
     fn count_selected(
         &self,
         plan: &QueryPlan,

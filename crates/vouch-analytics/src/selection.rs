@@ -97,6 +97,11 @@ impl RowFilter {
         })
     }
 
+    /// Whether a tag or theme filter was given.
+    pub fn is_active(&self) -> bool {
+        self.tagged.is_some() || self.themed.is_some()
+    }
+
     /// The rows of `index` both filters keep; `None` when neither was given.
     pub fn rows(&self, index: &ResponseIndex) -> Option<RoaringBitmap> {
         let union = |lists: &[Vec<ResponseId>]| {

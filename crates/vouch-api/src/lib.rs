@@ -7,6 +7,7 @@
 //! unknown paths, wrong methods, oversized bodies and unreadable JSON.
 
 mod contacts;
+mod export;
 mod idempotency;
 mod leads;
 pub mod openapi;
@@ -65,6 +66,7 @@ impl Routes {
         let routes = responses::routes(routes);
         let routes = contacts::routes(routes);
         let routes = report::routes(routes);
+        let routes = export::routes(routes);
         let routes = workspace::routes(routes);
         let routes = tags::routes(routes);
         let routes = themes::routes(routes);

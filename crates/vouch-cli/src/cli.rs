@@ -91,6 +91,9 @@ pub enum Command {
     /// Accounts: the at-risk list.
     #[command(subcommand)]
     Accounts(crate::teams_cli::AccountsCommand),
+    /// Export a survey's responses or the contacts as CSV, JSON lines or Parquet.
+    #[command(subcommand)]
+    Export(crate::export_cli::ExportCommand),
     /// Print a documented settings file with every default.
     DefaultConfig,
     /// Measure the analytics engine on the data in the database.

@@ -3,6 +3,7 @@
 
 mod cli;
 mod commands;
+mod export_cli;
 mod feedback_cli;
 mod input_error;
 mod open_store;

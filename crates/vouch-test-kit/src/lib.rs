@@ -5,6 +5,7 @@
 //! - [`storage`]: a fresh SQLite file, or a fresh PostgreSQL database on the server of
 //!   `VOUCH_TEST_DATABASE_URL` that is dropped afterwards.
 //! - [`accounts`]: users with a known password, and API keys, arranged through the store.
+//! - [`python`]: a Python interpreter with PyPI packages (pyarrow, DuckDB), or a skip.
 //! - [`smtp`]: a real SMTP server (Debian's aiosmtpd) keeping every message, and a reader of
 //!   the messages it kept.
 //! - With the `server` feature, [`server`]: the real server on a free loopback port, and
@@ -23,6 +24,7 @@
 pub mod accounts;
 #[cfg(feature = "server")]
 pub mod browser;
+pub mod python;
 #[cfg(feature = "server")]
 pub mod server;
 pub mod smtp;

@@ -37,6 +37,8 @@ const LAYERS: &[&[&str]] = &[
         // The demo generator yields the store's `NewResponse`.
         "vouch-demo",
     ],
+    // Exports read the store through the analytics layer's disclosure rules.
+    &["vouch-export"],
     &["vouch-jobs", "vouch-web"],
     &["vouch-api", "vouch-collect", "vouch-dashboard"],
     &["vouch-http"],

@@ -14,6 +14,7 @@ pub mod attributes;
 pub mod auth;
 pub mod contact_key;
 pub mod error;
+pub mod export_body;
 pub mod favicon;
 pub mod fresh;
 pub mod health;

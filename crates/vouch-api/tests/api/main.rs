@@ -4,6 +4,7 @@
 
 mod connections;
 mod errors;
+mod export;
 mod feedback;
 mod fuzz;
 mod helpers;

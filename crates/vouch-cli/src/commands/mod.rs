@@ -8,6 +8,7 @@ mod campaigns;
 mod contacts;
 mod demo;
 mod digest;
+mod export;
 mod import;
 mod import_contacts;
 mod import_csv;
@@ -105,6 +106,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Rules(command) => rules::rules(store, &workspace, command).await,
         Command::Tags(command) => tags::tags(store, &workspace, command).await,
         Command::Themes(args) => themes::themes(store, &workspace, args).await,
+        Command::Export(command) => export::export(store, &workspace, command).await,
         Command::Personas(args) => teams::personas(store, &workspace, args).await,
         Command::Leads(command) => leads::leads(store, &workspace, command).await,
         Command::Revenue(args) => teams::revenue(store, &workspace, args).await,

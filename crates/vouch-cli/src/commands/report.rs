@@ -86,6 +86,18 @@ pub async fn tag_and_theme_filters(
     survey: &Survey,
     args: &SelectionArgs,
 ) -> anyhow::Result<Option<roaring::RoaringBitmap>> {
+    let filter = load_row_filter(store, workspace, survey, args).await?;
+    Ok(filter.rows(index))
+}
+
+/// The `--tag` and `--theme` filters read from the store; bad input names the flag and the
+/// unknown value.
+pub async fn load_row_filter(
+    store: &dyn Store,
+    workspace: &Workspace,
+    survey: &Survey,
+    args: &SelectionArgs,
+) -> anyhow::Result<RowFilter> {
     let loaded = RowFilter::load(
         store,
         workspace.id,
@@ -95,7 +107,7 @@ pub async fn tag_and_theme_filters(
     )
     .await;
     match loaded {
-        Ok(filter) => Ok(filter.rows(index)),
+        Ok(filter) => Ok(filter),
         Err(error) => match error.field() {
             Some(field) => bad_input!("--{field}: {error}"),
             None => Err(error.into()),

@@ -3,6 +3,7 @@
 mod demo;
 mod digest;
 mod email;
+mod export;
 mod feedback;
 mod helpers;
 mod import_errors;

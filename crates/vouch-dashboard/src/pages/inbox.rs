@@ -106,6 +106,8 @@ pub(crate) struct InboxPage {
     pub(crate) columns_back: String,
     /// The most columns a row shows.
     pub(crate) max_columns: usize,
+    /// The view's download links.
+    pub(crate) download: super::inbox_export::Download,
 }
 
 /// `GET /app/inbox`.
@@ -223,6 +225,7 @@ pub(crate) async fn page(
         columns: inbox_columns::choices(&columns, &definitions),
         columns_back: current_href(&filters, before),
         max_columns: inbox_columns::MAX_COLUMNS,
+        download: super::inbox_export::download(&filters, &surveys),
     };
     Ok(render(&page))
 }

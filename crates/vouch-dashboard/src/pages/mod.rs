@@ -12,6 +12,7 @@
 //! | `GET, POST /app/surveys/{id}/settings` | [`settings`]: wording, brand, languages, link, widget (members+) |
 //! | `GET /app/inbox` | [`inbox`]: every response, latest answer first, filtered, counted and paged by cursor |
 //! | `POST /app/inbox/columns` | [`inbox_columns`]: the attributes the member's inbox rows show |
+//! | `GET /app/inbox/export` | [`inbox_export`]: the view's answers of one survey as CSV, JSON lines or Parquet |
 //! | `GET /app/inbox/{id}` | [`response`]: one response, its follow-up, notes and history |
 //! | `POST /app/inbox/{id}/workflow`, `POST /app/inbox/{id}/notes` | status, assignee, tags; a note (members+) |
 //! | `GET /app/contacts/{id}` | [`contact`]: a contact's attributes and NPS answers |
@@ -43,6 +44,7 @@ mod fresh;
 mod history;
 pub(crate) mod inbox;
 mod inbox_columns;
+mod inbox_export;
 mod inbox_search;
 mod listing;
 pub(crate) mod overview;
@@ -119,6 +121,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/app/inbox", get(inbox::page))
         .route("/app/inbox/columns", post(inbox_columns::save))
+        .route("/app/inbox/export", get(inbox_export::export))
         .route(
             vouch_jobs::digest::DIGEST_PATH,
             get(digest::digest).post(digest::choose),

@@ -3,6 +3,7 @@
 mod customers;
 mod enps;
 mod inbox;
+mod inbox_export;
 mod leads;
 mod overview;
 mod seed;
