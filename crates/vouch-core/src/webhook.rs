@@ -110,7 +110,11 @@ pub fn event_names() -> String {
 /// Reads a comma-separated list of events (spaces allowed), each once, sorted.
 pub fn parse_events(text: &str) -> Result<Vec<WebhookEvent>, EventsError> {
     let mut events = Vec::new();
-    for name in text.split(',').map(str::trim).filter(|name| !name.is_empty()) {
+    for name in text
+        .split(',')
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+    {
         let event = WebhookEvent::parse(name).ok_or_else(|| EventsError::Unknown(name.into()))?;
         events.push(event);
     }
@@ -144,7 +148,10 @@ pub fn sign(secret: &str, id: &str, timestamp: i64, body: &[u8]) -> Result<Strin
     mac.update(timestamp.to_string().as_bytes());
     mac.update(b".");
     mac.update(body);
-    Ok(format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes())))
+    Ok(format!(
+        "v1,{}",
+        STANDARD.encode(mac.finalize().into_bytes())
+    ))
 }
 
 /// The wait after failed attempt number `attempts` (1 for the first): 5 s, then three times
@@ -216,10 +223,7 @@ mod tests {
         let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
         let body = br#"{"test": 2432232314}"#;
         let signature = sign(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body).unwrap();
-        assert_eq!(
-            signature,
-            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
-        );
+        assert_eq!(signature, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
     }
 
     #[test]
@@ -267,7 +271,10 @@ mod tests {
             waited += wait;
             attempts += 1;
         }
-        assert!(waited <= RETRY_WINDOW && attempts >= 10, "{attempts} {waited:?}");
+        assert!(
+            waited <= RETRY_WINDOW && attempts >= 10,
+            "{attempts} {waited:?}"
+        );
     }
 
     #[test]
@@ -291,7 +298,12 @@ mod tests {
             let address: IpAddr = private.parse().unwrap();
             assert!(is_private_address(address), "{private}");
         }
-        for public in ["93.184.216.34", "8.8.8.8", "2606:4700::1111", "::ffff:1.1.1.1"] {
+        for public in [
+            "93.184.216.34",
+            "8.8.8.8",
+            "2606:4700::1111",
+            "::ffff:1.1.1.1",
+        ] {
             let address: IpAddr = public.parse().unwrap();
             assert!(!is_private_address(address), "{public}");
         }

@@ -8,8 +8,8 @@
 
 use async_trait::async_trait;
 use vouch_store::{
-    Actor, FollowUpStore, HistoryChange, ResponseId, ResponseNote, ResponseStatus, ResponseWorkflow, StoreError,
-    StoreResult, UserId, WorkflowChange, WorkflowFilter, WorkspaceId,
+    Actor, FollowUpStore, HistoryChange, ResponseId, ResponseNote, ResponseStatus,
+    ResponseWorkflow, StoreError, StoreResult, UserId, WorkflowChange, WorkflowFilter, WorkspaceId,
 };
 
 use crate::SqliteStore;
@@ -22,8 +22,8 @@ use vouch_core::normalise_tags;
 
 use crate::accounts::user;
 use crate::error::{SqlContext, other};
-use crate::row::{conversion_error, json, timestamp};
 use crate::outbox::{self, ResponseChange};
+use crate::row::{conversion_error, json, timestamp};
 use crate::{history, tags};
 
 /// The follow-up of a response nobody touched.

@@ -60,9 +60,7 @@ pub(crate) fn response_changed(
 ) -> StoreResult<()> {
     let (event, tag) = match change {
         ResponseChange::Created => (WebhookEvent::ResponseCreated, None),
-        ResponseChange::Updated | ResponseChange::Replaced => {
-            (WebhookEvent::ResponseUpdated, None)
-        }
+        ResponseChange::Updated | ResponseChange::Replaced => (WebhookEvent::ResponseUpdated, None),
         ResponseChange::Tagged(tag) => (WebhookEvent::ResponseTagged, Some(tag)),
     };
     connection
