@@ -58,11 +58,12 @@ pub(crate) fn create(
     connection
         .query_row(
             &format!(
-                "INSERT INTO alerts AS a
+                "INSERT INTO alerts
                      (workspace_id, name, max_score, tag, where_attribute, where_value, emails,
                       slack_url, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-                 RETURNING {ALERT_COLUMNS}"
+                 RETURNING {returning}",
+                returning = ALERT_COLUMNS.replace("a.", "")
             ),
             (
                 workspace.0,

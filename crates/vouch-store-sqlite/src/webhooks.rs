@@ -90,10 +90,11 @@ fn create(
     connection
         .query_row(
             &format!(
-                "INSERT INTO webhooks AS w
+                "INSERT INTO webhooks
                      (workspace_id, url, events, format, min_score, max_score, secret, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                 RETURNING {WEBHOOK_COLUMNS}"
+                 RETURNING {returning}",
+                returning = WEBHOOK_COLUMNS.replace("w.", "")
             ),
             (
                 workspace.0,
