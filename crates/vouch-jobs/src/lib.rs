@@ -58,6 +58,7 @@ pub mod deliver_webhooks;
 pub mod digest;
 pub mod digest_schedule;
 pub mod email;
+pub mod hook_rules;
 pub mod mailer;
 pub mod outbox;
 pub mod password_reset;
