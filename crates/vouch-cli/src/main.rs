@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod feedback_cli;
+mod hooks_cli;
 mod input_error;
 mod open_store;
 mod settings;

@@ -102,7 +102,8 @@ impl Outbox {
         Ok(attempted)
     }
 
-    /// Runs until `stop` turns true: everything due, then again every [`POLL`].
+    /// Runs until `stop` turns true (or its sender is dropped): everything due, then again
+    /// every [`POLL`].
     pub async fn run_until_stopped(&self, mut stop: tokio::sync::watch::Receiver<bool>) {
         loop {
             if *stop.borrow() {
@@ -118,7 +119,11 @@ impl Outbox {
             if attempted < BATCH {
                 tokio::select! {
                     _ = tokio::time::sleep(POLL) => {}
-                    _ = stop.changed() => {}
+                    changed = stop.changed() => {
+                        if changed.is_err() {
+                            return; // the server is gone
+                        }
+                    }
                 }
             }
         }
