@@ -6,8 +6,14 @@ use clap::{Args, Subcommand};
 /// `[webhooks] allow_private`).
 #[derive(Debug, Clone, Default, Args)]
 pub struct PrivateTargetArgs {
-    /// Allow webhooks and Slack alerts to private and loopback addresses (refused by default).
-    #[arg(long, env = "VOUCH_WEBHOOKS_ALLOW_PRIVATE")]
+    /// Allow webhooks and Slack alerts to private and loopback addresses (refused by default):
+    /// true or false (also 1/0, yes/no, on/off).
+    #[arg(
+        long,
+        env = "VOUCH_WEBHOOKS_ALLOW_PRIVATE",
+        value_name = "BOOL",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
     pub webhooks_allow_private: Option<bool>,
 }
 

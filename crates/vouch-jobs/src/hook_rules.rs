@@ -10,7 +10,7 @@ use vouch_core::webhook::{
 };
 use vouch_store::{NewAlert, NewWebhook, WebhookFormat};
 
-use crate::webhook_target::check_target;
+use crate::webhook_target::{check_resolved, check_target, check_url};
 
 /// A refused field: its name (as the API's JSON names it) and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -62,9 +62,9 @@ pub async fn check_webhook(
     input: &WebhookInput,
     allow_private: bool,
 ) -> Result<NewWebhook, FieldError> {
-    let url = check_target(&input.url, allow_private)
-        .await
-        .map_err(|error| refuse("url", error.to_string()))?;
+    // The form of every field first, the network (resolving the URL's name) last.
+    let url =
+        check_url(&input.url, allow_private).map_err(|error| refuse("url", error.to_string()))?;
     let events: Vec<WebhookEvent> = parse_events(&input.events.join(","))
         .map_err(|error| refuse("events", error.to_string()))?;
     let format = match input.format.as_deref().map(str::trim) {
@@ -82,6 +82,9 @@ pub async fn check_webhook(
             format!("{max} is below min_score {min}"),
         ));
     }
+    check_resolved(&url, allow_private)
+        .await
+        .map_err(|error| refuse("url", error.to_string()))?;
     let key: [u8; 24] = rand::random();
     Ok(NewWebhook {
         url: url.to_string(),

@@ -10,3 +10,4 @@ mod leads;
 mod report;
 mod serve;
 mod teams;
+mod webhooks;
