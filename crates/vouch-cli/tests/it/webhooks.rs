@@ -131,9 +131,15 @@ struct Api {
 
 impl Api {
     async fn new(base: &str, key: &str) -> Api {
+        Api::new_with_names(base, key, "").await
+    }
+
+    /// Like [`Api::new`], the surveys' names prefixed (a second server on one database).
+    async fn new_with_names(base: &str, key: &str, prefix: &str) -> Api {
         let client = reqwest::Client::new();
         let mut ids = Vec::new();
         for (name, kind) in [("Customers", "nps"), ("Team", "enps")] {
+            let name = format!("{prefix}{name}");
             let survey: Value = client
                 .post(format!("{base}/api/v1/surveys"))
                 .bearer_auth(key)
@@ -320,24 +326,12 @@ fn a_410_disables_the_webhook_and_private_targets_are_refused() {
             "--webhooks-allow-private",
             "1",
         ]);
-        // Created while private targets were allowed, sent by a server that refuses them.
-        let refused_target = Listener::start(&python, db.dir.path(), "ok", "whsec_b2s=");
-        db.ok(&[
-            "webhooks",
-            "create",
-            "--url",
-            &refused_target.url("/private"),
-            "--events",
-            "response.created",
-            "--webhooks-allow-private",
-            "yes",
-        ]);
-        let server = Server::start(&db);
+        let server = Server::start_with(&db, &["--webhooks-allow-private", "on"]);
         runtime().block_on(async {
             let api = Api::new(&server.base, &key).await;
             api.answer(api.nps, "ann@example.com", 3).await;
             let received = gone.wait_for(1, Duration::from_secs(5));
-            assert_eq!(received.len(), 1);
+            assert_eq!(received.len(), 1, "{received:?}");
             let webhooks = wait_until_disabled(&db);
             assert!(
                 webhooks["data"][0]["disabled"]
@@ -353,12 +347,29 @@ fn a_410_disables_the_webhook_and_private_targets_are_refused() {
             1,
             "a disabled webhook receives nothing more"
         );
+        server.stop();
+        // Created while private targets were allowed, sent by a server that refuses them.
+        let refused_target = Listener::start(&python, db.dir.path(), "ok", "whsec_b2s=");
+        db.ok(&[
+            "webhooks",
+            "create",
+            "--url",
+            &refused_target.url("/private"),
+            "--events",
+            "response.created",
+            "--webhooks-allow-private",
+            "yes",
+        ]);
+        let server = Server::start(&db);
+        runtime().block_on(async {
+            let api = Api::new_with_names(&server.base, &key, "Later").await;
+            api.answer(api.nps, "carl@example.com", 1).await;
+        });
+        let log = wait_for_failure(&db, "2");
         assert!(
             refused_target.received().is_empty(),
             "a private target is never posted to"
         );
-        let log: Value =
-            serde_json::from_str(&db.ok(&["webhooks", "deliveries", "2", "--json"])).expect("JSON");
         let error = log["data"][0]["last_error"]
             .as_str()
             .unwrap_or_default()
@@ -366,6 +377,19 @@ fn a_410_disables_the_webhook_and_private_targets_are_refused() {
         assert!(error.contains("private or loopback"), "{log}");
         assert_eq!(log["data"][0]["status"], "failed");
         server.stop();
+    }
+}
+
+/// The delivery log of webhook `id` once its latest message failed (at most 5 s).
+fn wait_for_failure(db: &TestDb, id: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let log: Value =
+            serde_json::from_str(&db.ok(&["webhooks", "deliveries", id, "--json"])).expect("JSON");
+        if log["data"][0]["status"] == "failed" || Instant::now() > deadline {
+            return log;
+        }
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 
@@ -433,6 +457,8 @@ fn an_alert_emails_and_posts_to_slack_for_each_matching_answer() {
                 &smtp.url(),
                 "--webhooks-allow-private",
                 "true",
+                "--public-url",
+                "https://nps.example.com",
             ],
         );
         let id = runtime().block_on(async {
@@ -452,7 +478,7 @@ fn an_alert_emails_and_posts_to_slack_for_each_matching_answer() {
             .as_str()
             .unwrap_or_default();
         assert!(
-            context.contains(&format!("{}/app/inbox/{id}|", server.base)),
+            context.contains(&format!("https://nps.example.com/app/inbox/{id}|")),
             "{message}"
         );
         let deadline = Instant::now() + Duration::from_secs(5);
