@@ -118,7 +118,7 @@ async fn response_data(
         return Ok(None);
     };
     let workspace = due.delivery.workspace;
-    let Some(data) = outbox.data.response(workspace, id).await? else {
+    let Some(data) = outbox.data.response_json(workspace, id).await? else {
         return Ok(None);
     };
     let survey = survey_name(outbox, workspace, &data).await;

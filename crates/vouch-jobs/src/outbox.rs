@@ -34,7 +34,7 @@ pub const BATCH: usize = 32;
 pub trait EventData: Send + Sync {
     /// The API's JSON of the response; `None` when it no longer exists or is anonymous (an
     /// eNPS answer, which is never sent anywhere).
-    async fn response(
+    async fn response_json(
         &self,
         workspace: WorkspaceId,
         id: ResponseId,

@@ -25,7 +25,7 @@ use crate::webhook_target::check_target;
 pub async fn send(outbox: &Outbox, due: DueAlert) -> StoreResult<()> {
     let at = Timestamp::now();
     let workspace = due.alert.workspace;
-    let (outcome, error) = match outbox.data.response(workspace, due.response).await {
+    let (outcome, error) = match outbox.data.response_json(workspace, due.response).await {
         Ok(Some(data)) => match filter_refusal(&due, &data) {
             Some(reason) => (DeliveryOutcome::Failed, Some(reason)),
             None => {

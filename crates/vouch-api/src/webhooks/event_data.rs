@@ -27,7 +27,7 @@ impl ApiEventData {
 
 #[async_trait]
 impl EventData for ApiEventData {
-    async fn response(
+    async fn response_json(
         &self,
         workspace: WorkspaceId,
         id: ResponseId,

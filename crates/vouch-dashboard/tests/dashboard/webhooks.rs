@@ -82,7 +82,8 @@ async fn an_admin_creates_tests_and_deletes_a_webhook_and_an_alert() {
 
     let path = format!("/app/settings/webhooks/{}/test", webhook.id.0);
     let tested = admin.post(&path, &[("csrf", &csrf)]).await;
-    assert_eq!(tested.status, 200, "{}", tested.text);
+    assert_eq!(tested.status, 303, "{}", tested.text);
+    let tested = admin.get("/app/settings/webhooks?saved=1").await;
     let log = app
         .store
         .deliveries(app.acme.id, webhook.id, 10)
@@ -98,7 +99,7 @@ async fn an_admin_creates_tests_and_deletes_a_webhook_and_an_alert() {
         "the log lists it"
     );
     let resend = format!("/app/settings/webhooks/messages/{}/resend", log[0].id.0);
-    assert_eq!(admin.post(&resend, &[("csrf", &csrf)]).await.status, 200);
+    assert_eq!(admin.post(&resend, &[("csrf", &csrf)]).await.status, 303);
 
     let alert = admin
         .post(
@@ -112,7 +113,8 @@ async fn an_admin_creates_tests_and_deletes_a_webhook_and_an_alert() {
             ],
         )
         .await;
-    assert_eq!(alert.status, 200, "{}", alert.text);
+    assert_eq!(alert.status, 303, "{}", alert.text);
+    let alert = admin.get("/app/settings/webhooks").await;
     assert!(alert.text.contains("score ≤ 6, plan = pro") && alert.text.contains("cs@acme.example"));
     let nowhere = admin
         .post(
@@ -130,9 +132,9 @@ async fn an_admin_creates_tests_and_deletes_a_webhook_and_an_alert() {
     assert_eq!(alerts.len(), 1);
 
     let path = format!("/app/settings/alerts/{}/delete", alerts[0].id.0);
-    assert_eq!(admin.post(&path, &[("csrf", &csrf)]).await.status, 200);
+    assert_eq!(admin.post(&path, &[("csrf", &csrf)]).await.status, 303);
     let path = format!("/app/settings/webhooks/{}/delete", webhook.id.0);
-    assert_eq!(admin.post(&path, &[("csrf", &csrf)]).await.status, 200);
+    assert_eq!(admin.post(&path, &[("csrf", &csrf)]).await.status, 303);
     assert!(app.store.webhooks(app.acme.id).await.unwrap().is_empty());
     assert!(app.store.alerts(app.acme.id).await.unwrap().is_empty());
 }
