@@ -133,9 +133,11 @@ async fn test(
         Err(StoreError::NotFound(_)) => bad_input!("no webhook {id} in this workspace"),
         Err(error) => return Err(error.into()),
     };
-    let mut config = vouch_jobs::JobsConfig::default();
-    config.public_url = crate::settings::public_url(&Default::default(), file)?;
-    config.webhooks_allow_private = allow_private(private, file);
+    let config = vouch_jobs::JobsConfig {
+        public_url: crate::settings::public_url(&Default::default(), file)?,
+        webhooks_allow_private: allow_private(private, file),
+        ..vouch_jobs::JobsConfig::default()
+    };
     let data = Arc::new(vouch_api::ApiEventData::new(Arc::clone(&store)));
     let outbox = Outbox::new(Arc::clone(&store), config, data)?;
     outbox.run_due().await?;
