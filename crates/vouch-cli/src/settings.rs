@@ -40,6 +40,7 @@ pub struct FileSettings {
     pub webhooks: WebhooksSection,
 }
 
+/// `[webhooks]`: where webhooks and Slack alerts may post.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WebhooksSection {
