@@ -536,6 +536,20 @@ pub async fn answer_for_reply(
     }))
 }
 
+/// The answer `id` whole when it answers a customer survey, for the team's own tools (a
+/// webhook's data, an alert); `None` when there is no such answer or it is anonymous (eNPS):
+/// an anonymous answer is never sent anywhere.
+pub async fn customer_answer(
+    store: &dyn Store,
+    workspace: WorkspaceId,
+    id: ResponseId,
+) -> StoreResult<Option<StoredResponse>> {
+    Ok(match answer_for_reply(store, workspace, id).await? {
+        Some(ForReply::Open(response)) => Some(response),
+        Some(ForReply::Anonymous) | None => None,
+    })
+}
+
 /// A contact's answers to customer surveys, oldest first: answers to anonymous surveys are
 /// never shown beside who gave them.
 pub async fn contact_answers(

@@ -18,6 +18,7 @@ mod surveys;
 mod tags;
 mod teams;
 mod themes;
+mod webhooks;
 mod workspace;
 
 use axum::Router;
@@ -32,6 +33,9 @@ pub use responses::{CategoryJson, ContactBody, NewResponseBody, ResponseJson, Re
 pub use surveys::{KindJson, NewSurveyBody, SurveyJson, SurveyList, SurveyPatch};
 pub use vouch_web::json::ApiJson;
 pub use vouch_web::survey_settings::{SurveySettingsJson, WordingJson};
+pub use webhooks::{
+    AlertJson, AlertList, ApiEventData, DeliveryJson, DeliveryList, WebhookJson, WebhookList,
+};
 
 /// Every `/api/v1` route.
 pub fn router(state: AppState) -> Router<AppState> {
@@ -72,6 +76,7 @@ impl Routes {
         let routes = themes::routes(routes);
         let routes = teams::routes(routes);
         let routes = leads::routes(routes);
+        let routes = webhooks::routes(routes);
         (routes.router, routes.listed)
     }
 

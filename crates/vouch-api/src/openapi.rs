@@ -65,6 +65,15 @@ use vouch_web::error::{ErrorBody, ErrorDetail};
         super::leads::train_leads,
         super::leads::lead_model,
         super::leads::score_leads,
+        super::webhooks::list_webhooks,
+        super::webhooks::create_webhook,
+        super::webhooks::delete_webhook,
+        super::webhooks::test_webhook,
+        super::webhooks::webhook_deliveries,
+        super::webhooks::resend_delivery,
+        super::webhooks::list_alerts,
+        super::webhooks::create_alert,
+        super::webhooks::delete_alert,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerKey),
@@ -77,6 +86,7 @@ use vouch_web::error::{ErrorBody, ErrorDetail};
         (name = "workspace", description = "The workspace of the key: its time zone and the brand respondents see"),
         (name = "tags", description = "Tags as a managed set, and keyword rules that tag responses by their comments"),
         (name = "teams", description = "Per-contact figures for marketing, finance, executives and support: personas, lead scoring, revenue, churn, at-risk accounts"),
+        (name = "webhooks", description = "Signed webhooks (Standard Webhooks v1 or Slack) with their delivery log, and detractor alerts"),
         (name = "meta", description = "This document"),
     )
 )]

@@ -94,6 +94,12 @@ pub enum Command {
     /// Export a survey's responses or the contacts as CSV, JSON lines or Parquet.
     #[command(subcommand)]
     Export(crate::export_cli::ExportCommand),
+    /// Signed webhooks: subscribe URLs to events, test them, read their delivery log.
+    #[command(subcommand)]
+    Webhooks(crate::hooks_cli::WebhooksCommand),
+    /// Detractor alerts by e-mail and Slack.
+    #[command(subcommand)]
+    Alerts(crate::hooks_cli::AlertsCommand),
     /// Print a documented settings file with every default.
     DefaultConfig,
     /// Measure the analytics engine on the data in the database.
@@ -248,6 +254,8 @@ pub struct OutboundArgs {
     /// The sender of survey emails, e.g. "Acme <nps@acme.example>".
     #[arg(long, env = "VOUCH_SMTP_FROM")]
     pub smtp_from: Option<String>,
+    #[command(flatten)]
+    pub private: crate::hooks_cli::PrivateTargetArgs,
 }
 
 /// Flags of `vouch send`.

@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod export_cli;
 mod feedback_cli;
+mod hooks_cli;
 mod input_error;
 mod open_store;
 mod settings;

@@ -13,6 +13,7 @@ use vouch_jobs::JobsConfig;
 
 use crate::bad_input;
 use crate::cli::{OutboundArgs, ServeArgs};
+use crate::hooks_cli::PrivateTargetArgs;
 
 /// The documented settings file `vouch default-config` prints.
 pub const DEFAULT_CONFIG: &str = include_str!("default-config.toml");
@@ -35,6 +36,22 @@ pub struct FileSettings {
     /// `[jobs]`.
     #[serde(default)]
     pub jobs: JobsSection,
+    #[serde(default)]
+    pub webhooks: WebhooksSection,
+}
+
+/// `[webhooks]`: where webhooks and Slack alerts may post.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhooksSection {
+    allow_private: Option<bool>,
+}
+
+/// `webhooks_allow_private`: the flag or environment, else the file, else false.
+pub fn allow_private(args: &PrivateTargetArgs, file: &FileSettings) -> bool {
+    args.webhooks_allow_private
+        .or(file.webhooks.allow_private)
+        .unwrap_or(false)
 }
 
 /// `[email]` of the settings file.
@@ -143,6 +160,7 @@ pub fn serve_settings(args: &ServeArgs, file: &FileSettings) -> anyhow::Result<S
         ingest_writers: file.server.ingest_writers.unwrap_or(0),
         public_url: public_url(&args.outbound, file)?,
         smtp_from: None,
+        webhooks_allow_private: allow_private(&args.outbound.private, file),
     };
     let addr = args
         .addr
@@ -210,6 +228,7 @@ pub fn jobs_config(args: &OutboundArgs, file: &FileSettings) -> anyhow::Result<J
             .unwrap_or(defaults.smtp_from),
         concurrency,
         lease,
+        webhooks_allow_private: allow_private(&args.private, file),
     })
 }
 

@@ -39,6 +39,7 @@ pub mod survey;
 pub mod tag;
 pub mod text;
 pub mod token;
+pub mod webhook;
 
 pub use account::{UserName, UserNameError};
 pub use attribute::{AttributeKind, AttributeValue};

@@ -93,6 +93,8 @@ pub enum Nav {
     Brand,
     /// The weekly digest's preview and the member's choice to receive it.
     Digest,
+    /// The workspace's webhooks and alerts (admins).
+    Webhooks,
     /// None of them (a page outside the navigation).
     None,
 }
@@ -200,7 +202,7 @@ impl Frame {
         };
         let in_settings = matches!(
             self.active,
-            Nav::Settings | Nav::Members | Nav::ApiKeys | Nav::Brand | Nav::Digest
+            Nav::Settings | Nav::Members | Nav::ApiKeys | Nav::Brand | Nav::Digest | Nav::Webhooks
         );
         [
             (Nav::Overview, "Overview", overview),
@@ -237,6 +239,11 @@ impl Frame {
             tabs.push((Nav::Members, "Members", "/app/settings/members"));
             tabs.push((Nav::ApiKeys, "API keys", "/app/settings/api-keys"));
             tabs.push((Nav::Brand, "Brand", "/app/settings/brand"));
+            tabs.push((
+                Nav::Webhooks,
+                "Webhooks and alerts",
+                crate::webhooks_page::WEBHOOKS_PATH,
+            ));
         }
         tabs.into_iter()
             .map(|(nav, label, href)| NavItem {

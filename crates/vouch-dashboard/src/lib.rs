@@ -32,6 +32,7 @@ pub mod layout;
 pub mod pages;
 pub mod router;
 pub mod session;
+mod webhooks_page;
 
 pub use router::router;
 pub use session::{Viewer, Writer};

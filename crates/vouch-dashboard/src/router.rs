@@ -12,7 +12,7 @@ use super::auth_pages::{self, Guards};
 use super::layout::{self, DashboardError};
 use super::pages;
 use super::session::Viewer;
-use super::{admin_pages, brand_page, campaigns, csrf};
+use super::{admin_pages, brand_page, campaigns, csrf, webhooks_page};
 
 /// The dashboard's routes: sign-in and account links, the admin pages, the content pages of
 /// [`pages::router`], the campaign pages, `/`, `/app` and the stylesheet. Every non-GET form body is read once by
@@ -62,6 +62,27 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route(
             "/app/settings/brand",
             get(brand_page::brand).post(brand_page::save_brand),
+        )
+        .route(
+            webhooks_page::WEBHOOKS_PATH,
+            get(webhooks_page::webhooks).post(webhooks_page::create_webhook),
+        )
+        .route(
+            "/app/settings/webhooks/{id}/delete",
+            post(webhooks_page::delete_webhook),
+        )
+        .route(
+            "/app/settings/webhooks/{id}/test",
+            post(webhooks_page::test_webhook),
+        )
+        .route(
+            "/app/settings/webhooks/messages/{id}/resend",
+            post(webhooks_page::resend),
+        )
+        .route("/app/settings/alerts", post(webhooks_page::create_alert))
+        .route(
+            "/app/settings/alerts/{id}/delete",
+            post(webhooks_page::delete_alert),
         )
         .route("/app", get(first_overview))
         .route("/app/", get(|| async { Redirect::to("/app") }))

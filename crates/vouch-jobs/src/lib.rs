@@ -24,6 +24,12 @@
 //! The weekly digest is worded and rendered by [`digest`] and sent on time by
 //! [`digest_schedule`] (beside the worker, not as a queued job: its schedule is the calendar).
 //!
+//! Webhook messages and alerts are queued by the store in the transactions of the changes
+//! that cause them; [`outbox`] (beside the worker, polling every 200 ms) sends them:
+//! [`deliver_webhooks`] signs and posts Standard Webhooks or Slack messages, with retries for
+//! a day, [`send_alerts`] e-mails and posts alerts; [`webhook_target`] is the one check of
+//! where they may go (no private or loopback address, after DNS resolution).
+//!
 //! Survey emails are rendered by [`email`] (the eleven score buttons are in the email itself)
 //! and sent over SMTP by [`mailer`].
 //!
@@ -48,16 +54,22 @@
 pub mod apply_rule;
 pub mod campaign;
 pub mod campaign_rules;
+pub mod deliver_webhooks;
 pub mod digest;
 pub mod digest_schedule;
 pub mod email;
+pub mod hook_rules;
 pub mod mailer;
+pub mod outbox;
 pub mod password_reset;
 pub mod plan;
 pub mod reminders;
+pub mod send_alerts;
 pub mod send_email;
 pub mod send_reply;
 pub mod train_leads;
+pub mod webhook_body;
+pub mod webhook_target;
 pub mod worker;
 
 use std::time::Duration;
@@ -83,6 +95,9 @@ pub struct JobsConfig {
     /// How long a claimed job is reserved for its worker; a job still running after that may
     /// be claimed again (a crashed worker loses nothing).
     pub lease: Duration,
+    /// Whether webhooks and Slack alerts may post to private and loopback addresses
+    /// (`webhooks_allow_private`); refused by default, against server-side request forgery.
+    pub webhooks_allow_private: bool,
 }
 
 impl Default for JobsConfig {
@@ -93,6 +108,7 @@ impl Default for JobsConfig {
             smtp_from: DEFAULT_SMTP_FROM.into(),
             concurrency: 16,
             lease: Duration::from_secs(600),
+            webhooks_allow_private: false,
         }
     }
 }

@@ -58,6 +58,7 @@
 mod accounts;
 #[cfg(test)]
 mod accounts_tests;
+mod alerts;
 mod collect;
 #[cfg(test)]
 mod collect_tests;
@@ -71,6 +72,7 @@ mod ids;
 mod jobs;
 mod leads;
 mod migrate;
+mod outbox;
 mod read;
 mod replies;
 mod responses;
@@ -84,6 +86,7 @@ mod tags_tests;
 mod test_database;
 mod themes;
 mod transaction;
+mod webhooks;
 mod workspaces;
 
 use std::fmt;

@@ -539,6 +539,7 @@ pub(crate) async fn delete_contact(
         )
         .await
         .pg_context("failed to lock the contact's responses")?;
+    crate::outbox::contact_erased(&transaction, workspace.0, contact.0, now_millis()).await?;
     let erased: Vec<i64> = transaction
         .query(
             "WITH erased AS (

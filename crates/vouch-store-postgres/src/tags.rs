@@ -33,6 +33,7 @@ use vouch_store::{
 use crate::PostgresStore;
 use crate::error::PgContext;
 use crate::history::{self, actor_columns};
+use crate::outbox::{self, ResponseChange};
 
 /// Locks the workspace's tag set until the transaction ends; `NotFound` without the workspace.
 pub(crate) async fn lock_tag_set(
@@ -126,7 +127,7 @@ async fn existing(
 }
 
 /// Tags the workspace's responses among `$2` that lack tag `$3`, with history (`$4` time,
-/// `$5`–`$6` the actor); returns how many gained it.
+/// `$5`–`$6` the actor); returns those that gained it.
 const TAG_RESPONSES: &str = "
     WITH locked AS (
         SELECT id FROM responses WHERE workspace_id = $1 AND id = ANY($2)
@@ -145,7 +146,7 @@ const TAG_RESPONSES: &str = "
         SELECT $1, response_id, $4, $5, $6, 'tag_added', $3 FROM added
         ORDER BY response_id
     )
-    SELECT count(*) FROM added";
+    SELECT response_id FROM added";
 
 /// Puts `tag` (created if missing) on the workspace's responses among `responses` that lack
 /// it, with history, inside a transaction holding [`lock_tag_set`]; returns how many gained it.
@@ -167,15 +168,19 @@ pub(crate) async fn tag_responses(
         .prepare_cached(TAG_RESPONSES)
         .await
         .pg_context("failed to prepare tagging responses")?;
-    let gained: i64 = transaction
-        .query_one(
+    let gained = transaction
+        .query(
             &statement,
             &[&workspace.0, &ids, &spelt[0], &at, &actor_kind, &actor_id],
         )
         .await
-        .and_then(|row| row.try_get(0))
         .pg_context("failed to tag responses")?;
-    Ok(gained.unsigned_abs())
+    for row in &gained {
+        let id: i64 = row.try_get(0).pg_context("failed to tag responses")?;
+        let change = ResponseChange::Tagged(&spelt[0]);
+        outbox::response_changed(transaction, workspace.0, ResponseId(id), change, at).await?;
+    }
+    Ok(gained.len() as u64)
 }
 
 async fn summaries(store: &PostgresStore, workspace: WorkspaceId) -> StoreResult<Vec<TagSummary>> {

@@ -8,8 +8,8 @@
 
 use async_trait::async_trait;
 use vouch_store::{
-    Actor, FollowUpStore, ResponseId, ResponseNote, ResponseStatus, ResponseWorkflow, StoreError,
-    StoreResult, UserId, WorkflowChange, WorkflowFilter, WorkspaceId,
+    Actor, FollowUpStore, HistoryChange, ResponseId, ResponseNote, ResponseStatus,
+    ResponseWorkflow, StoreError, StoreResult, UserId, WorkflowChange, WorkflowFilter, WorkspaceId,
 };
 
 use crate::SqliteStore;
@@ -22,6 +22,7 @@ use vouch_core::normalise_tags;
 
 use crate::accounts::user;
 use crate::error::{SqlContext, other};
+use crate::outbox::{self, ResponseChange};
 use crate::row::{conversion_error, json, timestamp};
 use crate::{history, tags};
 
@@ -121,6 +122,42 @@ pub(crate) fn check_response(
     }
 }
 
+/// Queues the webhook messages and alerts of a change's history entries: one
+/// `response.tagged` per tag put on, one `response.updated` for everything else.
+fn queue_events(
+    connection: &Connection,
+    workspace: WorkspaceId,
+    response: ResponseId,
+    entries: &[HistoryChange],
+    at: i64,
+) -> StoreResult<()> {
+    let mut updated = false;
+    for entry in entries {
+        match entry {
+            HistoryChange::TagAdded(tag) => {
+                outbox::response_changed(
+                    connection,
+                    workspace.0,
+                    response,
+                    ResponseChange::Tagged(tag),
+                    at,
+                )?;
+            }
+            _ => updated = true,
+        }
+    }
+    if updated {
+        outbox::response_changed(
+            connection,
+            workspace.0,
+            response,
+            ResponseChange::Updated,
+            at,
+        )?;
+    }
+    Ok(())
+}
+
 /// Changes a response's follow-up in one transaction; see
 /// [`vouch_store::FollowUpStore::change_workflow`]. An unknown assignee is `NotFound`.
 pub(crate) fn change(
@@ -157,9 +194,11 @@ pub(crate) fn change(
         }
         changed.tags = normalise_tags(&spelt);
     }
-    for entry in before.changes_to(&changed) {
-        history::record(&transaction, workspace.0, response, actor, &entry, at)?;
+    let entries = before.changes_to(&changed);
+    for entry in &entries {
+        history::record(&transaction, workspace.0, response, actor, entry, at)?;
     }
+    queue_events(&transaction, workspace, response, &entries, at)?;
     changed.updated_at = Some(
         Timestamp::from_millisecond(at)
             .map_err(|error| other(format!("a change time out of range: {error}")))?,

@@ -55,6 +55,7 @@
 #![deny(missing_docs)]
 
 mod accounts;
+mod alerts;
 mod attributes;
 mod bulk;
 mod collect;
@@ -66,12 +67,14 @@ mod history;
 mod jobs;
 mod leads;
 mod migrate;
+mod outbox;
 mod replies;
 mod responses;
 mod row;
 mod surveys;
 mod tags;
 mod themes;
+mod webhooks;
 mod workspaces;
 
 use std::fmt;

@@ -22,6 +22,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (9, include_str!("../migrations/0009_lead_models.sql")),
     (10, include_str!("../migrations/0010_replies.sql")),
     (11, include_str!("../migrations/0011_digest.sql")),
+    (12, include_str!("../migrations/0012_webhooks.sql")),
 ];
 
 /// Applies the migrations the database has not seen yet, all in one transaction, and records

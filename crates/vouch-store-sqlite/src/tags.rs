@@ -15,6 +15,7 @@ use vouch_store::{
 use crate::SqliteStore;
 use crate::error::SqlContext;
 use crate::history;
+use crate::outbox::{self, ResponseChange};
 use crate::row::{conversion_error, timestamp};
 
 /// The stored spelling of the workspace's tag named `name` in any case, if there is one.
@@ -257,6 +258,8 @@ pub(crate) fn tag_responses(
             .sql_context("failed to tag a response")?;
         if inserted > 0 {
             history::record(connection, workspace.0, *response, actor, &added, at)?;
+            let change = ResponseChange::Tagged(&tag);
+            outbox::response_changed(connection, workspace.0, *response, change, at)?;
             gained += 1;
         }
     }

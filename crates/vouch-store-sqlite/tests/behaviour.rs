@@ -399,5 +399,5 @@ async fn a_new_database_is_a_write_ahead_logged_file_of_16_kib_pages() {
             row.get(0)
         })
         .expect("migrations recorded");
-    assert_eq!(version, 11, "the latest migration: 0011_digest.sql");
+    assert_eq!(version, 12, "the latest migration: 0012_webhooks.sql");
 }

@@ -26,6 +26,7 @@ mod sequel;
 mod server;
 mod tags;
 mod teams;
+mod webhooks;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -172,7 +173,7 @@ pub type Chapter = for<'a> fn(&'a dyn Store) -> Pin<Box<dyn Future<Output = ()> 
 
 /// The chapters of [`run_story`], in order, by name: each backend runs each as a test of its
 /// own, so that a broken promise in one hides nothing of the others.
-pub const CHAPTERS: [(&str, Chapter); 6] = [
+pub const CHAPTERS: [(&str, Chapter); 7] = [
     ("imports_paging_erasure_isolation", boxed::imports),
     ("keys_surveys_ingest_contacts", boxed::server_side),
     ("collection_campaigns_jobs", boxed::collection),
@@ -182,6 +183,7 @@ pub const CHAPTERS: [(&str, Chapter); 6] = [
         boxed::tags_rules_history_themes,
     ),
     ("revenue_rates_contacts_lead_models", boxed::teams),
+    ("webhooks_alerts_outbox", boxed::webhooks),
 ];
 
 /// The chapters as [`Chapter`]s.
@@ -214,6 +216,17 @@ mod boxed {
     pub(super) fn teams(store: &dyn Store) -> Boxed<'_> {
         Box::pin(super::teams(store))
     }
+
+    pub(super) fn webhooks(store: &dyn Store) -> Boxed<'_> {
+        Box::pin(super::webhooks(store))
+    }
+}
+
+/// Webhooks and alerts: the outbox the write paths fill in their transactions (nothing when
+/// they roll back, nothing for eNPS answers), claiming, the delivery log, 410 disabling,
+/// erasure and unsubscription.
+pub async fn webhooks(store: &dyn Store) {
+    webhooks::chapter(store, &unique_run_name()).await;
 }
 
 /// Surveys, imports, paging, erasure and workspace isolation.

@@ -30,6 +30,7 @@ chapter_tests! {
     accounts_follow_up_notes => 3,
     tags_rules_history_themes => 4,
     revenue_rates_contacts_lead_models => 5,
+    webhooks_alerts_outbox => 6,
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@
 //!
 //! [`Store`] is what the rest of Vouch calls: it gathers one trait per area of the store
 //! ([`WorkspaceStore`], [`SurveyStore`], [`ResponseStore`], [`ContactStore`], [`CollectStore`],
-//! [`AccountStore`], [`FollowUpStore`], [`JobStore`], [`ReplyStore`]…), and [`prelude`] brings them all into scope;
+//! [`AccountStore`], [`FollowUpStore`], [`JobStore`], [`ReplyStore`], [`WebhookStore`]…), and [`prelude`] brings them all into scope;
 //! `vouch-store-sqlite` and `vouch-store-postgres` implement it, each with its own migrations.
 //! Nothing outside those two crates writes SQL.
 //!
@@ -24,6 +24,7 @@ mod surveys;
 mod tags;
 mod themes;
 mod types;
+mod webhooks;
 mod workspaces;
 
 pub use access::*;
@@ -41,6 +42,7 @@ pub use surveys::SurveyStore;
 pub use tags::*;
 pub use themes::*;
 pub use types::*;
+pub use webhooks::*;
 pub use workspaces::WorkspaceStore;
 
 /// The area traits and [`Store`], for callers of a store: `use vouch_store::prelude::*;`.
@@ -48,7 +50,7 @@ pub mod prelude {
     pub use crate::{
         AccountStore, CollectStore, ContactStore, FollowUpStore, JobStore, LeadModelStore,
         ReplyStore, ResponseImport, ResponseStore, Store, SurveyStore, TagStore, ThemeStore,
-        WorkspaceStore,
+        WebhookStore, WorkspaceStore,
     };
 }
 
@@ -85,6 +87,7 @@ pub trait Store:
     + ReplyStore
     + TagStore
     + ThemeStore
+    + WebhookStore
     + Send
     + Sync
     + std::fmt::Debug
@@ -104,6 +107,7 @@ impl<T> Store for T where
         + ReplyStore
         + TagStore
         + ThemeStore
+        + WebhookStore
         + Send
         + Sync
         + std::fmt::Debug

@@ -121,6 +121,9 @@ pub struct ServerConfig {
     /// The sender of emails (the worker's `smtp_from`), whose name or domain an email preview
     /// signs with where no brand has a name; `None`: the worker's default sender.
     pub smtp_from: Option<String>,
+    /// Whether webhooks and Slack alerts may be created for private and loopback addresses
+    /// (`webhooks_allow_private`).
+    pub webhooks_allow_private: bool,
 }
 
 impl Default for ServerConfig {
@@ -132,6 +135,7 @@ impl Default for ServerConfig {
             ingest_writers: 1,
             public_url: "http://127.0.0.1:8080".into(),
             smtp_from: None,
+            webhooks_allow_private: false,
         }
     }
 }

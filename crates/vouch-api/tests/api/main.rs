@@ -13,4 +13,5 @@ mod lists;
 mod replies;
 mod story;
 mod teams;
+mod webhooks;
 mod workspace;

@@ -25,6 +25,7 @@ mod tags;
 mod teams;
 mod themes;
 mod users;
+mod webhooks;
 mod widget;
 mod workspace;
 
@@ -104,6 +105,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Digest(command) => digest::digest(store, &workspace, command, &file).await,
         Command::Widget(command) => widget::widget(store, &workspace, command, &file).await,
         Command::Rules(command) => rules::rules(store, &workspace, command).await,
+        Command::Webhooks(command) => {
+            webhooks::webhooks(shared_store.clone(), &workspace, command, &file).await
+        }
+        Command::Alerts(command) => webhooks::alerts(store, &workspace, command, &file).await,
         Command::Tags(command) => tags::tags(store, &workspace, command).await,
         Command::Themes(args) => themes::themes(store, &workspace, args).await,
         Command::Export(command) => export::export(store, &workspace, command).await,

@@ -1,5 +1,6 @@
-//! `vouch serve`: the API, the survey pages, the background job worker and the weekly digest's
-//! schedule until SIGINT or SIGTERM; they stop together.
+//! `vouch serve`: the API, the survey pages, the background job worker, the outbox of
+//! webhooks and alerts, and the weekly digest's schedule until SIGINT or SIGTERM; they stop
+//! together.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -46,6 +47,12 @@ pub async fn serve(store: Arc<dyn Store>, mut settings: ServeSettings) -> anyhow
             vouch_jobs::NO_SMTP_SERVER
         ),
     }
+    let data = Arc::new(vouch_api::ApiEventData::new(Arc::clone(&store)));
+    let outbox =
+        match vouch_jobs::outbox::Outbox::new(Arc::clone(&store), settings.jobs.clone(), data) {
+            Ok(outbox) => outbox,
+            Err(error) => bad_input!("{error}"),
+        };
     let (signalled, on_signal) = tokio::sync::oneshot::channel::<()>();
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let shutdown = async move {
@@ -62,6 +69,8 @@ pub async fn serve(store: Arc<dyn Store>, mut settings: ServeSettings) -> anyhow
             })
             .await;
     });
+    let hooks_stopped = stopped.clone();
+    let hooks = tokio::spawn(async move { outbox.run_until_stopped(hooks_stopped).await });
     let sweep = tokio::spawn(vouch_jobs::apply_rule::sweep_until_stopped(
         Arc::clone(&store),
         stopped.clone(),
@@ -88,6 +97,7 @@ pub async fn serve(store: Arc<dyn Store>, mut settings: ServeSettings) -> anyhow
     // the worker has been told to stop, and finishes its jobs in flight.
     drop(stopped);
     let _ = jobs.await;
+    let _ = hooks.await;
     sweep.abort();
     nightly.abort();
     digests.abort();

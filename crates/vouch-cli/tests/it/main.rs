@@ -11,3 +11,4 @@ mod leads;
 mod report;
 mod serve;
 mod teams;
+mod webhooks;

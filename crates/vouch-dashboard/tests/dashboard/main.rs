@@ -12,3 +12,4 @@ mod pages;
 mod replies;
 mod sign_in;
 mod tags;
+mod webhooks;

@@ -60,6 +60,22 @@ pub(crate) fn suppression_key(email: &str) -> String {
     vouch_core::email::normalise(email)
 }
 
+/// Suppresses address `$2` of workspace `$1` for reason `$3` at `$4`, keeping the first reason
+/// given; a new unsubscription queues its `contact.unsubscribed` messages in the same
+/// statement.
+const SUPPRESS: &str = "
+    WITH suppressed AS (
+        INSERT INTO email_suppressions (workspace_id, email, reason, created_at)
+        VALUES ($1, $2, $3, $4) ON CONFLICT (workspace_id, email) DO NOTHING
+        RETURNING workspace_id, email, reason)
+    INSERT INTO webhook_deliveries
+        (workspace_id, webhook_id, event, email, status, next_attempt_at, created_at, updated_at)
+    SELECT w.workspace_id, w.id, 'contact.unsubscribed', s.email, 'pending', $4, $4, $4
+    FROM suppressed s
+    JOIN webhooks w ON w.workspace_id = s.workspace_id AND w.disabled IS NULL
+        AND strpos(w.events, ',contact.unsubscribed,') > 0
+    WHERE s.reason = 'unsubscribed'";
+
 /// Suppresses an address, keeping the first reason given.
 pub(crate) async fn suppress_email(
     client: &ClientWrapper,
@@ -70,8 +86,7 @@ pub(crate) async fn suppress_email(
 ) -> StoreResult<()> {
     client
         .execute(
-            "INSERT INTO email_suppressions (workspace_id, email, reason, created_at)
-             VALUES ($1, $2, $3, $4) ON CONFLICT (workspace_id, email) DO NOTHING",
+            SUPPRESS,
             &[
                 &workspace.0,
                 &suppression_key(email),

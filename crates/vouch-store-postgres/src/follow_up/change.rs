@@ -162,6 +162,8 @@ pub(crate) async fn change_workflow(
         at_millis,
     )
     .await?;
+    crate::outbox::follow_up_changed(&transaction, workspace.0, response, &changes, at_millis)
+        .await?;
     transaction
         .commit()
         .await

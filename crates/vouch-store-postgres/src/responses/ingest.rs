@@ -95,11 +95,20 @@ struct Statements {
     lock: Statement,
     update: Statement,
     insert: Statement,
+    queue: Statement,
 }
 
 impl Statements {
     async fn prepare(client: &ClientWrapper) -> StoreResult<Statements> {
-        let [check_surveys, definitions, claim, lock, update, insert] = prepare(
+        let [
+            check_surveys,
+            definitions,
+            claim,
+            lock,
+            update,
+            insert,
+            queue,
+        ] = prepare(
             client,
             [
                 CHECK_SURVEYS,
@@ -108,6 +117,7 @@ impl Statements {
                 LOCK_CONTACTS,
                 UPDATE_CONTACTS,
                 INSERT_RESPONSES,
+                crate::outbox::QUEUE_ARRIVED,
             ],
         )
         .await?;
@@ -118,6 +128,7 @@ impl Statements {
             lock,
             update,
             insert,
+            queue,
         })
     }
 }

@@ -10,6 +10,7 @@ use crate::collect::invitation;
 use crate::error::SqlContext;
 use crate::follow_up;
 use crate::now_millis;
+use crate::outbox::{self, ResponseChange};
 use crate::responses::response::{self, RESPONSE_COLUMNS, stored_response};
 use crate::workspaces::attribute_definitions;
 
@@ -50,6 +51,11 @@ pub(crate) fn record(connection: &mut Connection, answer: &Answer) -> StoreResul
         follow_up::move_to(&transaction, previous, stored.id)?;
     }
     link_to_invitation(&transaction, &invitation, answer, stored.id)?;
+    let change = match replaced {
+        Some(_) => ResponseChange::Replaced,
+        None => ResponseChange::Created,
+    };
+    outbox::response_changed(&transaction, workspace.0, stored.id, change, now)?;
     transaction
         .commit()
         .sql_context("failed to commit an answer")?;

@@ -22,14 +22,18 @@ pub(crate) fn suppress(
     reason: SuppressionReason,
     at: i64,
 ) -> StoreResult<()> {
-    connection
+    let address = normalise(email);
+    let suppressed = connection
         .prepare_cached(
             "INSERT INTO email_suppressions (workspace_id, email, reason, created_at)
              VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (workspace_id, email) DO NOTHING",
         )
-        .and_then(|mut insert| insert.execute((workspace.0, normalise(email), reason.as_str(), at)))
+        .and_then(|mut insert| insert.execute((workspace.0, &address, reason.as_str(), at)))
         .sql_context("failed to suppress an address")?;
+    if suppressed > 0 && reason == SuppressionReason::Unsubscribed {
+        crate::outbox::unsubscribed(connection, workspace.0, &address, at)?;
+    }
     Ok(())
 }
 

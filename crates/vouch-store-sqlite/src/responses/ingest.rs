@@ -36,6 +36,7 @@ use crate::connection::{POOLED_CACHE_KIB, open_connection};
 use crate::contacts::queries::{define, resolve};
 use crate::error::{SqlContext, other};
 use crate::now_millis;
+use crate::outbox::{self, ResponseChange};
 use crate::responses::idempotency;
 use crate::responses::response;
 use crate::workspaces::attribute_definitions;
@@ -201,6 +202,13 @@ fn write(
             }
         }
         let stored = insert(&transaction, workspace, request, &mut definitions, now)?;
+        outbox::response_changed(
+            &transaction,
+            workspace.0,
+            stored.id,
+            ResponseChange::Created,
+            now,
+        )?;
         if let Some(idempotency) = &request.idempotency {
             idempotency::record(
                 &transaction,

@@ -181,6 +181,7 @@ pub(crate) fn delete_contact(
     if !exists {
         return Err(StoreError::NotFound(format!("contact {}", contact.0)));
     }
+    crate::outbox::contact_erased(&transaction, workspace.0, contact.0, now_millis())?;
     let erased = transaction
         .execute(
             "INSERT INTO response_deletions (workspace_id, response_id, deleted_at)

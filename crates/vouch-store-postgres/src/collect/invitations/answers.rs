@@ -107,6 +107,7 @@ struct AnswerStatements {
     move_follow_up: Statement,
     insert: Statement,
     answered: Statement,
+    queue: Statement,
 }
 
 impl AnswerStatements {
@@ -120,6 +121,7 @@ impl AnswerStatements {
             move_follow_up,
             insert,
             answered,
+            queue,
         ] = prepare(
             client,
             [
@@ -138,6 +140,7 @@ impl AnswerStatements {
                 INSERT_RESPONSES,
                 "UPDATE invitations SET response_id = $2, answered_at = coalesce(answered_at, $3)
                  WHERE id = $1",
+                crate::outbox::QUEUE_ARRIVED,
             ],
         )
         .await?;
@@ -150,6 +153,7 @@ impl AnswerStatements {
             move_follow_up,
             insert,
             answered,
+            queue,
         })
     }
 }
@@ -362,14 +366,38 @@ async fn replace_and_commit(
             .await
             .pg_context("failed to record the answer on its invitation")
     };
+    // Its webhook messages and alerts, in the same transaction.
+    let event = match written.replaced {
+        Some(_) => "response.updated",
+        None => "response.created",
+    };
+    let score = i16::from(answer.score.value());
+    let queueing = async {
+        client
+            .execute(
+                &statements.queue,
+                &[
+                    &workspace,
+                    &[id].as_slice(),
+                    &[locked.survey].as_slice(),
+                    &[score].as_slice(),
+                    &now,
+                    &event,
+                ],
+            )
+            .await
+            .pg_context("failed to queue the webhook messages of an answer")
+    };
     let committing = async {
         client
             .batch_execute("COMMIT")
             .await
             .pg_context("failed to commit the answer")
     };
-    futures_util::future::try_join5(erasing_previous, moving, inserting, pointing, committing)
-        .await?;
+    // `try_join` polls in order: all six are sent in one flight, the commit last.
+    let writing =
+        futures_util::future::try_join5(erasing_previous, moving, inserting, pointing, queueing);
+    try_join(writing, committing).await?;
     Ok(())
 }
 

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use deadpool_postgres::ClientWrapper;
-use futures_util::future::try_join3;
+use futures_util::future::try_join4;
 use tokio_postgres::Row;
 use vouch_store::{
     AttributeDefinition, Attributes, ContactId, IngestOutcome, ResponseId, StoreResult,
@@ -150,17 +150,38 @@ pub(super) async fn insert_and_commit(
             .await
             .pg_context("failed to write responses")
     };
+    // The webhook messages and alerts of the new responses, in the same transaction.
+    let queueing = async {
+        if columns.ids.is_empty() {
+            return Ok(0);
+        }
+        client
+            .execute(
+                &statements.queue,
+                &[
+                    &workspace,
+                    &columns.ids,
+                    &columns.surveys,
+                    &columns.scores,
+                    &now,
+                    &"response.created",
+                ],
+            )
+            .await
+            .pg_context("failed to queue the webhook messages of responses")
+    };
     let committing = async {
         client
             .batch_execute("COMMIT")
             .await
             .pg_context("failed to commit responses")
     };
-    try_join3(
+    try_join4(
         created
             .changes
             .write(client, &statements.update, workspace, now),
         inserting,
+        queueing,
         committing,
     )
     .await?;
