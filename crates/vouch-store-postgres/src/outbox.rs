@@ -18,7 +18,7 @@ pub(crate) enum ResponseChange<'a> {
     Tagged(&'a str),
 }
 
-/// Queues `$2` (an event) about response `$3` for each active webhook of workspace `$1` that
+/// Queues `$2` (an event) about each response of `$3` (ids) for each active webhook of workspace `$1` that
 /// subscribes to it and whose score range holds the response's score, due at `$4`.
 const QUEUE_RESPONSE_EVENT: &str = "
     INSERT INTO webhook_deliveries
@@ -26,21 +26,21 @@ const QUEUE_RESPONSE_EVENT: &str = "
          updated_at)
     SELECT w.workspace_id, w.id, $2, r.id, 'pending', $4, $4, $4
     FROM webhooks w
-    JOIN responses r ON r.id = $3 AND r.workspace_id = w.workspace_id
+    JOIN responses r ON r.id = ANY($3::bigint[]) AND r.workspace_id = w.workspace_id
     JOIN surveys s ON s.id = r.survey_id AND s.kind = 'nps'
     WHERE w.workspace_id = $1 AND w.disabled IS NULL
       AND strpos(w.events, ',' || $2 || ',') > 0
       AND (w.min_score IS NULL OR r.score >= w.min_score)
       AND (w.max_score IS NULL OR r.score <= w.max_score)";
 
-/// Queues an alert about response `$2` for each alert of workspace `$1` of tag `$4` whose
+/// Queues an alert about each response of `$2` (ids) for each alert of workspace `$1` of tag `$4` whose
 /// score bound holds the response's score.
 const QUEUE_ALERTS: &str = "
     INSERT INTO alert_deliveries
         (workspace_id, alert_id, response_id, status, next_attempt_at, created_at, updated_at)
     SELECT a.workspace_id, a.id, r.id, 'pending', $3, $3, $3
     FROM alerts a
-    JOIN responses r ON r.id = $2 AND r.workspace_id = a.workspace_id
+    JOIN responses r ON r.id = ANY($2::bigint[]) AND r.workspace_id = a.workspace_id
     JOIN surveys s ON s.id = r.survey_id AND s.kind = 'nps'
     WHERE a.workspace_id = $1
       AND lower(a.tag) = lower($4)
@@ -84,6 +84,18 @@ pub(crate) async fn response_changed(
     change: ResponseChange<'_>,
     at: i64,
 ) -> StoreResult<()> {
+    responses_changed(client, workspace, &[response.0], change, at).await
+}
+
+/// Queues what one change to each of `responses` (ids) causes, in two statements whatever
+/// their number, inside the caller's transaction.
+pub(crate) async fn responses_changed(
+    client: &impl GenericClient,
+    workspace: i64,
+    responses: &[i64],
+    change: ResponseChange<'_>,
+    at: i64,
+) -> StoreResult<()> {
     let (event, tag) = match change {
         ResponseChange::Updated => (WebhookEvent::ResponseUpdated, None),
         ResponseChange::Tagged(tag) => (WebhookEvent::ResponseTagged, Some(tag)),
@@ -93,7 +105,7 @@ pub(crate) async fn response_changed(
         .await
         .pg_context("failed to prepare queueing a webhook message")?;
     client
-        .execute(&queue, &[&workspace, &event.as_str(), &response.0, &at])
+        .execute(&queue, &[&workspace, &event.as_str(), &responses, &at])
         .await
         .pg_context("failed to queue a webhook message")?;
     if matches!(change, ResponseChange::Updated) {
@@ -104,7 +116,7 @@ pub(crate) async fn response_changed(
         .await
         .pg_context("failed to prepare queueing an alert")?;
     client
-        .execute(&alerts, &[&workspace, &response.0, &at, &tag])
+        .execute(&alerts, &[&workspace, &responses, &at, &tag])
         .await
         .pg_context("failed to queue an alert")?;
     Ok(())

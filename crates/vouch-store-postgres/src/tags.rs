@@ -175,12 +175,14 @@ pub(crate) async fn tag_responses(
         )
         .await
         .pg_context("failed to tag responses")?;
-    for row in &gained {
-        let id: i64 = row.try_get(0).pg_context("failed to tag responses")?;
-        let change = ResponseChange::Tagged(&spelt[0]);
-        outbox::response_changed(transaction, workspace.0, ResponseId(id), change, at).await?;
-    }
-    Ok(gained.len() as u64)
+    let ids = gained
+        .iter()
+        .map(|row| row.try_get(0))
+        .collect::<Result<Vec<i64>, _>>()
+        .pg_context("failed to tag responses")?;
+    let change = ResponseChange::Tagged(&spelt[0]);
+    outbox::responses_changed(transaction, workspace.0, &ids, change, at).await?;
+    Ok(ids.len() as u64)
 }
 
 async fn summaries(store: &PostgresStore, workspace: WorkspaceId) -> StoreResult<Vec<TagSummary>> {
