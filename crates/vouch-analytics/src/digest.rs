@@ -179,6 +179,8 @@ pub fn figures(index: &ResponseIndex, sources: &DigestSources, week: DigestWeek)
         _ => Histogram::default(),
     };
     let (current, previous) = (total(&now_query), total(&before_query));
+    // The themes' rows are read once, for the parts of the change and the rising themes.
+    let entries = theme_entries(index, sources);
     let mut digest = Digest {
         week,
         surveys: sources
@@ -194,7 +196,7 @@ pub fn figures(index: &ResponseIndex, sources: &DigestSources, week: DigestWeek)
         revenue_weighted: weighted(index, sources, &now_query, &before_query),
         themes: rising_themes(
             index,
-            sources,
+            &entries,
             &now_query,
             &before_query,
             &current,
@@ -204,7 +206,7 @@ pub fn figures(index: &ResponseIndex, sources: &DigestSources, week: DigestWeek)
         verbatims: Vec::new(),
     };
     if current.responses() > 0 {
-        (digest.movers, digest.theme_movers) = movers(index, sources, &now_query, to);
+        (digest.movers, digest.theme_movers) = movers(index, &entries, &now_query, to);
     }
     let listings = match current.responses() > 0 {
         true => verbatim_listings(index, &now_query),
@@ -263,7 +265,7 @@ fn survey_name(sources: &DigestSources, id: SurveyId) -> String {
 /// The largest parts of the change, at most [`TOP`] by segment and [`TOP`] by theme.
 fn movers(
     index: &ResponseIndex,
-    sources: &DigestSources,
+    entries: &[ThemeEntry],
     query: &Query,
     to: Timestamp,
 ) -> (Vec<Mover>, Vec<Mover>) {
@@ -274,12 +276,7 @@ fn movers(
         return (Vec::new(), Vec::new());
     };
     let segments = largest_parts(&explanation, TOP);
-    let themes = match theme_parts(
-        index,
-        query,
-        &mut explanation,
-        &theme_entries(index, sources),
-    ) {
+    let themes = match theme_parts(index, query, &mut explanation, entries) {
         Ok(()) => largest_theme_parts(&explanation, TOP),
         Err(_) => Vec::new(),
     };
@@ -326,7 +323,7 @@ fn weighted(
 /// The themes whose share of answers rose most from the week before, at most [`TOP`].
 fn rising_themes(
     index: &ResponseIndex,
-    sources: &DigestSources,
+    entries: &[ThemeEntry],
     now: &Query,
     before: &Query,
     current: &Histogram,
@@ -335,7 +332,6 @@ fn rising_themes(
     if current.responses() == 0 {
         return Vec::new();
     }
-    let entries = theme_entries(index, sources);
     let count = |query: &Query, entry: &ThemeEntry| {
         let mut narrowed = query.clone();
         narrowed.rows = Some(entry.rows.clone());
